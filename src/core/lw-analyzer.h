@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lw-evidence.h"
+
+G_BEGIN_DECLS
+
+/* Ordered by severity, so the most serious status is the largest value. */
+typedef enum
+{
+  LW_STATUS_PROTECTED,
+  LW_STATUS_UNPROTECTED,
+  LW_STATUS_UNKNOWN,
+  LW_STATUS_WARNING,
+  LW_STATUS_LEAK,
+  LW_STATUS_CHECKING,
+} LwStatus;
+
+typedef enum
+{
+  LW_LEVEL_NOTE,
+  LW_LEVEL_UNPROTECTED,
+  LW_LEVEL_UNKNOWN,
+  LW_LEVEL_WARNING,
+  LW_LEVEL_LEAK,
+} LwLevel;
+
+/* Who sees what a finding is about. */
+typedef enum
+{
+  LW_AUDIENCE_NONE,
+  LW_AUDIENCE_NATIVE_APPS,   /* programs that bind to an interface */
+  LW_AUDIENCE_CAMERA_PAGES,  /* pages granted camera or microphone (Mode 1) */
+  LW_AUDIENCE_EVERY_PAGE,    /* any page, without asking */
+  LW_AUDIENCE_EVERY_SITE,    /* any site, not only through WebRTC */
+} LwAudience;
+
+typedef enum
+{
+  LW_WEBRTC_MODE_1 = 1,
+  LW_WEBRTC_MODE_2,
+  LW_WEBRTC_MODE_3,
+  LW_WEBRTC_MODE_4,
+  LW_WEBRTC_DISABLED,
+} LwWebrtcMode;
+
+/* How one browser, as configured, gathers for the two kinds of page. */
+typedef struct
+{
+  const char   *name;
+  LwWebrtcMode  ordinary;
+  gboolean      ordinary_mdns;
+  LwWebrtcMode  camera;
+} LwBrowserProfile;
+
+typedef struct
+{
+  char       *id;
+  LwLevel     level;
+  LwAudience  audience;
+  char       *mode;        /* "default-route", "all-interfaces", "interface-bound" or NULL */
+  int         family;      /* 4, 6 or 0 */
+  char       *address;
+  char       *interface;
+  char       *server;
+  char       *summary;     /* what leaked, in one line */
+  char       *detail;      /* where it was seen and how it happened */
+  char       *advice;      /* what to do */
+} LwFinding;
+
+typedef struct
+{
+  const LwBrowserProfile *profiles;     /* NULL: Chromium's and Firefox's defaults */
+  guint                   n_profiles;
+  gboolean                have_previous;
+  LwStatus                previous_status;
+} LwAnalyzerOptions;
+
+LwFinding      *lw_finding_new                (const char              *id,
+                                               LwLevel                  level);
+void            lw_finding_free               (LwFinding               *self);
+
+GPtrArray      *lw_analyzer_analyze           (const LwEvidence        *evidence,
+                                               const LwAnalyzerOptions *options,
+                                               LwStatus                *status);
+const LwBrowserProfile *lw_analyzer_default_profiles (guint            *n_profiles);
+
+const char     *lw_status_to_string           (LwStatus                 status);
+gboolean        lw_status_from_string         (const char              *str,
+                                               LwStatus                *status);
+const char     *lw_level_to_string            (LwLevel                  level);
+gboolean        lw_level_from_string          (const char              *str,
+                                               LwLevel                 *level);
+const char     *lw_audience_to_string         (LwAudience               audience);
+gboolean        lw_audience_from_string       (const char              *str,
+                                               LwAudience              *audience);
+int             lw_status_exit_code           (LwStatus                 status);
+
+G_END_DECLS

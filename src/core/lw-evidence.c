@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-evidence"
+
+#include "config.h"
+
+#include "lw-enum-private.h"
+#include "lw-evidence.h"
+
+/* Stable names used in the JSON output, indexed by enum value. */
+static const char * const interface_kind_names[] = { "physical", "tunnel", "bridge", "loopback" };
+static const char * const probe_kind_names[] = { "bound", "browser" };
+static const char * const gather_mode_names[] = { "all-interfaces", "default-route" };
+static const char * const candidate_type_names[] = { "host", "srflx" };
+static const char * const result_names[] = {
+  "answered", "timeout", "refused", "unreachable", "resolve-failed", "tls-error",
+  "bad-reply", "too-large", "http-error", "redirect-loop", "error",
+};
+static const char * const http_path_names[] = { "direct", "proxy" };
+static const char * const vpn_source_names[] = { "none", "networkmanager", "interfaces" };
+
+LW_ENUM_STRINGS (lw_interface_kind, LwInterfaceKind, interface_kind_names)
+LW_ENUM_STRINGS (lw_probe_kind, LwProbeKind, probe_kind_names)
+LW_ENUM_STRINGS (lw_gather_mode, LwGatherMode, gather_mode_names)
+LW_ENUM_STRINGS (lw_candidate_type, LwCandidateType, candidate_type_names)
+LW_ENUM_STRINGS (lw_result, LwResult, result_names)
+LW_ENUM_STRINGS (lw_http_path, LwHttpPath, http_path_names)
+LW_ENUM_STRINGS (lw_vpn_source, LwVpnSource, vpn_source_names)
+
+LwIfAddress *
+lw_if_address_new (const char *address,
+                   guint       prefix)
+{
+  LwIfAddress *self = g_new0 (LwIfAddress, 1);
+
+  self->address = lw_address_canonicalize (address);
+  if (self->address == NULL)
+    self->address = g_strdup (address);
+  self->prefix = prefix;
+  self->klass = lw_address_classify_string (self->address);
+
+  return self;
+}
+
+void
+lw_if_address_free (LwIfAddress *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->address);
+  g_free (self);
+}
+
+LwInterface *
+lw_interface_new (const char      *name,
+                  guint            index,
+                  LwInterfaceKind  kind)
+{
+  LwInterface *self = g_new0 (LwInterface, 1);
+
+  self->name = g_strdup (name);
+  self->index = index;
+  self->kind = kind;
+  self->addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_if_address_free);
+
+  return self;
+}
+
+void
+lw_interface_free (LwInterface *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_ptr_array_unref (self->addresses);
+  g_free (self);
+}
+
+LwCandidate *
+lw_candidate_new (LwProbeKind      probe,
+                  LwGatherMode     mode,
+                  LwCandidateType  type,
+                  const char      *address,
+                  guint16          port,
+                  const char      *base,
+                  const char      *interface,
+                  const char      *server)
+{
+  LwCandidate *self = g_new0 (LwCandidate, 1);
+
+  self->probe = probe;
+  self->mode = mode;
+  self->type = type;
+  self->address = g_strdup (address);
+  self->port = port;
+  self->base = g_strdup (base);
+  self->interface = g_strdup (interface);
+  self->server = g_strdup (server);
+
+  return self;
+}
+
+void
+lw_candidate_free (LwCandidate *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->address);
+  g_free (self->base);
+  g_free (self->interface);
+  g_free (self->server);
+  g_free (self);
+}
+
+LwStunResult *
+lw_stun_result_new (LwProbeKind  probe,
+                    const char  *base,
+                    const char  *interface,
+                    const char  *server)
+{
+  LwStunResult *self = g_new0 (LwStunResult, 1);
+
+  self->probe = probe;
+  self->base = g_strdup (base);
+  self->interface = g_strdup (interface);
+  self->server = g_strdup (server);
+  self->result = LW_RESULT_TIMEOUT;
+  self->rtt_ms = -1;
+
+  return self;
+}
+
+void
+lw_stun_result_free (LwStunResult *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->base);
+  g_free (self->interface);
+  g_free (self->server);
+  g_free (self->mapped);
+  g_free (self->error);
+  g_free (self);
+}
+
+LwPublicAddress *
+lw_public_address_new (int         family,
+                       LwHttpPath  path,
+                       const char *url)
+{
+  LwPublicAddress *self = g_new0 (LwPublicAddress, 1);
+
+  self->family = family;
+  self->path = path;
+  self->url = g_strdup (url);
+  self->result = LW_RESULT_TIMEOUT;
+  self->ms = -1;
+
+  return self;
+}
+
+void
+lw_public_address_free (LwPublicAddress *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->url);
+  g_free (self->address);
+  g_free (self->error);
+  g_free (self);
+}
+
+LwVpnConnection *
+lw_vpn_connection_new (const char *name,
+                       const char *type,
+                       const char *interface,
+                       const char *state)
+{
+  LwVpnConnection *self = g_new0 (LwVpnConnection, 1);
+
+  self->name = g_strdup (name);
+  self->type = g_strdup (type);
+  self->interface = g_strdup (interface);
+  self->state = g_strdup (state);
+
+  return self;
+}
+
+void
+lw_vpn_connection_free (LwVpnConnection *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->name);
+  g_free (self->type);
+  g_free (self->interface);
+  g_free (self->state);
+  g_free (self);
+}
+
+LwVpnState *
+lw_vpn_state_new (void)
+{
+  LwVpnState *self = g_new0 (LwVpnState, 1);
+
+  self->interfaces = g_new0 (char *, 1);
+  self->connections = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_vpn_connection_free);
+
+  return self;
+}
+
+void
+lw_vpn_state_free (LwVpnState *self)
+{
+  if (self == NULL)
+    return;
+  g_strfreev (self->interfaces);
+  g_ptr_array_unref (self->connections);
+  g_free (self->note);
+  g_free (self);
+}
+
+LwRememberedAddress *
+lw_remembered_address_new (int         family,
+                           const char *address,
+                           gint64      first_seen,
+                           gint64      last_seen)
+{
+  LwRememberedAddress *self = g_new0 (LwRememberedAddress, 1);
+
+  self->family = family;
+  self->address = g_strdup (address);
+  self->first_seen = first_seen;
+  self->last_seen = last_seen;
+
+  return self;
+}
+
+void
+lw_remembered_address_free (LwRememberedAddress *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->address);
+  g_free (self);
+}
+
+LwEvidence *
+lw_evidence_new (void)
+{
+  LwEvidence *self = g_new0 (LwEvidence, 1);
+
+  self->interfaces = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_interface_free);
+  self->vpn = lw_vpn_state_new ();
+  self->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_candidate_free);
+  self->stun_results = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_result_free);
+  self->public_addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_public_address_free);
+  self->remembered = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_remembered_address_free);
+  self->stun_servers = g_new0 (char *, 1);
+
+  return self;
+}
+
+void
+lw_evidence_free (LwEvidence *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->interfaces);
+  g_free (self->default_ipv4);
+  g_free (self->default_ipv6);
+  lw_vpn_state_free (self->vpn);
+  g_ptr_array_unref (self->candidates);
+  g_ptr_array_unref (self->stun_results);
+  g_ptr_array_unref (self->public_addresses);
+  g_ptr_array_unref (self->remembered);
+  g_strfreev (self->stun_servers);
+  g_free (self);
+}
+
+const LwInterface *
+lw_evidence_find_interface (const LwEvidence *self,
+                            const char       *name)
+{
+  for (guint i = 0; name != NULL && i < self->interfaces->len; i++)
+    {
+      const LwInterface *iface = g_ptr_array_index (self->interfaces, i);
+
+      if (g_strcmp0 (iface->name, name) == 0)
+        return iface;
+    }
+  return NULL;
+}
+
+const LwInterface *
+lw_evidence_interface_for_address (const LwEvidence *self,
+                                   const char       *address)
+{
+  for (guint i = 0; address != NULL && i < self->interfaces->len; i++)
+    {
+      const LwInterface *iface = g_ptr_array_index (self->interfaces, i);
+
+      for (guint j = 0; j < iface->addresses->len; j++)
+        {
+          const LwIfAddress *addr = g_ptr_array_index (iface->addresses, j);
+
+          if (g_strcmp0 (addr->address, address) == 0)
+            return iface;
+        }
+    }
+  return NULL;
+}
+
+const char *
+lw_evidence_get_default_address (const LwEvidence *self,
+                                 int               family)
+{
+  return family == 6 ? self->default_ipv6 : self->default_ipv4;
+}
+
+/**
+ * lw_evidence_is_tunnel_interface:
+ *
+ * An interface is a tunnel when its kind says so, or when the VPN state
+ * names it (NetworkManager may know a tunnel by a name we would not guess).
+ */
+gboolean
+lw_evidence_is_tunnel_interface (const LwEvidence *self,
+                                 const char       *name)
+{
+  const LwInterface *iface;
+
+  if (name == NULL)
+    return FALSE;
+  if (self->vpn != NULL && g_strv_contains ((const char * const *) self->vpn->interfaces, name))
+    return TRUE;
+  iface = lw_evidence_find_interface (self, name);
+  return iface != NULL && iface->kind == LW_INTERFACE_TUNNEL;
+}

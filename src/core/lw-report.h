@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lw-analyzer.h"
+#include "lw-evidence.h"
+
+G_BEGIN_DECLS
+
+#define LW_REPORT_JSON_VERSION 1
+
+typedef struct
+{
+  int total_ms;
+  int interfaces_ms;
+  int vpn_ms;
+  int resolve_ms;
+  int bound_ms;
+  int browser_ms;
+  int https_ms;
+} LwTimings;
+
+#define LW_TYPE_REPORT (lw_report_get_type ())
+
+G_DECLARE_FINAL_TYPE (LwReport, lw_report, LW, REPORT, GObject)
+
+LwReport         *lw_report_new             (LwEvidence       *evidence,
+                                             GPtrArray        *findings,
+                                             LwStatus          status,
+                                             gint64            time_unix,
+                                             const LwTimings  *timings);
+LwReport         *lw_report_new_from_json   (const char       *json,
+                                             GError          **error);
+LwStatus          lw_report_get_status      (LwReport         *self);
+const LwEvidence *lw_report_get_evidence    (LwReport         *self);
+GPtrArray        *lw_report_get_findings    (LwReport         *self);
+const LwTimings  *lw_report_get_timings     (LwReport         *self);
+gint64            lw_report_get_time        (LwReport         *self);
+char             *lw_report_dup_headline    (LwReport         *self);
+char             *lw_report_to_json         (LwReport         *self,
+                                             gboolean          pretty);

@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-text"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-text.h"
+
+/* The text form of a report, for people: the verdict in one line, the
+ * findings in plain words, then the evidence as aligned tables. */
+
+typedef struct
+{
+  guint      n_columns;
+  GPtrArray *cells;   /* char*, row-major; the first row is the header */
+} Table;
+
+static Table *
+table_new (guint n_columns, ...)
+{
+  Table *t = g_new0 (Table, 1);
+  va_list args;
+
+  t->n_columns = n_columns;
+  t->cells = g_ptr_array_new_with_free_func (g_free);
+
+  va_start (args, n_columns);
+  for (guint i = 0; i < n_columns; i++)
+    g_ptr_array_add (t->cells, g_strdup (va_arg (args, const char *)));
+  va_end (args);
+
+  return t;
+}
+
+/* Adds one cell; NULL shows as "-". Takes ownership of @value. */
+static void
+table_take (Table *t,
+            char  *value)
+{
+  g_ptr_array_add (t->cells, value != NULL ? value : g_strdup ("-"));
+}
+
+static void
+table_add (Table      *t,
+           const char *value)
+{
+  table_take (t, g_strdup (value));
+}
+
+static void
+table_print (Table   *t,
+             GString *out)
+{
+  g_autofree guint *widths = g_new0 (guint, t->n_columns);
+
+  for (guint i = 0; i < t->cells->len; i++)
+    widths[i % t->n_columns] = MAX (widths[i % t->n_columns],
+                                    g_utf8_strlen (g_ptr_array_index (t->cells, i), -1));
+
+  for (guint i = 0; i < t->cells->len; i++)
+    {
+      const char *cell = g_ptr_array_index (t->cells, i);
+      guint col = i % t->n_columns;
+
+      if (col == 0)
+        g_string_append (out, "  ");
+      g_string_append (out, cell);
+      if (col + 1 < t->n_columns)
+        {
+          for (guint pad = g_utf8_strlen (cell, -1); pad < widths[col] + 2; pad++)
+            g_string_append_c (out, ' ');
+        }
+      else
+        g_string_append_c (out, '\n');
+    }
+
+  g_ptr_array_unref (t->cells);
+  g_free (t);
+}
+
+static const char *
+level_label (LwLevel level)
+{
+  switch (level)
+    {
+    case LW_LEVEL_LEAK:        return _("LEAK");
+    case LW_LEVEL_WARNING:     return _("WARNING");
+    case LW_LEVEL_UNKNOWN:     return _("UNKNOWN");
+    case LW_LEVEL_UNPROTECTED: return _("NO VPN");
+    case LW_LEVEL_NOTE:
+    default:                   return _("NOTE");
+    }
+}
+
+static void
+append_wrapped (GString    *out,
+                const char *label,
+                const char *text)
+{
+  g_auto(GStrv) words = NULL;
+  guint column = 0;
+  const guint indent = 6, width = 96;
+
+  if (text == NULL || *text == '\0')
+    return;
+
+  words = g_strsplit (text, " ", -1);
+  g_string_append_printf (out, "      %s ", label);
+  column = indent + g_utf8_strlen (label, -1) + 1;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint len = g_utf8_strlen (words[i], -1);
+
+      if (len == 0)
+        continue;
+      if (column + len > width && column > indent + g_utf8_strlen (label, -1) + 1)
+        {
+          g_string_append_c (out, '\n');
+          for (guint s = 0; s < indent + g_utf8_strlen (label, -1) + 1; s++)
+            g_string_append_c (out, ' ');
+          column = indent + g_utf8_strlen (label, -1) + 1;
+        }
+      g_string_append (out, words[i]);
+      g_string_append_c (out, ' ');
+      column += len + 1;
+    }
+  g_string_truncate (out, out->len - 1);
+  g_string_append_c (out, '\n');
+}
+
+static char *
+ms_text (int ms)
+{
+  return ms >= 0 ? g_strdup_printf ("%d ms", ms) : NULL;
+}
+
+static void
+append_findings (GString  *out,
+                 LwReport *report)
+{
+  GPtrArray *findings = lw_report_get_findings (report);
+
+  g_string_append_printf (out, "\n%s\n", _("Findings"));
+  if (findings->len == 0)
+    g_string_append_printf (out, "  %s\n", _("None: no browser mode exposes an address outside the VPN."));
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      g_string_append_printf (out, "  %-8s %s\n", level_label (f->level), f->summary);
+      append_wrapped (out, _("How:"), f->detail);
+      append_wrapped (out, _("Fix:"), f->advice);
+    }
+}
+
+static void
+append_evidence (GString          *out,
+                 const LwEvidence *ev,
+                 const LwTimings  *timings)
+{
+  Table *t;
+
+  g_string_append_printf (out, "\n%s\n", _("VPN"));
+  g_string_append_printf (out, "  %s (%s: %s)\n",
+                          ev->vpn->active ? _("active") : _("none"),
+                          _("source"), lw_vpn_source_to_string (ev->vpn->source));
+  if (ev->vpn->note != NULL)
+    g_string_append_printf (out, "  %s\n", ev->vpn->note);
+  if (ev->vpn->connections->len > 0)
+    {
+      t = table_new (4, _("CONNECTION"), _("TYPE"), _("INTERFACE"), _("STATE"));
+      for (guint i = 0; i < ev->vpn->connections->len; i++)
+        {
+          const LwVpnConnection *c = g_ptr_array_index (ev->vpn->connections, i);
+
+          table_add (t, c->name);
+          table_add (t, c->type);
+          table_add (t, c->interface);
+          table_add (t, c->state);
+        }
+      table_print (t, out);
+    }
+
+  g_string_append_printf (out, "\n%s\n", _("Interfaces"));
+  t = table_new (4, _("INTERFACE"), _("KIND"), _("ADDRESS"), _("CLASS"));
+  for (guint i = 0; i < ev->interfaces->len; i++)
+    {
+      const LwInterface *iface = g_ptr_array_index (ev->interfaces, i);
+
+      for (guint j = 0; j < MAX (iface->addresses->len, 1); j++)
+        {
+          const LwIfAddress *a = j < iface->addresses->len ? g_ptr_array_index (iface->addresses, j) : NULL;
+
+          table_add (t, j == 0 ? iface->name : "");
+          table_add (t, j == 0 ? lw_interface_kind_to_string (iface->kind) : "");
+          table_take (t, a ? g_strdup_printf ("%s/%u", a->address, a->prefix) : NULL);
+          table_add (t, a ? lw_address_class_to_string (a->klass) : NULL);
+        }
+    }
+  table_print (t, out);
+  g_string_append_printf (out, "  %s IPv4 %s, IPv6 %s\n", _("Default route from:"),
+                          ev->default_ipv4 ? ev->default_ipv4 : _("none"),
+                          ev->default_ipv6 ? ev->default_ipv6 : _("none"));
+
+  g_string_append_printf (out, "\n%s\n", _("Candidates"));
+  t = table_new (7, _("PROBE"), _("MODE"), _("TYPE"), _("ADDRESS"), _("BASE"), _("INTERFACE"), _("SERVER"));
+  for (guint i = 0; i < ev->candidates->len; i++)
+    {
+      const LwCandidate *c = g_ptr_array_index (ev->candidates, i);
+
+      table_add (t, lw_probe_kind_to_string (c->probe));
+      table_add (t, lw_gather_mode_to_string (c->mode));
+      table_add (t, lw_candidate_type_to_string (c->type));
+      table_add (t, c->address);
+      table_add (t, c->base);
+      table_add (t, c->interface);
+      table_add (t, c->server);
+    }
+  table_print (t, out);
+
+  g_string_append_printf (out, "\n%s\n", _("STUN requests"));
+  t = table_new (6, _("PROBE"), _("BASE"), _("SERVER"), _("RESULT"), _("MAPPED"), _("TIME"));
+  for (guint i = 0; i < ev->stun_results->len; i++)
+    {
+      const LwStunResult *r = g_ptr_array_index (ev->stun_results, i);
+
+      table_add (t, lw_probe_kind_to_string (r->probe));
+      table_add (t, r->base);
+      table_add (t, r->server);
+      table_take (t, r->error ? g_strdup_printf ("%s (%s)", lw_result_to_string (r->result), r->error)
+                              : g_strdup (lw_result_to_string (r->result)));
+      table_add (t, r->mapped);
+      table_take (t, ms_text (r->rtt_ms));
+    }
+  table_print (t, out);
+
+  g_string_append_printf (out, "\n%s\n", _("Public addresses (HTTPS)"));
+  t = table_new (6, _("FAMILY"), _("PATH"), _("RESULT"), _("ADDRESS"), _("TIME"), _("URL"));
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
+
+      table_add (t, pa->family == 6 ? "IPv6" : "IPv4");
+      table_add (t, lw_http_path_to_string (pa->path));
+      table_take (t, pa->error ? g_strdup_printf ("%s (%s)", lw_result_to_string (pa->result), pa->error)
+                               : g_strdup (lw_result_to_string (pa->result)));
+      table_add (t, pa->address);
+      table_take (t, ms_text (pa->ms));
+      table_add (t, pa->url);
+    }
+  table_print (t, out);
+
+  g_string_append_printf (out, "\n%s %d ms (%s %d, VPN %d, DNS %d, %s %d, %s %d, HTTPS %d)\n",
+                          _("Check took"), timings->total_ms,
+                          _("interfaces"), timings->interfaces_ms, timings->vpn_ms,
+                          timings->resolve_ms, _("bound"), timings->bound_ms,
+                          _("browser"), timings->browser_ms, timings->https_ms);
+}
+
+/**
+ * lw_text_format_report:
+ *
+ * Returns: (transfer full): the report as text for people.
+ */
+char *
+lw_text_format_report (LwReport *report)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *headline = lw_report_dup_headline (report);
+
+  g_string_append_printf (out, "%s\n", headline);
+  append_findings (out, report);
+  append_evidence (out, lw_report_get_evidence (report), lw_report_get_timings (report));
+
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lw-report.h"
+
+G_BEGIN_DECLS
+
+char *lw_text_format_report (LwReport *report);
+
+G_END_DECLS

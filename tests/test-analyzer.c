@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "lw-analyzer.h"
+#include "lw-test-evidence.h"
+
+/* One case per finding and per status rule of ../shared/DOMAIN.md. Each
+ * case lists every finding it expects as "level id address": a finding too
+ * many fails the case as surely as one too few. */
+
+typedef struct
+{
+  const char              *name;
+  LwEvidence            *(*build) (void);
+  LwStatus                 status;
+  const char              *findings[8];
+  const LwBrowserProfile  *profiles;
+  guint                    n_profiles;
+  gboolean                 have_previous;
+  LwStatus                 previous;
+} Case;
+
+/* No VPN, everything answered: sites see the ISP address anyway. */
+static LwEvidence *
+build_novpn (void)
+{
+  LwEvidence *ev = ev_home (FALSE);
+
+  ev_default (ev, LAN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, ISP4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* A full tunnel over IPv4, no IPv6 anywhere: STUN shows the exit. */
+static LwEvidence *
+build_protected (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* Mode 1 sees the LAN and tunnel host addresses (mDNS is off for camera
+ * pages); the LAN's STUN request is dropped by the tunnel. Only notes. */
+static LwEvidence *
+build_protected_with_notes (void)
+{
+  LwEvidence *ev = build_protected ();
+
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, LAN4, STUN4, NULL);
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, TUN4, STUN4, EXIT4);
+  return ev;
+}
+
+/* Split tunnel: the STUN server is routed outside the VPN, so the srflx
+ * of the default-route socket is the ISP address. */
+static LwEvidence *
+build_split_tunnel (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* The ISP address shows only from the LAN socket, which only Mode 1 uses. */
+static LwEvidence *
+build_mode1_only_leak (void)
+{
+  LwEvidence *ev = build_protected ();
+
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, LAN4, STUN4, ISP4);
+  return ev;
+}
+
+/* The srflx is an address remembered from a check without VPN. HTTPS
+ * failed, so the check is also incomplete, but the leak is established. */
+static LwEvidence *
+build_remembered_srflx (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_remember (ev, 4, ISP4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  ev_https (ev, 4, NULL, LW_RESULT_TIMEOUT);
+  return ev;
+}
+
+/* IPv4 tunnelled, IPv6 native: the default IPv6 is the LAN's global one. */
+static LwEvidence *
+build_ipv6_leak (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 1))->addresses,
+                   lw_if_address_new (LAN6, 64));
+  ev_default (ev, TUN4, LAN6);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN6, STUN6, LAN6);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  ev_https (ev, 6, LAN6, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* Both families tunnelled, but the LAN keeps its global IPv6: a camera
+ * page lists it as a host candidate. */
+static LwEvidence *
+build_full_vpn_lan_ipv6 (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 1))->addresses,
+                   lw_if_address_new (LAN6, 64));
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 2))->addresses,
+                   lw_if_address_new (TUN6, 64));
+  ev_default (ev, TUN4, TUN6);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN6, STUN6, EXIT6);
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, LAN6, STUN6, NULL);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  ev_https (ev, 6, EXIT6, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* The VPN is up, but HTTPS shows the remembered real address. */
+static LwEvidence *
+build_tunnel_not_carrying (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, LAN4, NULL);
+  ev_remember (ev, 4, ISP4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, ISP4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* No remembered address, and the srflx equals the HTTPS address: with the
+ * tunnel carrying nothing, both show the ISP, and nothing can tell. The
+ * history (issue 4) closes this gap; until then the verdict is what the
+ * evidence supports. */
+static LwEvidence *
+build_tunnel_not_carrying_unremembered (void)
+{
+  LwEvidence *ev = build_tunnel_not_carrying ();
+
+  g_ptr_array_set_size (ev->remembered, 0);
+  return ev;
+}
+
+/* The bound probe escapes through eth0; the browser sees only the exit. */
+static LwEvidence *
+build_bypass (void)
+{
+  LwEvidence *ev = build_protected ();
+
+  ev_bound (ev, LAN4, STUN4, ISP4);
+  ev_bound (ev, TUN4, STUN4, EXIT4);
+  return ev;
+}
+
+static LwEvidence *
+build_stun_unanswered (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, NULL);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+static LwEvidence *
+build_https_failed (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_https (ev, 4, NULL, LW_RESULT_TLS_ERROR);
+  return ev;
+}
+
+static LwEvidence *
+build_offline_vpn (void)
+{
+  return ev_home (TRUE);
+}
+
+static LwEvidence *
+build_offline_novpn (void)
+{
+  return ev_home (FALSE);
+}
+
+/* The default IPv6 route exists but no IPv6 STUN server was configured. */
+static LwEvidence *
+build_no_ipv6_server (void)
+{
+  LwEvidence *ev = build_protected ();
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 2))->addresses,
+                   lw_if_address_new (TUN6, 64));
+  g_free (ev->default_ipv6);
+  ev->default_ipv6 = g_strdup (TUN6);
+  ev_https (ev, 6, EXIT6, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* Every probe failed while a VPN is up: never green. */
+static LwEvidence *
+build_all_failed (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, NULL);
+  ev_https (ev, 4, NULL, LW_RESULT_TIMEOUT);
+  return ev;
+}
+
+/* No VPN and nothing answered: unknown outranks unprotected. */
+static LwEvidence *
+build_novpn_incomplete (void)
+{
+  LwEvidence *ev = ev_home (FALSE);
+
+  ev_default (ev, LAN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, NULL);
+  ev_https (ev, 4, NULL, LW_RESULT_TIMEOUT);
+  return ev;
+}
+
+/* A public address assigned to the tunnel itself is the VPN's address. */
+static LwEvidence *
+build_public_tunnel_address (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 2))->addresses,
+                   lw_if_address_new ("203.0.113.77", 32));
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, "203.0.113.77", STUN4, "203.0.113.77");
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* Mode 2 without mDNS: Chromium's default_public_and_private_interfaces. */
+static const LwBrowserProfile mode2_no_mdns[] = {
+  { "Chromium", LW_WEBRTC_MODE_2, FALSE, LW_WEBRTC_MODE_2 },
+};
+/* Mode 3: default_public_interface_only. */
+static const LwBrowserProfile mode3[] = {
+  { "Chromium", LW_WEBRTC_MODE_3, FALSE, LW_WEBRTC_MODE_3 },
+};
+/* Mode 4: disable_non_proxied_udp, and Firefox with WebRTC off. */
+static const LwBrowserProfile mode4[] = {
+  { "Chromium", LW_WEBRTC_MODE_4, FALSE, LW_WEBRTC_MODE_4 },
+  { "Firefox", LW_WEBRTC_DISABLED, FALSE, LW_WEBRTC_DISABLED },
+};
+
+/* A private LAN address on the default route, for the Mode-2 warning. */
+static LwEvidence *
+build_private_default (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+static const Case cases[] = {
+  { "no-vpn", build_novpn, LW_STATUS_UNPROTECTED,
+    { "unprotected no-vpn -" } },
+  { "protected", build_protected, LW_STATUS_PROTECTED, { NULL } },
+  { "notes-keep-green", build_protected_with_notes, LW_STATUS_PROTECTED,
+    { "note local-addresses-visible " LAN4, "note local-addresses-visible " TUN4 } },
+  { "public-address-leak/default-route", build_split_tunnel, LW_STATUS_LEAK,
+    { "leak public-address-leak " ISP4 } },
+  { "public-address-leak/camera-only", build_mode1_only_leak, LW_STATUS_WARNING,
+    { "warning public-address-leak " ISP4, "note local-addresses-visible " LAN4 } },
+  { "public-address-leak/remembered", build_remembered_srflx, LW_STATUS_LEAK,
+    { "leak public-address-leak " ISP4, "unknown check-incomplete " TUN4 } },
+  { "ipv6-leak/default-route", build_ipv6_leak, LW_STATUS_LEAK,
+    { "leak ipv6-leak " LAN6, "leak ipv6-outside-tunnel " LAN6 } },
+  { "ipv6-leak/camera-only", build_full_vpn_lan_ipv6, LW_STATUS_WARNING,
+    { "warning ipv6-leak " LAN6 } },
+  { "tunnel-not-carrying-traffic", build_tunnel_not_carrying, LW_STATUS_LEAK,
+    { "leak public-address-leak " ISP4, "leak tunnel-not-carrying-traffic " ISP4 } },
+  { "tunnel-not-carrying-traffic/unremembered", build_tunnel_not_carrying_unremembered,
+    LW_STATUS_PROTECTED, { NULL } },
+  { "tunnel-bypass-by-binding", build_bypass, LW_STATUS_PROTECTED,
+    { "note tunnel-bypass-by-binding " ISP4 } },
+  { "check-incomplete/stun", build_stun_unanswered, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " TUN4 } },
+  { "check-incomplete/https", build_https_failed, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " TUN4 } },
+  { "check-incomplete/offline", build_offline_vpn, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete -" } },
+  { "check-incomplete/offline-novpn", build_offline_novpn, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete -", "unprotected no-vpn -" } },
+  { "check-incomplete/no-ipv6-server", build_no_ipv6_server, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " TUN6 } },
+  { "check-incomplete/after-green", build_stun_unanswered, LW_STATUS_WARNING,
+    { "unknown check-incomplete " TUN4 }, NULL, 0, TRUE, LW_STATUS_PROTECTED },
+  { "check-incomplete/after-leak", build_stun_unanswered, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " TUN4 }, NULL, 0, TRUE, LW_STATUS_LEAK },
+  { "never-green/all-failed", build_all_failed, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " TUN4 } },
+  { "severity/unknown-over-unprotected", build_novpn_incomplete, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " LAN4, "unprotected no-vpn -" } },
+  { "tunnel-own-public-address", build_public_tunnel_address, LW_STATUS_PROTECTED,
+    { NULL } },
+  { "local-addresses/mode2-without-mdns", build_private_default, LW_STATUS_WARNING,
+    { "warning local-addresses-visible " TUN4 }, mode2_no_mdns, G_N_ELEMENTS (mode2_no_mdns) },
+  { "mode3/no-host-candidates", build_private_default, LW_STATUS_PROTECTED,
+    { NULL }, mode3, G_N_ELEMENTS (mode3) },
+  { "mode3/srflx-still-leaks", build_split_tunnel, LW_STATUS_LEAK,
+    { "leak public-address-leak " ISP4 }, mode3, G_N_ELEMENTS (mode3) },
+  { "mode4/no-udp-no-leak", build_split_tunnel, LW_STATUS_PROTECTED,
+    { NULL }, mode4, G_N_ELEMENTS (mode4) },
+};
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+static void
+test_case (gconstpointer data)
+{
+  const Case *c = data;
+  LwEvidence *ev = c->build ();
+  LwAnalyzerOptions options = {
+    .profiles = c->profiles,
+    .n_profiles = c->n_profiles,
+    .have_previous = c->have_previous,
+    .previous_status = c->previous,
+  };
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) want = g_ptr_array_new ();
+  LwStatus status = LW_STATUS_CHECKING;
+
+  findings = lw_analyzer_analyze (ev, &options, &status);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      g_ptr_array_add (got, g_strdup_printf ("%s %s %s", lw_level_to_string (f->level), f->id,
+                                             f->address ? f->address : "-"));
+      /* Every finding is explained to the user. */
+      g_assert_nonnull (f->summary);
+      g_assert_nonnull (f->detail);
+      g_assert_nonnull (f->advice);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (c->findings) && c->findings[i] != NULL; i++)
+    g_ptr_array_add (want, (gpointer) c->findings[i]);
+
+  g_ptr_array_sort (got, compare_strings);
+  g_ptr_array_sort (want, compare_strings);
+  g_ptr_array_add (got, NULL);
+  g_ptr_array_add (want, NULL);
+
+  g_assert_cmpstrv ((char **) got->pdata, (char **) want->pdata);
+  g_assert_cmpstr (lw_status_to_string (status), ==, lw_status_to_string (c->status));
+
+  lw_evidence_free (ev);
+}
+
+/* Findings come most serious first, so views can show the first one. */
+static void
+test_order (void)
+{
+  LwEvidence *ev = build_remembered_srflx ();
+  g_autoptr(GPtrArray) findings = NULL;
+  LwStatus status;
+
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  g_assert_cmpuint (findings->len, >=, 2);
+  g_assert_cmpstr (((LwFinding *) findings->pdata[0])->id, ==, "public-address-leak");
+  g_assert_cmpint (((LwFinding *) findings->pdata[0])->audience, ==, LW_AUDIENCE_EVERY_PAGE);
+  lw_evidence_free (ev);
+}
+
+/* Whatever evidence a failed check leaves, the verdict is never green
+ * unless a VPN is up and every family with a route was checked. */
+static void
+test_never_green (void)
+{
+  for (guint mask = 0; mask < 32; mask++)
+    {
+      LwEvidence *ev = ev_home (mask & 1);
+      g_autoptr(GPtrArray) findings = NULL;
+      LwStatus status;
+
+      ev_default (ev, mask & 2 ? (mask & 1 ? TUN4 : LAN4) : NULL, NULL);
+      if (mask & 4)
+        ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, mask & 1 ? TUN4 : LAN4, STUN4,
+                    mask & 8 ? EXIT4 : NULL);
+      ev_https (ev, 4, mask & 16 ? EXIT4 : NULL, mask & 16 ? LW_RESULT_ANSWERED : LW_RESULT_TIMEOUT);
+
+      findings = lw_analyzer_analyze (ev, NULL, &status);
+      if (status == LW_STATUS_PROTECTED)
+        g_assert_cmpuint (mask, ==, 1 | 2 | 4 | 8 | 16);
+      lw_evidence_free (ev);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/analyzer/%s", cases[i].name);
+      g_test_add_data_func (path, &cases[i], test_case);
+    }
+  g_test_add_func ("/analyzer/order", test_order);
+  g_test_add_func ("/analyzer/never-green", test_never_green);
+
+  return g_test_run ();
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "lw-report.h"
+#include "lw-test-evidence.h"
+#include "lw-text.h"
+
+static LwReport *
+make_report (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+  LwTimings t = { 123, 1, 2, 3, 40, 50, 60 };
+  GPtrArray *findings;
+  LwStatus status;
+
+  ev_default (ev, TUN4, NULL);
+  ev_remember (ev, 4, ISP4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, LAN4, STUN4, NULL);
+  ev_bound (ev, LAN4, STUN4, ISP4);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  ev_https (ev, 6, NULL, LW_RESULT_UNREACHABLE);
+  g_ptr_array_add (ev->vpn->connections, lw_vpn_connection_new ("Work VPN", "vpn", "tun0", "activated"));
+  ev->vpn->note = g_strdup ("NetworkManager is not running; read from the interfaces");
+
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  return lw_report_new (ev, findings, status, 1795000000, &t);
+}
+
+static void
+test_round_trip (void)
+{
+  g_autoptr(LwReport) report = make_report ();
+  g_autoptr(LwReport) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = lw_report_to_json (report, TRUE);
+  g_autofree char *json2 = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text2 = NULL;
+
+  copy = lw_report_new_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+
+  json2 = lw_report_to_json (copy, TRUE);
+  g_assert_cmpstr (json, ==, json2);
+
+  g_assert_cmpint (lw_report_get_status (copy), ==, LW_STATUS_LEAK);
+  g_assert_cmpint (lw_report_get_time (copy), ==, 1795000000);
+  g_assert_cmpint (lw_report_get_timings (copy)->browser_ms, ==, 50);
+  g_assert_cmpuint (lw_report_get_findings (copy)->len, ==, lw_report_get_findings (report)->len);
+  g_assert_cmpstr (lw_report_get_evidence (copy)->default_ipv4, ==, TUN4);
+
+  /* The text form renders the same report the same way. */
+  text = lw_text_format_report (report);
+  text2 = lw_text_format_report (copy);
+  g_assert_cmpstr (text, ==, text2);
+  g_assert_true (g_str_has_prefix (text, "Leak: "));
+  g_assert_nonnull (strstr (text, ISP4));
+
+  g_assert_finalize_object (g_steal_pointer (&copy));
+  g_assert_finalize_object (g_steal_pointer (&report));
+}
+
+/* The documented fields are present with their documented types. */
+static void
+test_schema (void)
+{
+  g_autoptr(LwReport) report = make_report ();
+  g_autofree char *json = lw_report_to_json (report, FALSE);
+  g_autoptr(JsonNode) root = json_from_string (json, NULL);
+  JsonObject *o = json_node_get_object (root);
+  JsonObject *first;
+
+  g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "leak");
+
+  first = json_array_get_object_element (json_object_get_array_member (o, "findings"), 0);
+  for (guint i = 0; i < 6; i++)
+    {
+      const char *keys[] = { "id", "level", "mode", "address", "interface", "summary" };
+      g_assert_true (json_object_has_member (first, keys[i]));
+    }
+  g_assert_cmpstr (json_object_get_string_member (first, "id"), ==, "public-address-leak");
+  g_assert_cmpstr (json_object_get_string_member (first, "mode"), ==, "default-route");
+  g_assert_cmpstr (json_object_get_string_member (first, "address"), ==, ISP4);
+
+  first = json_array_get_object_element (json_object_get_array_member (o, "candidates"), 0);
+  for (guint i = 0; i < 7; i++)
+    {
+      const char *keys[] = { "probe", "mode", "type", "address", "base", "interface", "server" };
+      g_assert_true (json_object_has_member (first, keys[i]));
+    }
+
+  first = json_array_get_object_element (json_object_get_array_member (o, "public_addresses"), 0);
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *keys[] = { "family", "path", "address", "url", "result" };
+      g_assert_true (json_object_has_member (first, keys[i]));
+    }
+
+  first = json_object_get_object_member (o, "vpn");
+  g_assert_true (json_object_get_boolean_member (first, "active"));
+  g_assert_cmpstr (json_object_get_string_member (first, "source"), ==, "interfaces");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "interfaces")), ==, 1);
+
+  first = json_object_get_object_member (o, "timings");
+  g_assert_cmpint (json_object_get_int_member (first, "total_ms"), ==, 123);
+  g_assert_true (json_object_has_member (first, "bound_ms"));
+  g_assert_true (json_object_has_member (first, "browser_ms"));
+  g_assert_true (json_object_has_member (first, "https_ms"));
+}
+
+/* Garbage is refused with an error, never half-read. */
+static void
+test_bad_input (void)
+{
+  const char *inputs[] = {
+    "",
+    "not json",
+    "[]",
+    "{}",
+    "{\"version\": 99, \"status\": \"leak\"}",
+    "{\"version\": 1, \"status\": \"purple\"}",
+    "{\"version\": 1, \"status\": \"leak\", \"findings\": [1]}",
+    "{\"version\": 1, \"status\": \"leak\", \"findings\": [{\"id\": \"x\", \"level\": \"huge\"}]}",
+    "{\"version\": 1, \"status\": \"leak\", \"findings\": [], \"candidates\": {}}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LwReport) report = lw_report_new_from_json (inputs[i], &error);
+
+      g_assert_null (report);
+      g_assert_nonnull (error);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/report/json/round-trip", test_round_trip);
+  g_test_add_func ("/report/json/schema", test_schema);
+  g_test_add_func ("/report/json/bad-input", test_bad_input);
+
+  return g_test_run ();
+}
