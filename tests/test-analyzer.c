@@ -145,9 +145,8 @@ build_tunnel_not_carrying (void)
 }
 
 /* No remembered address, and the srflx equals the HTTPS address: with the
- * tunnel carrying nothing, both show the ISP, and nothing can tell. The
- * history (issue 4) closes this gap; until then the verdict is what the
- * evidence supports. */
+ * tunnel carrying nothing, both show the ISP. The default route on the LAN
+ * still gives it away: never green. */
 static LwEvidence *
 build_tunnel_not_carrying_unremembered (void)
 {
@@ -255,6 +254,20 @@ build_public_tunnel_address (void)
   return ev;
 }
 
+/* NetworkManager reports a VPN, but it routes only some networks: the
+ * default route, and so every web page, stays on the LAN. */
+static LwEvidence *
+build_vpn_not_default (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev->vpn->source = LW_VPN_SOURCE_NETWORKMANAGER;
+  ev_default (ev, LAN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, ISP4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
 /* Mode 2 without mDNS: Chromium's default_public_and_private_interfaces. */
 static const LwBrowserProfile mode2_no_mdns[] = {
   { "Chromium", LW_WEBRTC_MODE_2, FALSE, LW_WEBRTC_MODE_2 },
@@ -298,9 +311,10 @@ static const Case cases[] = {
   { "ipv6-leak/camera-only", build_full_vpn_lan_ipv6, LW_STATUS_WARNING,
     { "warning ipv6-leak " LAN6 } },
   { "tunnel-not-carrying-traffic", build_tunnel_not_carrying, LW_STATUS_LEAK,
-    { "leak public-address-leak " ISP4, "leak tunnel-not-carrying-traffic " ISP4 } },
+    { "leak public-address-leak " ISP4, "leak tunnel-not-carrying-traffic " ISP4,
+      "unprotected vpn-not-default-route -" } },
   { "tunnel-not-carrying-traffic/unremembered", build_tunnel_not_carrying_unremembered,
-    LW_STATUS_PROTECTED, { NULL } },
+    LW_STATUS_UNPROTECTED, { "unprotected vpn-not-default-route -" } },
   { "tunnel-bypass-by-binding", build_bypass, LW_STATUS_PROTECTED,
     { "note tunnel-bypass-by-binding " ISP4 } },
   { "check-incomplete/stun", build_stun_unanswered, LW_STATUS_UNKNOWN,
@@ -318,9 +332,11 @@ static const Case cases[] = {
   { "check-incomplete/after-leak", build_stun_unanswered, LW_STATUS_UNKNOWN,
     { "unknown check-incomplete " TUN4 }, NULL, 0, TRUE, LW_STATUS_LEAK },
   { "never-green/all-failed", build_all_failed, LW_STATUS_UNKNOWN,
-    { "unknown check-incomplete " TUN4 } },
+    { "unknown check-incomplete " TUN4, "unknown check-incomplete " TUN4 } },
   { "severity/unknown-over-unprotected", build_novpn_incomplete, LW_STATUS_UNKNOWN,
-    { "unknown check-incomplete " LAN4, "unprotected no-vpn -" } },
+    { "unknown check-incomplete " LAN4, "unknown check-incomplete " LAN4, "unprotected no-vpn -" } },
+  { "vpn-not-default-route", build_vpn_not_default, LW_STATUS_UNPROTECTED,
+    { "unprotected vpn-not-default-route -" } },
   { "tunnel-own-public-address", build_public_tunnel_address, LW_STATUS_PROTECTED,
     { NULL } },
   { "local-addresses/mode2-without-mdns", build_private_default, LW_STATUS_WARNING,

@@ -254,11 +254,16 @@ family_name (int family)
   return family == 6 ? "IPv6" : "IPv4";
 }
 
+/* Joins @servers for a sentence; the array is left as it was. */
 static char *
 format_server_list (GPtrArray *servers)
 {
+  char *joined;
+
   g_ptr_array_add (servers, NULL);
-  return g_strjoinv (", ", (char **) servers->pdata);
+  joined = g_strjoinv (", ", (char **) servers->pdata);
+  g_ptr_array_set_size (servers, servers->len - 1);
+  return joined;
 }
 
 /* --- findings ------------------------------------------------------------ */
@@ -268,7 +273,11 @@ static void
 add_finding (Analysis  *a,
              LwFinding *f)
 {
-  g_autofree char *key = g_strdup_printf ("%s %s %d", f->id, f->address ? f->address : "", f->family);
+  /* Findings about the same thing merge; an incomplete check can have
+   * several causes for one address, told apart by their summaries. */
+  g_autofree char *key = g_strdup_printf ("%s %s %d %s", f->id, f->address ? f->address : "",
+                                          f->family,
+                                          f->level == LW_LEVEL_UNKNOWN && f->summary ? f->summary : "");
   LwFinding *old = g_hash_table_lookup (a->by_key, key);
 
   if (old == NULL)
@@ -585,7 +594,7 @@ check_completeness (Analysis *a)
   for (int family = 4; family <= 6; family += 2)
     {
       const char *def = lw_evidence_get_default_address (ev, family);
-      g_autoptr(GPtrArray) tried = g_ptr_array_new ();
+      g_autoptr(GPtrArray) tried = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(GPtrArray) exits = g_ptr_array_new ();
       g_autofree char *first_error = NULL;
       gboolean answered = FALSE;
@@ -601,7 +610,10 @@ check_completeness (Analysis *a)
 
           if (r->probe != LW_PROBE_BROWSER || g_strcmp0 (r->base, def) != 0)
             continue;
-          g_ptr_array_add (tried, r->server);
+          if (r->result == LW_RESULT_TIMEOUT || r->result == LW_RESULT_ANSWERED || r->error == NULL)
+            g_ptr_array_add (tried, g_strdup (r->server));
+          else
+            g_ptr_array_add (tried, g_strdup_printf ("%s (%s)", r->server, r->error));
           if (r->result == LW_RESULT_ANSWERED)
             answered = TRUE;
         }
@@ -626,7 +638,7 @@ check_completeness (Analysis *a)
             {
               g_autofree char *servers = format_server_list (tried);
 
-              f->detail = g_strdup_printf (_("Requests from %s to %s went unanswered, so what web "
+              f->detail = g_strdup_printf (_("Requests from %s got no answer from %s, so what web "
                                              "pages see through STUN is unknown. Silence is not "
                                              "taken for safety."), def, servers);
             }
@@ -692,6 +704,43 @@ check_vpn (Analysis *a)
                           : _("No tun, tap, WireGuard or PPP interface carries a default route."));
   f->advice = g_strdup (_("Connect your VPN if you want to hide your address; Leakwatch then "
                           "checks that WebRTC does not reveal it."));
+  add_finding (a, f);
+}
+
+/* A VPN that routes only some networks leaves the default route, and so
+ * every web page, outside: sites see the normal address. */
+static void
+check_default_route (Analysis *a)
+{
+  gboolean any_default = FALSE;
+  LwFinding *f;
+
+  if (!a->ev->vpn->active)
+    return;
+
+  for (int family = 4; family <= 6; family += 2)
+    {
+      const char *def = lw_evidence_get_default_address (a->ev, family);
+      const LwInterface *iface = lw_evidence_interface_for_address (a->ev, def);
+
+      if (def == NULL)
+        continue;
+      any_default = TRUE;
+      if (iface == NULL || lw_evidence_is_tunnel_interface (a->ev, iface->name))
+        return;
+    }
+  if (!any_default)
+    return;
+
+  f = lw_finding_new ("vpn-not-default-route", LW_LEVEL_UNPROTECTED);
+  f->audience = LW_AUDIENCE_EVERY_SITE;
+  f->summary = g_strdup (_("The VPN is connected but does not carry your web traffic"));
+  f->detail = g_strdup (_("The VPN routes only some networks; the default route, which web "
+                          "pages use, stays on your normal connection. Sites see your real "
+                          "address."));
+  f->advice = g_strdup (_("If you want the VPN to hide your address, let it carry the default "
+                          "route: in NetworkManager, turn off “Use this connection only for "
+                          "resources on its network” (ipv4.never-default=no)."));
   add_finding (a, f);
 }
 
@@ -777,6 +826,7 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
   a.by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   check_vpn (&a);
+  check_default_route (&a);
 
   for (guint i = 0; i < evidence->candidates->len; i++)
     {

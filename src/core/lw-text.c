@@ -222,7 +222,7 @@ append_evidence (GString          *out,
   table_print (t, out);
 
   g_string_append_printf (out, "\n%s\n", _("STUN requests"));
-  t = table_new (6, _("PROBE"), _("BASE"), _("SERVER"), _("RESULT"), _("MAPPED"), _("TIME"));
+  t = table_new (7, _("PROBE"), _("BASE"), _("SERVER"), _("RESULT"), _("MAPPED"), _("TIME"), _("DETAIL"));
   for (guint i = 0; i < ev->stun_results->len; i++)
     {
       const LwStunResult *r = g_ptr_array_index (ev->stun_results, i);
@@ -230,26 +230,26 @@ append_evidence (GString          *out,
       table_add (t, lw_probe_kind_to_string (r->probe));
       table_add (t, r->base);
       table_add (t, r->server);
-      table_take (t, r->error ? g_strdup_printf ("%s (%s)", lw_result_to_string (r->result), r->error)
-                              : g_strdup (lw_result_to_string (r->result)));
+      table_add (t, lw_result_to_string (r->result));
       table_add (t, r->mapped);
       table_take (t, ms_text (r->rtt_ms));
+      table_add (t, r->error ? r->error : "");
     }
   table_print (t, out);
 
   g_string_append_printf (out, "\n%s\n", _("Public addresses (HTTPS)"));
-  t = table_new (6, _("FAMILY"), _("PATH"), _("RESULT"), _("ADDRESS"), _("TIME"), _("URL"));
+  t = table_new (7, _("FAMILY"), _("PATH"), _("RESULT"), _("ADDRESS"), _("TIME"), _("URL"), _("DETAIL"));
   for (guint i = 0; i < ev->public_addresses->len; i++)
     {
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
 
       table_add (t, pa->family == 6 ? "IPv6" : "IPv4");
       table_add (t, lw_http_path_to_string (pa->path));
-      table_take (t, pa->error ? g_strdup_printf ("%s (%s)", lw_result_to_string (pa->result), pa->error)
-                               : g_strdup (lw_result_to_string (pa->result)));
+      table_add (t, lw_result_to_string (pa->result));
       table_add (t, pa->address);
       table_take (t, ms_text (pa->ms));
       table_add (t, pa->url);
+      table_add (t, pa->error ? pa->error : "");
     }
   table_print (t, out);
 

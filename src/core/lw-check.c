@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-check"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "lw-browser-probe.h"
+#include "lw-check.h"
+#include "lw-http-probe.h"
+#include "lw-interfaces.h"
+#include "lw-probe.h"
+#include "lw-stun-probe.h"
+#include "lw-vpn.h"
+
+/* One complete check: the interfaces and default routes, the VPN state,
+ * both STUN probes and the HTTPS probe, all in parallel and all within one
+ * deadline, then the analyzer. The result is an immutable LwReport. */
+
+/* Public services. Each learns the user's address at every check; see
+ * README.md. Dual-stack, so one name serves both families. */
+static const char * const default_stun_servers[] = {
+  "stun.l.google.com:19302",
+  "stun.cloudflare.com:3478",
+  NULL,
+};
+
+static const char * const default_ip_urls[] = {
+  "https://api64.ipify.org/?format=json",
+  "https://icanhazip.com/",
+  NULL,
+};
+
+#define MARGIN_MS 30
+
+const char * const *
+lw_check_default_stun_servers (void)
+{
+  return default_stun_servers;
+}
+
+const char * const *
+lw_check_default_ip_urls (void)
+{
+  return default_ip_urls;
+}
+
+LwCheckOptions *
+lw_check_options_new (void)
+{
+  LwCheckOptions *self = g_new0 (LwCheckOptions, 1);
+
+  self->stun_servers = g_strdupv ((char **) default_stun_servers);
+  self->ip_urls = g_strdupv ((char **) default_ip_urls);
+  self->timeout_ms = LW_CHECK_DEFAULT_TIMEOUT_MS;
+  return self;
+}
+
+void
+lw_check_options_free (LwCheckOptions *self)
+{
+  if (self == NULL)
+    return;
+  g_strfreev (self->stun_servers);
+  g_strfreev (self->ip_urls);
+  g_free (self->ca_file);
+  g_clear_pointer (&self->remembered, g_ptr_array_unref);
+  g_free (self);
+}
+
+/**
+ * lw_check_options_validate:
+ *
+ * Checks every value a user can give, so a typo is a clear message before
+ * the check, never a silent gap in it.
+ */
+gboolean
+lw_check_options_validate (const LwCheckOptions  *self,
+                           GError               **error)
+{
+  if (self->stun_servers == NULL || self->stun_servers[0] == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("No STUN server is set"));
+      return FALSE;
+    }
+  for (guint i = 0; self->stun_servers[i] != NULL; i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port;
+
+      if (!lw_parse_host_port (self->stun_servers[i], 3478, &host, &port, error))
+        return FALSE;
+    }
+
+  if (self->ip_urls == NULL || self->ip_urls[0] == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("No address service is set"));
+      return FALSE;
+    }
+  for (guint i = 0; self->ip_urls[i] != NULL; i++)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (self->ip_urls[i], G_URI_FLAGS_NONE, NULL);
+
+      if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
+          g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       _("“%s” is not an https:// URL"), self->ip_urls[i]);
+          return FALSE;
+        }
+    }
+
+  if (self->ca_file != NULL)
+    {
+      g_autoptr(GTlsDatabase) db = g_tls_file_database_new (self->ca_file, error);
+
+      if (db == NULL)
+        {
+          g_prefix_error (error, _("Cannot use the CA file “%s”: "), self->ca_file);
+          return FALSE;
+        }
+    }
+
+  if (self->timeout_ms < 100 || self->timeout_ms > 120000)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("The timeout must be between 0.1 and 120 seconds"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+typedef struct
+{
+  GTask          *task;
+  LwCheckOptions *options;
+  LwEvidence     *evidence;
+  GPtrArray      *bases;
+  GPtrArray      *servers;       /* LwStunServer */
+  GTlsDatabase   *tls_database;
+  GCancellable   *cancellable;   /* ours, cancelled with the caller's */
+  GCancellable   *resolving;     /* cancelled at the resolve deadline */
+  GSource        *resolve_deadline;
+  gulong          cancelled_id;
+  gint64          started;
+  gint64          resolve_started;
+  LwTimings       timings;
+  guint           pending;
+  guint           resolving_pending;
+} Check;
+
+static void
+check_free (Check *c)
+{
+  if (c->cancelled_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (c->task), c->cancelled_id);
+  if (c->resolve_deadline != NULL)
+    {
+      g_source_destroy (c->resolve_deadline);
+      g_source_unref (c->resolve_deadline);
+    }
+  lw_check_options_free (c->options);
+  g_clear_pointer (&c->evidence, lw_evidence_free);
+  g_clear_pointer (&c->bases, g_ptr_array_unref);
+  g_clear_pointer (&c->servers, g_ptr_array_unref);
+  g_clear_object (&c->tls_database);
+  g_clear_object (&c->cancellable);
+  g_clear_object (&c->resolving);
+  g_free (c);
+}
+
+static int
+elapsed_ms (gint64 since)
+{
+  return (int) ((g_get_monotonic_time () - since) / 1000);
+}
+
+/* What is left of the check's budget, less a margin for the analysis. */
+static guint
+remaining_ms (Check *c)
+{
+  int left = (int) c->options->timeout_ms - elapsed_ms (c->started) - MARGIN_MS;
+
+  return (guint) MAX (left, 1);
+}
+
+static LwCheckOptions *
+copy_options (const LwCheckOptions *o)
+{
+  LwCheckOptions *copy = g_new0 (LwCheckOptions, 1);
+
+  copy->stun_servers = g_strdupv (o->stun_servers);
+  copy->ip_urls = g_strdupv (o->ip_urls);
+  copy->ca_file = g_strdup (o->ca_file);
+  copy->timeout_ms = o->timeout_ms;
+  copy->have_previous = o->have_previous;
+  copy->previous_status = o->previous_status;
+  if (o->remembered != NULL)
+    copy->remembered = g_ptr_array_ref (o->remembered);
+  return copy;
+}
+
+static void
+check_complete (Check *c)
+{
+  GTask *task = c->task;
+  LwAnalyzerOptions analyzer = {
+    .have_previous = c->options->have_previous,
+    .previous_status = c->options->previous_status,
+  };
+  GPtrArray *findings;
+  LwStatus status;
+  LwReport *report;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The check was cancelled"));
+      g_object_unref (task);
+      return;
+    }
+
+  c->timings.total_ms = elapsed_ms (c->started);
+  findings = lw_analyzer_analyze (c->evidence, &analyzer, &status);
+  report = lw_report_new (g_steal_pointer (&c->evidence), findings, status,
+                          g_get_real_time () / G_USEC_PER_SEC, &c->timings);
+  g_debug ("check done in %d ms: %s", c->timings.total_ms, lw_status_to_string (status));
+
+  g_task_return_pointer (task, report, g_object_unref);
+  g_object_unref (task);
+}
+
+static void
+pending_done (Check *c)
+{
+  if (--c->pending == 0)
+    check_complete (c);
+}
+
+static void
+on_vpn (GObject      *source,
+        GAsyncResult *res,
+        gpointer      data)
+{
+  Check *c = data;
+  g_autoptr(GError) error = NULL;
+  LwVpnState *state = lw_vpn_read_finish (res, &error);
+
+  c->timings.vpn_ms = elapsed_ms (c->started);
+  if (state == NULL)
+    {
+      /* Cancelled: still decide from the interfaces. */
+      state = lw_vpn_state_new ();
+      state->note = g_strdup (error->message);
+      lw_vpn_merge_interfaces (state, c->evidence, FALSE);
+    }
+  lw_vpn_state_free (c->evidence->vpn);
+  c->evidence->vpn = state;
+  pending_done (c);
+}
+
+static void
+on_http (GObject      *source,
+         GAsyncResult *res,
+         gpointer      data)
+{
+  Check *c = data;
+  g_autoptr(GPtrArray) results = lw_http_probe_run_finish (res, NULL);
+
+  c->timings.https_ms = elapsed_ms (c->started);
+  if (results != NULL)
+    g_ptr_array_extend_and_steal (c->evidence->public_addresses, g_steal_pointer (&results));
+  pending_done (c);
+}
+
+static void
+take_stun (Check     *c,
+           GPtrArray *candidates,
+           GPtrArray *stun_results)
+{
+  if (candidates != NULL)
+    g_ptr_array_extend_and_steal (c->evidence->candidates, candidates);
+  if (stun_results != NULL)
+    g_ptr_array_extend_and_steal (c->evidence->stun_results, stun_results);
+}
+
+static void
+on_browser (GObject      *source,
+            GAsyncResult *res,
+            gpointer      data)
+{
+  Check *c = data;
+  GPtrArray *candidates = NULL, *stun_results = NULL;
+
+  c->timings.browser_ms = elapsed_ms (c->resolve_started) - c->timings.resolve_ms;
+  if (lw_browser_probe_run_finish (res, &candidates, &stun_results, NULL))
+    take_stun (c, candidates, stun_results);
+  pending_done (c);
+}
+
+static void
+on_bound (GObject      *source,
+          GAsyncResult *res,
+          gpointer      data)
+{
+  Check *c = data;
+  GPtrArray *candidates = NULL, *stun_results = NULL;
+
+  c->timings.bound_ms = elapsed_ms (c->resolve_started) - c->timings.resolve_ms;
+  if (lw_stun_probe_run_finish (res, &candidates, &stun_results, NULL))
+    take_stun (c, candidates, stun_results);
+  pending_done (c);
+}
+
+static void
+start_stun_probes (Check *c)
+{
+  guint budget = remaining_ms (c);
+
+  if (c->resolve_deadline != NULL)
+    {
+      g_source_destroy (c->resolve_deadline);
+      g_clear_pointer (&c->resolve_deadline, g_source_unref);
+    }
+  c->timings.resolve_ms = elapsed_ms (c->resolve_started);
+
+  c->pending += 2;
+  lw_browser_probe_run_async (c->bases, c->servers, budget, c->cancellable, on_browser, c);
+  lw_stun_probe_run_async (c->bases, c->servers, budget, c->cancellable, on_bound, c);
+  pending_done (c);  /* the resolution step */
+}
+
+/* A server whose name did not resolve is a result too, for every family
+ * with a default route, so the report says why that family went unchecked. */
+static void
+record_unresolved (Check      *c,
+                   const char *spec,
+                   const char *message)
+{
+  for (int family = 4; family <= 6; family += 2)
+    {
+      const char *def = lw_evidence_get_default_address (c->evidence, family);
+      const LwInterface *iface = lw_evidence_interface_for_address (c->evidence, def);
+      LwStunResult *r;
+
+      if (def == NULL)
+        continue;
+      r = lw_stun_result_new (LW_PROBE_BROWSER, def, iface ? iface->name : NULL, spec);
+      r->result = LW_RESULT_RESOLVE_FAILED;
+      r->error = g_strdup (message);
+      g_ptr_array_add (c->evidence->stun_results, r);
+    }
+}
+
+typedef struct
+{
+  Check   *check;
+  char    *spec;
+  guint16  port;
+} Lookup;
+
+static void
+on_resolved (GObject      *source,
+             GAsyncResult *res,
+             gpointer      data)
+{
+  Lookup *lookup = data;
+  Check *c = lookup->check;
+  g_autoptr(GError) error = NULL;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), res, &error);
+  gboolean have[2] = { FALSE, FALSE };
+
+  if (addresses == NULL)
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        message = g_strdup (_("the name did not resolve in time"));
+      else
+        message = g_strdup (error->message);
+      record_unresolved (c, lookup->spec, message);
+    }
+
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      GInetAddress *inet = l->data;
+      int family = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+
+      /* One address per family, as a browser would use. */
+      if (have[family == 6])
+        continue;
+      have[family == 6] = TRUE;
+      g_ptr_array_add (c->servers, lw_stun_server_new (inet, lookup->port));
+    }
+  g_resolver_free_addresses (addresses);
+
+  g_free (lookup->spec);
+  g_free (lookup);
+  if (--c->resolving_pending == 0)
+    start_stun_probes (c);
+}
+
+static gboolean
+on_resolve_deadline (gpointer data)
+{
+  Check *c = data;
+
+  g_clear_pointer (&c->resolve_deadline, g_source_unref);
+  g_cancellable_cancel (c->resolving);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+resolve_servers (Check *c)
+{
+  GResolver *resolver = g_resolver_get_default ();
+
+  c->resolve_started = g_get_monotonic_time ();
+  c->resolving = g_cancellable_new ();
+  /* Names get at most half of the budget; the probes need the rest. */
+  c->resolve_deadline = g_timeout_source_new (c->options->timeout_ms / 2);
+  g_source_set_callback (c->resolve_deadline, on_resolve_deadline, c, NULL);
+  g_source_attach (c->resolve_deadline, g_main_context_get_thread_default ());
+
+  c->resolving_pending = 1;
+  for (guint i = 0; c->options->stun_servers[i] != NULL; i++)
+    {
+      const char *spec = c->options->stun_servers[i];
+      g_autoptr(GInetAddress) literal = NULL;
+      g_autofree char *host = NULL;
+      guint16 port;
+      Lookup *lookup;
+
+      if (!lw_parse_host_port (spec, 3478, &host, &port, NULL))
+        continue;  /* validated before; never reached */
+
+      if ((literal = g_inet_address_new_from_string (host)) != NULL)
+        {
+          g_ptr_array_add (c->servers, lw_stun_server_new (literal, port));
+          continue;
+        }
+
+      lookup = g_new0 (Lookup, 1);
+      lookup->check = c;
+      lookup->spec = g_strdup (spec);
+      lookup->port = port;
+      c->resolving_pending++;
+      g_resolver_lookup_by_name_async (resolver, host, c->resolving, on_resolved, lookup);
+    }
+  g_object_unref (resolver);
+
+  if (--c->resolving_pending == 0)
+    start_stun_probes (c);
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  Check *c = data;
+
+  g_cancellable_cancel (c->cancellable);
+  if (c->resolving != NULL)
+    g_cancellable_cancel (c->resolving);
+}
+
+/**
+ * lw_check_run_async:
+ * @options: what to check against; validate it first
+ *
+ * Runs one complete check. It ends within @options' timeout, whatever the
+ * network does, with a report that says how each probe ended.
+ */
+void
+lw_check_run_async (const LwCheckOptions *options,
+                    GCancellable         *cancellable,
+                    GAsyncReadyCallback   callback,
+                    gpointer              user_data)
+{
+  Check *c = g_new0 (Check, 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) interfaces = NULL;
+  const char * const *urls;
+
+  c->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (c->task, lw_check_run_async);
+  g_task_set_task_data (c->task, c, (GDestroyNotify) check_free);
+  c->started = g_get_monotonic_time ();
+  c->options = copy_options (options);
+  c->cancellable = g_cancellable_new ();
+  c->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_server_free);
+  if (cancellable != NULL)
+    c->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), c, NULL);
+
+  if (c->options->ca_file != NULL &&
+      (c->tls_database = g_tls_file_database_new (c->options->ca_file, &error)) == NULL)
+    {
+      g_task_return_error (c->task, g_steal_pointer (&error));
+      g_clear_object (&c->task);
+      return;
+    }
+
+  /* What the network looks like now: interfaces and default routes. */
+  c->evidence = lw_evidence_new ();
+  g_strfreev (c->evidence->stun_servers);
+  c->evidence->stun_servers = g_strdupv (c->options->stun_servers);
+  if (c->options->remembered != NULL)
+    for (guint i = 0; i < c->options->remembered->len; i++)
+      {
+        const LwRememberedAddress *r = g_ptr_array_index (c->options->remembered, i);
+        g_ptr_array_add (c->evidence->remembered,
+                         lw_remembered_address_new (r->family, r->address, r->first_seen, r->last_seen));
+      }
+
+  interfaces = lw_interfaces_snapshot (&error);
+  if (interfaces != NULL)
+    g_ptr_array_extend_and_steal (c->evidence->interfaces, g_steal_pointer (&interfaces));
+  else
+    g_warning ("%s", error->message);
+  c->evidence->default_ipv4 = lw_interfaces_default_address (4);
+  c->evidence->default_ipv6 = lw_interfaces_default_address (6);
+  c->bases = lw_probe_bases_from_evidence (c->evidence);
+  c->timings.interfaces_ms = elapsed_ms (c->started);
+
+  /* Everything else runs at once. */
+  c->pending = 3;
+  lw_vpn_read_async (c->evidence, remaining_ms (c) / 2, c->cancellable, on_vpn, c);
+
+  urls = (const char * const *) c->options->ip_urls;
+  lw_http_probe_run_async (urls, c->evidence->default_ipv4 != NULL, c->evidence->default_ipv6 != NULL,
+                           c->tls_database, remaining_ms (c), c->cancellable, on_http, c);
+
+  resolve_servers (c);
+}
+
+/**
+ * lw_check_run_finish:
+ *
+ * Returns: (transfer full): the report, or %NULL if cancelled
+ */
+LwReport *
+lw_check_run_finish (GAsyncResult  *result,
+                     GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lw-report.h"
+
+G_BEGIN_DECLS
+
+#define LW_CHECK_DEFAULT_TIMEOUT_MS 3000
+
+typedef struct
+{
+  GStrv       stun_servers;     /* HOST:PORT */
+  GStrv       ip_urls;
+  char       *ca_file;          /* nullable: trust the system's CAs */
+  guint       timeout_ms;
+  GPtrArray  *remembered;       /* LwRememberedAddress, nullable */
+  gboolean    have_previous;
+  LwStatus    previous_status;
+} LwCheckOptions;
+
+LwCheckOptions     *lw_check_options_new            (void);
+void                lw_check_options_free           (LwCheckOptions       *self);
+gboolean            lw_check_options_validate       (const LwCheckOptions *self,
+                                                     GError              **error);
+const char * const *lw_check_default_stun_servers   (void);
+const char * const *lw_check_default_ip_urls        (void);
+
+void                lw_check_run_async              (const LwCheckOptions *options,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+LwReport           *lw_check_run_finish             (GAsyncResult         *result,
+                                                     GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwCheckOptions, lw_check_options_free)
+
+G_END_DECLS

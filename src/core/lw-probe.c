@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-probe"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lw-probe.h"
+
+LwStunServer *
+lw_stun_server_new (GInetAddress *address,
+                    guint16       port)
+{
+  LwStunServer *self = g_new0 (LwStunServer, 1);
+  g_autofree char *text = g_inet_address_to_string (address);
+
+  self->family = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+  self->address = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (address, port));
+  self->text = self->family == 6 ? g_strdup_printf ("[%s]:%u", text, port)
+                                 : g_strdup_printf ("%s:%u", text, port);
+  return self;
+}
+
+void
+lw_stun_server_free (LwStunServer *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->text);
+  g_clear_object (&self->address);
+  g_free (self);
+}
+
+LwProbeBase *
+lw_probe_base_new (const char *address,
+                   const char *interface,
+                   gboolean    all_interfaces,
+                   gboolean    default_route)
+{
+  LwProbeBase *self = g_new0 (LwProbeBase, 1);
+
+  self->address = g_strdup (address);
+  self->interface = g_strdup (interface);
+  self->family = lw_address_family (address);
+  self->all_interfaces = all_interfaces;
+  self->default_route = default_route;
+  return self;
+}
+
+void
+lw_probe_base_free (LwProbeBase *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->address);
+  g_free (self->interface);
+  g_free (self);
+}
+
+static gboolean
+is_gatherable (const LwIfAddress *a)
+{
+  switch (a->klass)
+    {
+    case LW_ADDRESS_LOOPBACK:
+    case LW_ADDRESS_UNSPECIFIED:
+    case LW_ADDRESS_MULTICAST:
+    case LW_ADDRESS_INVALID:
+    case LW_ADDRESS_IPV4_MAPPED:
+      return FALSE;
+    case LW_ADDRESS_PRIVATE:
+    case LW_ADDRESS_CGNAT:
+    case LW_ADDRESS_LINK_LOCAL:
+    case LW_ADDRESS_ULA:
+    case LW_ADDRESS_DOCUMENTATION:
+    case LW_ADDRESS_RESERVED:
+    case LW_ADDRESS_GLOBAL:
+    default:
+      return TRUE;
+    }
+}
+
+/**
+ * lw_probe_bases_from_evidence:
+ *
+ * Every address a browser in Mode 1 would gather from (all interfaces but
+ * loopback), marked with whether it is also the default local address of
+ * its family (Mode 2). A default address that no interface lists, as can
+ * happen with policy routing, is still a Mode-2 base.
+ *
+ * Returns: (transfer full) (element-type LwProbeBase):
+ */
+GPtrArray *
+lw_probe_bases_from_evidence (const LwEvidence *evidence)
+{
+  GPtrArray *bases = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_probe_base_free);
+  gboolean seen_default[2] = { FALSE, FALSE };
+
+  for (guint i = 0; i < evidence->interfaces->len; i++)
+    {
+      const LwInterface *iface = g_ptr_array_index (evidence->interfaces, i);
+
+      if (iface->kind == LW_INTERFACE_LOOPBACK)
+        continue;
+
+      for (guint j = 0; j < iface->addresses->len; j++)
+        {
+          const LwIfAddress *a = g_ptr_array_index (iface->addresses, j);
+          int family = lw_address_family (a->address);
+          gboolean is_default = g_strcmp0 (a->address, lw_evidence_get_default_address (evidence, family)) == 0;
+
+          if (!is_gatherable (a))
+            continue;
+          seen_default[family == 6] |= is_default;
+          g_ptr_array_add (bases, lw_probe_base_new (a->address, iface->name, TRUE, is_default));
+        }
+    }
+
+  for (int family = 4; family <= 6; family += 2)
+    {
+      const char *def = lw_evidence_get_default_address (evidence, family);
+
+      if (def != NULL && !seen_default[family == 6])
+        g_ptr_array_add (bases, lw_probe_base_new (def, NULL, FALSE, TRUE));
+    }
+
+  return bases;
+}
+
+/**
+ * lw_parse_host_port:
+ * @spec: "host", "host:port", "1.2.3.4:port", "[v6]:port" or a bare IPv6
+ *
+ * Returns: %TRUE with @host and @port set, or %FALSE with a message for
+ *   people in @error.
+ */
+gboolean
+lw_parse_host_port (const char  *spec,
+                    guint16      default_port,
+                    char       **host,
+                    guint16     *port,
+                    GError     **error)
+{
+  g_autofree char *h = NULL;
+  const char *port_str = NULL;
+  const char *colon;
+  guint64 value;
+
+  if (spec == NULL || *spec == '\0')
+    goto bad;
+
+  if (spec[0] == '[')
+    {
+      const char *end = strchr (spec, ']');
+
+      if (end == NULL || end == spec + 1)
+        goto bad;
+      h = g_strndup (spec + 1, end - spec - 1);
+      if (end[1] == ':')
+        port_str = end + 2;
+      else if (end[1] != '\0')
+        goto bad;
+      if (!g_hostname_is_ip_address (h) || strchr (h, ':') == NULL)
+        goto bad;
+    }
+  else if ((colon = strchr (spec, ':')) != NULL && strchr (colon + 1, ':') == NULL)
+    {
+      h = g_strndup (spec, colon - spec);
+      port_str = colon + 1;
+    }
+  else if (colon != NULL)
+    {
+      /* Several colons and no brackets: a bare IPv6 literal. */
+      if (!g_hostname_is_ip_address (spec))
+        goto bad;
+      h = g_strdup (spec);
+    }
+  else
+    h = g_strdup (spec);
+
+  if (*h == '\0' || strpbrk (h, " /?#@") != NULL)
+    goto bad;
+
+  if (port_str != NULL)
+    {
+      if (!g_ascii_string_to_unsigned (port_str, 10, 1, 65535, &value, NULL))
+        goto bad;
+      *port = (guint16) value;
+    }
+  else
+    *port = default_port;
+
+  *host = g_steal_pointer (&h);
+  return TRUE;
+
+bad:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+               _("“%s” is not a server address; use HOST:PORT, or [IPv6]:PORT"),
+               spec ? spec : "");
+  return FALSE;
+}
+
+/**
+ * lw_result_from_error:
+ *
+ * Says how a probe ended, from the error that ended it.
+ */
+LwResult
+lw_result_from_error (const GError *error)
+{
+  if (error == NULL)
+    return LW_RESULT_ANSWERED;
+  if (error->domain == G_TLS_ERROR)
+    return LW_RESULT_TLS_ERROR;
+  if (error->domain == G_RESOLVER_ERROR)
+    return LW_RESULT_RESOLVE_FAILED;
+  if (error->domain != G_IO_ERROR)
+    return LW_RESULT_ERROR;
+
+  switch (error->code)
+    {
+    case G_IO_ERROR_CANCELLED:
+    case G_IO_ERROR_TIMED_OUT:
+      return LW_RESULT_TIMEOUT;
+    case G_IO_ERROR_CONNECTION_REFUSED:
+      return LW_RESULT_REFUSED;
+    case G_IO_ERROR_NETWORK_UNREACHABLE:
+    case G_IO_ERROR_HOST_UNREACHABLE:
+    case G_IO_ERROR_PERMISSION_DENIED:
+    case G_IO_ERROR_NOT_CONNECTED:
+      return LW_RESULT_UNREACHABLE;
+    case G_IO_ERROR_HOST_NOT_FOUND:
+      return LW_RESULT_RESOLVE_FAILED;
+    default:
+      return LW_RESULT_ERROR;
+    }
+}

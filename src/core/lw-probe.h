@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lw-evidence.h"
+
+G_BEGIN_DECLS
+
+/* What the STUN probes share: the resolved servers, the local addresses to
+ * gather from, and where the results go. */
+
+typedef struct
+{
+  char               *text;      /* "203.0.113.1:3478", "[2001:db8::1]:3478" */
+  GInetSocketAddress *address;
+  int                 family;
+} LwStunServer;
+
+typedef struct
+{
+  char     *address;
+  char     *interface;
+  int       family;
+  gboolean  all_interfaces;  /* gathered in Mode 1 */
+  gboolean  default_route;   /* the default local address: Mode 2 */
+} LwProbeBase;
+
+LwStunServer *lw_stun_server_new            (GInetAddress     *address,
+                                             guint16           port);
+void          lw_stun_server_free           (LwStunServer     *self);
+LwProbeBase  *lw_probe_base_new             (const char       *address,
+                                             const char       *interface,
+                                             gboolean          all_interfaces,
+                                             gboolean          default_route);
+void          lw_probe_base_free            (LwProbeBase      *self);
+GPtrArray    *lw_probe_bases_from_evidence  (const LwEvidence *evidence);
+gboolean      lw_parse_host_port            (const char       *spec,
+                                             guint16           default_port,
+                                             char            **host,
+                                             guint16          *port,
+                                             GError          **error);
+LwResult      lw_result_from_error          (const GError     *error);
+
+G_END_DECLS

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-stun-probe"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <nice/agent.h>
+
+#include "lw-stun-probe.h"
+
+/* The interface-bound probe: what a native program sees when it binds to
+ * an interface, gathered by libnice's NiceAgent. libnice pins each socket
+ * to its interface, so a srflx here from the LAN while a VPN is up means
+ * the VPN has no kill switch. It is not what a web page sees.
+ *
+ * One agent per STUN server (an agent holds one), fed with our own list of
+ * local addresses so libnice's name filter cannot hide a LAN, and bounded
+ * by our own deadline: libnice may never say it is done. */
+
+typedef struct _Bound Bound;
+
+typedef struct
+{
+  Bound              *bound;
+  const LwStunServer *server;
+  NiceAgent          *agent;
+  guint               stream_id;
+  gboolean            done;
+} Agent;
+
+struct _Bound
+{
+  GTask        *task;
+  GPtrArray    *bases;
+  GPtrArray    *servers;
+  GPtrArray    *agents;        /* Agent */
+  GPtrArray    *candidates;
+  GPtrArray    *stun_results;
+  GSource      *deadline;
+  GCancellable *cancellable;
+  gulong        cancelled_id;
+  guint         pending;
+  gboolean      finished;
+};
+
+static gboolean
+unref_later (gpointer agent)
+{
+  g_object_unref (agent);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+agent_free (Agent *a)
+{
+  if (a->agent == NULL)
+    {
+      g_free (a);
+      return;
+    }
+
+  g_signal_handlers_disconnect_by_data (a->agent, a);
+  if (a->stream_id != 0)
+    nice_agent_remove_stream (a->agent, a->stream_id);
+  /* Never drop the last reference from inside one of the agent's own
+   * callbacks; let the main loop unwind first. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, unref_later, a->agent, NULL);
+  g_free (a);
+}
+
+static void
+bound_free (Bound *b)
+{
+  if (b->cancellable != NULL)
+    g_cancellable_disconnect (b->cancellable, b->cancelled_id);
+  g_clear_object (&b->cancellable);
+  if (b->deadline != NULL)
+    {
+      g_source_destroy (b->deadline);
+      g_source_unref (b->deadline);
+    }
+  g_ptr_array_unref (b->agents);
+  g_ptr_array_unref (b->bases);
+  g_ptr_array_unref (b->servers);
+  g_clear_pointer (&b->candidates, g_ptr_array_unref);
+  g_clear_pointer (&b->stun_results, g_ptr_array_unref);
+  g_free (b);
+}
+
+static const LwProbeBase *
+find_base (Bound      *b,
+           const char *address)
+{
+  for (guint i = 0; i < b->bases->len; i++)
+    {
+      const LwProbeBase *base = g_ptr_array_index (b->bases, i);
+
+      if (g_strcmp0 (base->address, address) == 0)
+        return base;
+    }
+  return NULL;
+}
+
+static char *
+nice_address_text (const NiceAddress *address)
+{
+  char text[NICE_ADDRESS_STRING_LEN];
+
+  nice_address_to_string (address, text);
+  return lw_address_canonicalize (text);
+}
+
+/* Reads what one agent gathered: a srflx per base that got an answer. */
+static void
+collect (Bound *b,
+         Agent *a)
+{
+  g_autoptr(GHashTable) answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GSList *list;
+
+  list = nice_agent_get_local_candidates (a->agent, a->stream_id, 1);
+  for (GSList *l = list; l != NULL; l = l->next)
+    {
+      NiceCandidate *c = l->data;
+      g_autofree char *address = NULL;
+      g_autofree char *base_addr = NULL;
+      const LwProbeBase *base;
+
+      if (c->type != NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE || c->transport != NICE_CANDIDATE_TRANSPORT_UDP)
+        continue;
+
+      address = nice_address_text (&c->addr);
+      base_addr = nice_address_text (&c->base_addr);
+      base = find_base (b, base_addr);
+      g_ptr_array_add (b->candidates,
+                       lw_candidate_new (LW_PROBE_BOUND, LW_GATHER_ALL_INTERFACES, LW_CANDIDATE_SRFLX,
+                                         address, nice_address_get_port (&c->addr), base_addr,
+                                         base ? base->interface : NULL, a->server->text));
+      g_hash_table_insert (answered, g_steal_pointer (&base_addr), g_steal_pointer (&address));
+    }
+  g_slist_free_full (list, (GDestroyNotify) nice_candidate_free);
+
+  for (guint i = 0; i < b->bases->len; i++)
+    {
+      const LwProbeBase *base = g_ptr_array_index (b->bases, i);
+      const char *mapped;
+      LwStunResult *r;
+
+      if (base->family != a->server->family ||
+          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+        continue;
+
+      r = lw_stun_result_new (LW_PROBE_BOUND, base->address, base->interface, a->server->text);
+      if ((mapped = g_hash_table_lookup (answered, base->address)) != NULL)
+        {
+          r->result = LW_RESULT_ANSWERED;
+          r->mapped = g_strdup (mapped);
+        }
+      else
+        {
+          r->result = LW_RESULT_TIMEOUT;
+          /* libnice drops a srflx equal to its host address, so silence
+           * here is not proof that the server did not answer. */
+          r->error = g_strdup (_("no srflx (unanswered, or equal to the local address)"));
+        }
+      g_ptr_array_add (b->stun_results, r);
+    }
+}
+
+static void
+bound_finish (Bound *b)
+{
+  GTask *task;
+
+  if (b->finished)
+    return;
+  b->finished = TRUE;
+
+  for (guint i = 0; i < b->agents->len; i++)
+    {
+      Agent *a = g_ptr_array_index (b->agents, i);
+
+      if (a->stream_id != 0)
+        collect (b, a);
+    }
+  g_ptr_array_set_size (b->agents, 0);
+
+  task = g_steal_pointer (&b->task);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+on_gathering_done (NiceAgent *agent,
+                   guint      stream_id,
+                   gpointer   data)
+{
+  Agent *a = data;
+
+  if (a->done)
+    return;
+  a->done = TRUE;
+  if (--a->bound->pending == 0)
+    bound_finish (a->bound);
+}
+
+static void
+on_recv (NiceAgent *agent,
+         guint      stream_id,
+         guint      component_id,
+         guint      len,
+         gchar     *buf,
+         gpointer   data)
+{
+  /* Nothing but STUN is expected; libnice handles that before us. */
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  Bound *b = data;
+
+  g_clear_pointer (&b->deadline, g_source_unref);
+  bound_finish (b);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+arm_deadline (Bound *b,
+              guint  timeout_ms)
+{
+  if (b->deadline != NULL)
+    {
+      g_source_destroy (b->deadline);
+      g_source_unref (b->deadline);
+    }
+  b->deadline = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (b->deadline, on_deadline, b, NULL);
+  g_source_attach (b->deadline, g_main_context_get_thread_default ());
+}
+
+static void
+on_cancelled (GCancellable *cancellable,
+              gpointer      data)
+{
+  arm_deadline (data, 0);
+}
+
+static Agent *
+start_agent (Bound              *b,
+             const LwStunServer *server)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+  g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (server->address));
+  Agent *a = g_new0 (Agent, 1);
+  guint n_local = 0;
+
+  a->bound = b;
+  a->server = server;
+
+  for (guint i = 0; i < b->bases->len; i++)
+    {
+      const LwProbeBase *base = g_ptr_array_index (b->bases, i);
+
+      if (base->family == server->family && base->all_interfaces &&
+          lw_address_classify_string (base->address) != LW_ADDRESS_LINK_LOCAL)
+        n_local++;
+    }
+  if (n_local == 0)
+    return a;
+
+  a->agent = nice_agent_new_full (context, NICE_COMPATIBILITY_RFC5245, NICE_AGENT_OPTION_NONE);
+  g_object_set (a->agent,
+                "stun-server", ip,
+                "stun-server-port", (guint) g_inet_socket_address_get_port (server->address),
+                "upnp", FALSE,
+                "ice-tcp", FALSE,
+                "stun-initial-timeout", 100,
+                "stun-max-retransmissions", 3,
+                NULL);
+
+  for (guint i = 0; i < b->bases->len; i++)
+    {
+      const LwProbeBase *base = g_ptr_array_index (b->bases, i);
+      NiceAddress addr;
+
+      if (base->family != server->family || !base->all_interfaces ||
+          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+        continue;
+      if (nice_address_set_from_string (&addr, base->address))
+        nice_agent_add_local_address (a->agent, &addr);
+    }
+
+  g_signal_connect (a->agent, "candidate-gathering-done", G_CALLBACK (on_gathering_done), a);
+  a->stream_id = nice_agent_add_stream (a->agent, 1);
+  nice_agent_attach_recv (a->agent, a->stream_id, 1, context, on_recv, a);
+
+  if (!nice_agent_gather_candidates (a->agent, a->stream_id))
+    {
+      g_debug ("gathering against %s could not start", server->text);
+      return a;
+    }
+
+  b->pending++;
+  return a;
+}
+
+/**
+ * lw_stun_probe_run_async:
+ * @bases: (element-type LwProbeBase): the local addresses; only the Mode-1
+ *   ones are used, as a native app binding to each interface would
+ * @servers: (element-type LwStunServer): resolved STUN servers
+ * @timeout_ms: the deadline for the whole gathering
+ */
+void
+lw_stun_probe_run_async (GPtrArray           *bases,
+                         GPtrArray           *servers,
+                         guint                timeout_ms,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  Bound *b = g_new0 (Bound, 1);
+
+  b->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (b->task, lw_stun_probe_run_async);
+  b->bases = g_ptr_array_ref (bases);
+  b->servers = g_ptr_array_ref (servers);
+  b->agents = g_ptr_array_new_with_free_func ((GDestroyNotify) agent_free);
+  b->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_candidate_free);
+  b->stun_results = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_result_free);
+  g_task_set_task_data (b->task, b, (GDestroyNotify) bound_free);
+
+  for (guint i = 0; i < servers->len; i++)
+    g_ptr_array_add (b->agents, start_agent (b, g_ptr_array_index (servers, i)));
+
+  if (b->pending == 0)
+    {
+      bound_finish (b);
+      return;
+    }
+
+  arm_deadline (b, timeout_ms);
+  if (cancellable != NULL)
+    {
+      b->cancellable = g_object_ref (cancellable);
+      b->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), b, NULL);
+    }
+}
+
+gboolean
+lw_stun_probe_run_finish (GAsyncResult  *result,
+                          GPtrArray    **candidates,
+                          GPtrArray    **stun_results,
+                          GError       **error)
+{
+  Bound *b;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  b = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  *candidates = g_steal_pointer (&b->candidates);
+  *stun_results = g_steal_pointer (&b->stun_results);
+  return TRUE;
+}
