@@ -20,8 +20,15 @@
  * A srflx equal to its host address is kept: it shows a public address that
  * is directly on an interface, such as a LAN's global IPv6. */
 
+/* Retransmit from 100 ms, doubling, until the deadline ends it. */
 #define INITIAL_RTO_MS      100
-#define MAX_RETRANSMISSIONS 4
+#define MAX_RETRANSMISSIONS 8
+
+/* Once every default-route base has an answer, what a page sees on the
+ * default route is known; the other requests get this much longer (or four
+ * times the slowest answer) before they count as unanswered. A full tunnel
+ * drops requests from LAN addresses, and Chromium waits 40 s for them. */
+#define SETTLE_MS           1000
 
 typedef struct _Gather Gather;
 
@@ -59,6 +66,9 @@ struct _Gather
   GPtrArray   *candidates;     /* LwCandidate */
   GPtrArray   *stun_results;   /* LwStunResult */
   GSource     *deadline;
+  gint64       deadline_at;
+  int          slowest_ms;
+  gboolean     settled;
   GCancellable *cancellable;
   gulong       cancelled_id;
   guint        pending;
@@ -133,8 +143,6 @@ add_candidate (Gather             *g,
 static void
 gather_finish (Gather *g)
 {
-  GTask *task;
-
   if (g->finished)
     return;
   g->finished = TRUE;
@@ -151,9 +159,49 @@ gather_finish (Gather *g)
   g_ptr_array_set_size (g->transactions, 0);
   g_ptr_array_set_size (g->sockets, 0);
 
-  task = g_steal_pointer (&g->task);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  lw_task_return_later (g_steal_pointer (&g->task));
+}
+
+static void arm_deadline (Gather *g, guint timeout_ms);
+
+/* Whether every default-route base has at least one answer. */
+static gboolean
+default_route_answered (Gather *g)
+{
+  for (guint i = 0; i < g->sockets->len; i++)
+    {
+      Socket *s = g_ptr_array_index (g->sockets, i);
+      gboolean answered = FALSE, asked = FALSE;
+
+      if (!s->base->default_route)
+        continue;
+      for (guint j = 0; j < g->transactions->len; j++)
+        {
+          Transaction *tx = g_ptr_array_index (g->transactions, j);
+
+          if (tx->socket != s)
+            continue;
+          asked = TRUE;
+          answered |= tx->result->result == LW_RESULT_ANSWERED;
+        }
+      if (asked && !answered)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+maybe_settle (Gather *g)
+{
+  gint64 settle_at;
+
+  if (g->settled || g->finished || !default_route_answered (g))
+    return;
+  g->settled = TRUE;
+
+  settle_at = g_get_monotonic_time () + (gint64) MAX (SETTLE_MS, 4 * g->slowest_ms) * 1000;
+  if (settle_at < g->deadline_at)
+    arm_deadline (g, (guint) ((settle_at - g_get_monotonic_time ()) / 1000));
 }
 
 static void
@@ -276,10 +324,12 @@ handle_response (Socket         *s,
             mapped_text = lw_address_canonicalize (raw);
             tx->result->mapped = g_strdup (mapped_text);
             tx->result->rtt_ms = (int) ((g_get_monotonic_time () - tx->sent_at) / 1000);
+            g->slowest_ms = MAX (g->slowest_ms, tx->result->rtt_ms);
             add_candidate (g, s->base, LW_CANDIDATE_SRFLX, mapped_text,
                            g_inet_socket_address_get_port (isa), tx->server->text);
           }
           transaction_done (tx, LW_RESULT_ANSWERED, NULL);
+          maybe_settle (g);
           return;
         case STUN_USAGE_BIND_RETURN_ALTERNATE_SERVER:
           transaction_done (tx, LW_RESULT_BAD_REPLY, _("the server redirected to another server"));
@@ -337,6 +387,7 @@ static void
 arm_deadline (Gather *g,
               guint   timeout_ms)
 {
+  g->deadline_at = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
   if (g->deadline != NULL)
     {
       g_source_destroy (g->deadline);

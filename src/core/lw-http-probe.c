@@ -84,15 +84,11 @@ http_free (Http *h)
 static void
 http_finish_if_done (Http *h)
 {
-  GTask *task;
-
   if (h->finished || h->pending > 0)
     return;
   h->finished = TRUE;
 
-  task = g_steal_pointer (&h->task);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  lw_task_return_later (g_steal_pointer (&h->task));
 }
 
 static void
@@ -154,7 +150,7 @@ lw_http_parse_address (const char    *content_type,
 {
   g_autofree char *text = NULL;
   g_autofree char *canonical = NULL;
-  const char *candidate;
+  g_autofree char *candidate = NULL;
 
   if (!g_utf8_validate_len ((const char *) body, length, NULL) || memchr (body, '\0', length) != NULL)
     {
@@ -190,14 +186,12 @@ lw_http_parse_address (const char    *content_type,
                                _("the JSON reply has no “ip” field"));
           return FALSE;
         }
-      canonical = lw_address_canonicalize (json_node_get_string (ip));
-      candidate = json_node_get_string (ip);
+      candidate = g_strdup (json_node_get_string (ip));
     }
   else
-    {
-      canonical = lw_address_canonicalize (text);
-      candidate = text;
-    }
+    candidate = g_strdup (text);
+
+  canonical = lw_address_canonicalize (candidate);
 
   if (canonical == NULL || strchr (candidate, '%') != NULL)
     {
@@ -350,6 +344,17 @@ start_request (Http       *h,
   soup_session_send_async (r->session, r->message, G_PRIORITY_DEFAULT, r->cancellable, on_sent, r);
 }
 
+/* A URL whose host is an address literal is asked over that family only. */
+static gboolean
+url_fits_family (const char *url,
+                 int         family)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  int literal = uri != NULL ? lw_address_family (g_uri_get_host (uri)) : 0;
+
+  return literal == 0 || literal == family;
+}
+
 typedef struct
 {
   GTask *task;   /* keeps the Http alive until the lookup returns */
@@ -374,7 +379,7 @@ on_proxy_lookup (GObject      *source,
 
   for (int family = 4; family <= 6; family += 2)
     {
-      if (!h->families[family == 6])
+      if (!h->families[family == 6] || !url_fits_family (lookup->url, family))
         continue;
       if (h->expired)
         {

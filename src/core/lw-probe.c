@@ -237,3 +237,30 @@ lw_result_from_error (const GError *error)
       return LW_RESULT_ERROR;
     }
 }
+
+static gboolean
+return_true (gpointer task)
+{
+  g_task_return_boolean (task, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * lw_task_return_later:
+ * @task: (transfer full): a task whose work is done
+ *
+ * Returns %TRUE from @task on its context's next iteration. A probe finishes
+ * from inside its own callbacks (a datagram, a timer, a signal); returning
+ * there would run the caller's callback, which frees the probe, while the
+ * probe's frames are still on the stack.
+ */
+void
+lw_task_return_later (GTask *task)
+{
+  GSource *source = g_idle_source_new ();
+
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, return_true, task, g_object_unref);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}

@@ -41,5 +41,6 @@ gboolean      lw_parse_host_port            (const char       *spec,
                                              guint16          *port,
                                              GError          **error);
 LwResult      lw_result_from_error          (const GError     *error);
+void          lw_task_return_later          (GTask            *task);
 
 G_END_DECLS

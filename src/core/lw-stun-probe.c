@@ -170,8 +170,6 @@ collect (Bound *b,
 static void
 bound_finish (Bound *b)
 {
-  GTask *task;
-
   if (b->finished)
     return;
   b->finished = TRUE;
@@ -185,9 +183,7 @@ bound_finish (Bound *b)
     }
   g_ptr_array_set_size (b->agents, 0);
 
-  task = g_steal_pointer (&b->task);
-  g_task_return_boolean (task, TRUE);
-  g_object_unref (task);
+  lw_task_return_later (g_steal_pointer (&b->task));
 }
 
 static void

@@ -32,7 +32,8 @@ static const GOptionEntry main_entries[] = {
     N_("An HTTPS address service to ask instead of the defaults (repeatable)"), N_("URL") },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Trust only the CAs in FILE for the address services"), N_("FILE") },
-  { "timeout", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+  /* A string, not a double: GApplication drops a double option of 0. */
+  { "timeout", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Finish a check within SECONDS (default 3)"), N_("SECONDS") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
@@ -61,7 +62,7 @@ options_from_dict (GVariantDict  *dict,
   g_autofree char **stun = NULL;
   g_autofree char **urls = NULL;
   const char *ca_file = NULL;
-  double timeout;
+  const char *timeout_str = NULL;
 
   if (g_variant_dict_lookup (dict, "stun", "^a&s", &stun))
     {
@@ -75,9 +76,12 @@ options_from_dict (GVariantDict  *dict,
     }
   if (g_variant_dict_lookup (dict, "ca-file", "^&ay", &ca_file))
     options->ca_file = g_strdup (ca_file);
-  if (g_variant_dict_lookup (dict, "timeout", "d", &timeout))
+  if (g_variant_dict_lookup (dict, "timeout", "&s", &timeout_str))
     {
-      if (!isfinite (timeout) || timeout < 0.1 || timeout > 120)
+      char *end = NULL;
+      double timeout = g_ascii_strtod (timeout_str, &end);
+
+      if (end == timeout_str || *end != '\0' || !isfinite (timeout) || timeout < 0.1 || timeout > 120)
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("The timeout must be between 0.1 and 120 seconds"));
