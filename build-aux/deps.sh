@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Sourced by run.sh and test.sh: installs the Debian/Ubuntu packages that are
+# missing, as root or through sudo, and nothing else.
+
+BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libnice-dev
+  libsoup-3.0-dev libjson-glib-dev glib-networking ca-certificates"
+TEST_PACKAGES="python3 coturn openssl iproute2 util-linux"
+
+lw_install_missing () {
+  local missing="" pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing="$missing $pkg"
+    fi
+  done
+  [ -z "$missing" ] && return 0
+
+  echo "Installing:$missing"
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null; then
+      sudo="sudo"
+    else
+      echo "These packages are missing and there is no sudo to install them:$missing" >&2
+      return 1
+    fi
+  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+}
+
+lw_setup () {
+  # lw_setup BUILDDIR [meson options...]
+  local dir="$1"; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson setup --reconfigure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@" >/dev/null
+  fi
+  ninja -C "$dir"
+}

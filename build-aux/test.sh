@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Builds Leakwatch and runs the whole test suite twice: a normal build, and
+# one under AddressSanitizer and UndefinedBehaviorSanitizer. Both build with
+# -Dwerror=true. Ends with one line "tests: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. build-aux/deps.sh
+
+lw_install_missing $BUILD_PACKAGES $TEST_PACKAGES || exit 1
+
+status=0
+for variant in plain sanitize; do
+  dir=_build
+  opts=(-Dwerror=true)
+  if [ "$variant" = sanitize ]; then
+    dir=_build-sanitize
+    opts+=(-Db_sanitize=address,undefined -Db_lundef=false)
+  fi
+  echo "== $variant build ($dir)"
+  if ! lw_setup "$dir" "${opts[@]}"; then
+    echo "tests: 0 passed, 1 failed, 0 skipped"
+    exit 1
+  fi
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ASAN_OPTIONS=detect_leaks=1 \
+    meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
+done
+
+python3 build-aux/tap-summary.py _build/meson-logs/testlog.json _build-sanitize/meson-logs/testlog.json
+exit $status
