@@ -17,7 +17,7 @@ for path in sys.argv[1:]:
     for line in lines:
         entry = json.loads(line)
         points = 0
-        for out in (entry.get("stdo") or "").splitlines():
+        for out in (entry.get("stdout") or "").splitlines():
             m = re.match(r"(not ok|ok)\b.*?(#\s*(SKIP|TODO).*)?$", out, re.IGNORECASE)
             if not m:
                 if re.match(r"1\.\.0\s*#\s*SKIP", out, re.IGNORECASE):

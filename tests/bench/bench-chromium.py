@@ -191,17 +191,26 @@ class Browser:
         return "".join(self.log.readlines()[-lines:])
 
     def close(self):
+        """Asks Chromium to quit, then kills whatever is left of its process
+        group; the leader is reaped last so that the group id stays ours."""
+        pid = self.proc.pid
         try:
-            if self.proc.poll() is None:
-                self.send("Browser.close")
-                self.proc.wait(timeout=5)
-        except (OSError, subprocess.TimeoutExpired):
+            self.send("Browser.close")
+        except OSError:
             pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)  # helpers, if any are left
-        except ProcessLookupError:
-            pass
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            if os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT):
+                break
+            time.sleep(0.05)
+        os.killpg(pid, signal.SIGKILL)
         self.proc.wait()
+        while time.monotonic() < deadline + 5:  # orphaned helpers, until reaped
+            try:
+                os.killpg(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.05)
         os.close(self._to_browser)
         os.close(self._from_browser)
         self.log.close()
@@ -310,7 +319,10 @@ def main():
                       f"wall from launch {statistics.median(walls):.0f} ms; "
                       f"srflx seen: {srflx(results[-1])}")
                 ends = sorted({r["how"] for r in results})
-                print(f"{'':28} ended by: {', '.join(ends)}"
+                last = statistics.median(max((c["at"] for c in r["candidates"]), default=0)
+                                         for r in results)
+                print(f"{'':28} last candidate at {last:.0f} ms (median); "
+                      f"ended by: {', '.join(ends)}"
                       + (f"; {capped} of {runs} hit the {args.cap:g} s cap" if capped
                          else "; none hit the cap"))
                 print(f"{'':28} candidates in the last run ({servers}):")
