@@ -227,6 +227,22 @@ build_all_failed (void)
   return ev;
 }
 
+/* Over IPv4 neither STUN nor HTTPS answered, but IPv6 did: two causes
+ * for IPv4, each told apart, and the internet is not "out of reach". */
+static LwEvidence *
+build_stun_and_https_failed (void)
+{
+  LwEvidence *ev = build_all_failed ();
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 2))->addresses,
+                   lw_if_address_new (TUN6, 64));
+  g_free (ev->default_ipv6);
+  ev->default_ipv6 = g_strdup (TUN6);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN6, STUN6, EXIT6);
+  ev_https (ev, 6, EXIT6, LW_RESULT_ANSWERED);
+  return ev;
+}
+
 /* No VPN and nothing answered: unknown outranks unprotected. */
 static LwEvidence *
 build_novpn_incomplete (void)
@@ -332,9 +348,11 @@ static const Case cases[] = {
   { "check-incomplete/after-leak", build_stun_unanswered, LW_STATUS_UNKNOWN,
     { "unknown check-incomplete " TUN4 }, NULL, 0, TRUE, LW_STATUS_LEAK },
   { "never-green/all-failed", build_all_failed, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete -" } },
+  { "check-incomplete/stun-and-https", build_stun_and_https_failed, LW_STATUS_UNKNOWN,
     { "unknown check-incomplete " TUN4, "unknown check-incomplete " TUN4 } },
   { "severity/unknown-over-unprotected", build_novpn_incomplete, LW_STATUS_UNKNOWN,
-    { "unknown check-incomplete " LAN4, "unknown check-incomplete " LAN4, "unprotected no-vpn -" } },
+    { "unknown check-incomplete -", "unprotected no-vpn -" } },
   { "vpn-not-default-route", build_vpn_not_default, LW_STATUS_UNPROTECTED,
     { "unprotected vpn-not-default-route -" } },
   { "tunnel-own-public-address", build_public_tunnel_address, LW_STATUS_PROTECTED,
