@@ -65,12 +65,9 @@ struct _Gather
   GPtrArray   *transactions;   /* Transaction */
   GPtrArray   *candidates;     /* LwCandidate */
   GPtrArray   *stun_results;   /* LwStunResult */
-  GSource     *deadline;
-  gint64       deadline_at;
+  LwDeadline   deadline;
   int          slowest_ms;
   gboolean     settled;
-  GCancellable *cancellable;
-  gulong       cancelled_id;
   guint        pending;
   gboolean     finished;
 };
@@ -103,14 +100,7 @@ transaction_free (Transaction *tx)
 static void
 gather_free (Gather *g)
 {
-  if (g->cancellable != NULL)
-    g_cancellable_disconnect (g->cancellable, g->cancelled_id);
-  g_clear_object (&g->cancellable);
-  if (g->deadline != NULL)
-    {
-      g_source_destroy (g->deadline);
-      g_source_unref (g->deadline);
-    }
+  lw_deadline_clear (&g->deadline);
   g_ptr_array_unref (g->transactions);
   g_ptr_array_unref (g->sockets);
   g_ptr_array_unref (g->bases);
@@ -162,8 +152,6 @@ gather_finish (Gather *g)
   lw_task_return_later (g_steal_pointer (&g->task));
 }
 
-static void arm_deadline (Gather *g, guint timeout_ms);
-
 /* Whether every default-route base has at least one answer. */
 static gboolean
 default_route_answered (Gather *g)
@@ -200,8 +188,8 @@ maybe_settle (Gather *g)
   g->settled = TRUE;
 
   settle_at = g_get_monotonic_time () + (gint64) MAX (SETTLE_MS, 4 * g->slowest_ms) * 1000;
-  if (settle_at < g->deadline_at)
-    arm_deadline (g, (guint) ((settle_at - g_get_monotonic_time ()) / 1000));
+  if (settle_at < g->deadline.at)
+    lw_deadline_rearm (&g->deadline, (guint) ((settle_at - g_get_monotonic_time ()) / 1000));
 }
 
 static void
@@ -376,34 +364,8 @@ on_socket_readable (GSocket      *socket,
 static gboolean
 on_deadline (gpointer data)
 {
-  Gather *g = data;
-
-  g_clear_pointer (&g->deadline, g_source_unref);
-  gather_finish (g);
+  gather_finish (data);
   return G_SOURCE_REMOVE;
-}
-
-static void
-arm_deadline (Gather *g,
-              guint   timeout_ms)
-{
-  g->deadline_at = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  if (g->deadline != NULL)
-    {
-      g_source_destroy (g->deadline);
-      g_source_unref (g->deadline);
-    }
-  g->deadline = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (g->deadline, on_deadline, g, NULL);
-  g_source_attach (g->deadline, g_main_context_get_thread_default ());
-}
-
-static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      data)
-{
-  /* Cancellation brings the deadline forward to the next iteration. */
-  arm_deadline (data, 0);
 }
 
 static Socket *
@@ -542,12 +504,7 @@ lw_browser_probe_run_async (GPtrArray           *bases,
       return;
     }
 
-  arm_deadline (g, timeout_ms);
-  if (cancellable != NULL)
-    {
-      g->cancellable = g_object_ref (cancellable);
-      g->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), g, NULL);
-    }
+  lw_deadline_start (&g->deadline, timeout_ms, cancellable, on_deadline, g);
 
   /* Send only once everything is set up: a send can finish a transaction. */
   for (guint i = 0; i < g->transactions->len && !g->finished; i++)

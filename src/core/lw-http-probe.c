@@ -43,9 +43,7 @@ struct _Http
   GPtrArray     *results;       /* LwPublicAddress */
   GPtrArray     *requests;      /* Request */
   GHashTable    *sessions;      /* "4 direct" -> SoupSession */
-  GSource       *deadline;
-  GCancellable  *cancellable;
-  gulong         cancelled_id;
+  LwDeadline     deadline;
   GCancellable  *lookups;       /* the proxy look-ups, cancelled at the deadline */
   guint          pending;
   gboolean       expired;
@@ -64,15 +62,8 @@ request_free (Request *r)
 static void
 http_free (Http *h)
 {
-  if (h->cancellable != NULL)
-    g_cancellable_disconnect (h->cancellable, h->cancelled_id);
-  g_clear_object (&h->cancellable);
+  lw_deadline_clear (&h->deadline);
   g_clear_object (&h->lookups);
-  if (h->deadline != NULL)
-    {
-      g_source_destroy (h->deadline);
-      g_source_unref (h->deadline);
-    }
   g_strfreev (h->urls);
   g_clear_object (&h->tls_database);
   g_clear_pointer (&h->results, g_ptr_array_unref);
@@ -407,7 +398,6 @@ on_deadline (gpointer data)
 {
   Http *h = data;
 
-  g_clear_pointer (&h->deadline, g_source_unref);
   h->expired = TRUE;
   g_cancellable_cancel (h->lookups);
   for (guint i = 0; i < h->requests->len; i++)
@@ -418,27 +408,6 @@ on_deadline (gpointer data)
       g_cancellable_cancel (r->cancellable);
     }
   return G_SOURCE_REMOVE;
-}
-
-static void
-arm_deadline (Http  *h,
-              guint  timeout_ms)
-{
-  if (h->deadline != NULL)
-    {
-      g_source_destroy (h->deadline);
-      g_source_unref (h->deadline);
-    }
-  h->deadline = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (h->deadline, on_deadline, h, NULL);
-  g_source_attach (h->deadline, g_main_context_get_thread_default ());
-}
-
-static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      data)
-{
-  arm_deadline (data, 0);
 }
 
 /**
@@ -472,12 +441,7 @@ lw_http_probe_run_async (const char * const  *urls,
   h->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   g_task_set_task_data (h->task, h, (GDestroyNotify) http_free);
 
-  arm_deadline (h, timeout_ms);
-  if (cancellable != NULL)
-    {
-      h->cancellable = g_object_ref (cancellable);
-      h->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), h, NULL);
-    }
+  lw_deadline_start (&h->deadline, timeout_ms, cancellable, on_deadline, h);
 
   h->lookups = g_cancellable_new ();
   h->families[0] = ipv4;

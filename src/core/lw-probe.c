@@ -264,3 +264,76 @@ lw_task_return_later (GTask *task)
   g_source_attach (source, g_task_get_context (task));
   g_source_unref (source);
 }
+
+static gboolean
+deadline_fired (gpointer data)
+{
+  LwDeadline *self = data;
+
+  g_clear_pointer (&self->source, g_source_unref);
+  self->callback (self->data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+deadline_cancelled (GCancellable *cancellable,
+                    gpointer      data)
+{
+  /* Cancellation brings the deadline forward to the next iteration. */
+  lw_deadline_rearm (data, 0);
+}
+
+/**
+ * lw_deadline_start:
+ * @self: a zeroed #LwDeadline inside the probe's state
+ * @timeout_ms: when to call @callback
+ * @cancellable: (nullable): cancelling it calls @callback at once
+ *
+ * Every probe ends by a deadline of its own, whatever its peers do.
+ */
+void
+lw_deadline_start (LwDeadline   *self,
+                   guint         timeout_ms,
+                   GCancellable *cancellable,
+                   GSourceFunc   callback,
+                   gpointer      data)
+{
+  self->callback = callback;
+  self->data = data;
+  lw_deadline_rearm (self, timeout_ms);
+  if (cancellable != NULL)
+    {
+      self->cancellable = g_object_ref (cancellable);
+      self->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (deadline_cancelled),
+                                                  self, NULL);
+    }
+}
+
+/* Moves the deadline to @timeout_ms from now. */
+void
+lw_deadline_rearm (LwDeadline *self,
+                   guint       timeout_ms)
+{
+  if (self->source != NULL)
+    {
+      g_source_destroy (self->source);
+      g_source_unref (self->source);
+    }
+  self->at = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  self->source = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (self->source, deadline_fired, self, NULL);
+  g_source_attach (self->source, g_main_context_get_thread_default ());
+}
+
+void
+lw_deadline_clear (LwDeadline *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_disconnect (self->cancellable, self->cancelled_id);
+  g_clear_object (&self->cancellable);
+  if (self->source != NULL)
+    {
+      g_source_destroy (self->source);
+      g_clear_pointer (&self->source, g_source_unref);
+    }
+}

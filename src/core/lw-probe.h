@@ -26,6 +26,17 @@ typedef struct
   gboolean  default_route;   /* the default local address: Mode 2 */
 } LwProbeBase;
 
+/* A probe's own deadline, brought forward by cancellation. */
+typedef struct
+{
+  GSource      *source;
+  gint64        at;           /* monotonic */
+  GSourceFunc   callback;
+  gpointer      data;
+  GCancellable *cancellable;
+  gulong        cancelled_id;
+} LwDeadline;
+
 LwStunServer *lw_stun_server_new            (GInetAddress     *address,
                                              guint16           port);
 void          lw_stun_server_free           (LwStunServer     *self);
@@ -42,5 +53,13 @@ gboolean      lw_parse_host_port            (const char       *spec,
                                              GError          **error);
 LwResult      lw_result_from_error          (const GError     *error);
 void          lw_task_return_later          (GTask            *task);
+void          lw_deadline_start             (LwDeadline       *self,
+                                             guint             timeout_ms,
+                                             GCancellable     *cancellable,
+                                             GSourceFunc       callback,
+                                             gpointer          data);
+void          lw_deadline_rearm             (LwDeadline       *self,
+                                             guint             timeout_ms);
+void          lw_deadline_clear             (LwDeadline       *self);
 
 G_END_DECLS

@@ -36,9 +36,7 @@ struct _Bound
   GPtrArray    *agents;        /* Agent */
   GPtrArray    *candidates;
   GPtrArray    *stun_results;
-  GSource      *deadline;
-  GCancellable *cancellable;
-  gulong        cancelled_id;
+  LwDeadline    deadline;
   guint         pending;
   gboolean      finished;
 };
@@ -71,14 +69,7 @@ agent_free (Agent *a)
 static void
 bound_free (Bound *b)
 {
-  if (b->cancellable != NULL)
-    g_cancellable_disconnect (b->cancellable, b->cancelled_id);
-  g_clear_object (&b->cancellable);
-  if (b->deadline != NULL)
-    {
-      g_source_destroy (b->deadline);
-      g_source_unref (b->deadline);
-    }
+  lw_deadline_clear (&b->deadline);
   g_ptr_array_unref (b->agents);
   g_ptr_array_unref (b->bases);
   g_ptr_array_unref (b->servers);
@@ -214,32 +205,8 @@ on_recv (NiceAgent *agent,
 static gboolean
 on_deadline (gpointer data)
 {
-  Bound *b = data;
-
-  g_clear_pointer (&b->deadline, g_source_unref);
-  bound_finish (b);
+  bound_finish (data);
   return G_SOURCE_REMOVE;
-}
-
-static void
-arm_deadline (Bound *b,
-              guint  timeout_ms)
-{
-  if (b->deadline != NULL)
-    {
-      g_source_destroy (b->deadline);
-      g_source_unref (b->deadline);
-    }
-  b->deadline = g_timeout_source_new (timeout_ms);
-  g_source_set_callback (b->deadline, on_deadline, b, NULL);
-  g_source_attach (b->deadline, g_main_context_get_thread_default ());
-}
-
-static void
-on_cancelled (GCancellable *cancellable,
-              gpointer      data)
-{
-  arm_deadline (data, 0);
 }
 
 static Agent *
@@ -336,12 +303,7 @@ lw_stun_probe_run_async (GPtrArray           *bases,
       return;
     }
 
-  arm_deadline (b, timeout_ms);
-  if (cancellable != NULL)
-    {
-      b->cancellable = g_object_ref (cancellable);
-      b->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), b, NULL);
-    }
+  lw_deadline_start (&b->deadline, timeout_ms, cancellable, on_deadline, b);
 }
 
 gboolean
