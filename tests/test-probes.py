@@ -239,6 +239,38 @@ def interface_vanishes_mid_check(net):
     expect(took < 2.0, f"took {took:.2f}s", report)
 
 
+def check_in_empty_namespace(net, setup):
+    """Runs a check in a nested network namespace set up by the shell
+    commands SETUP: a machine with no network, or no route out."""
+    import json
+    import subprocess
+    script = setup + f"; exec {lwnet.leakwatch()} --check --json --timeout 2 --stun {net.stun(4)} " \
+                     f"--ip-url {net.echo_url('/', 4)} --ca-file {net.ca}"
+    proc = subprocess.run(["unshare", "--net", "sh", "-c", script], capture_output=True, text=True,
+                          timeout=30)
+    return proc.returncode, json.loads(proc.stdout) if proc.stdout.startswith("{") else None, proc.stderr
+
+
+@test
+def no_network_at_all(net):
+    code, report, err = check_in_empty_namespace(net, "ip link set lo up")
+    expect(code == EXIT_UNKNOWN and report["status"] == "unknown", f"exit {code} {err}", report)
+    expect(report["default_addresses"] == {"ipv4": None, "ipv6": None}, "no default", report)
+    summaries = [f["summary"] for f in report["findings"]]
+    expect("This computer is offline: no network has a default route" in summaries, "offline", report)
+
+
+@test
+def no_default_route(net):
+    setup = ("ip link set lo up; ip link add eth9 type veth peer name eth9p; "
+             "ip link set eth9 up; ip link set eth9p up; ip addr add 192.168.77.2/24 dev eth9")
+    code, report, err = check_in_empty_namespace(net, setup)
+    expect(code == EXIT_UNKNOWN and report["status"] == "unknown", f"exit {code} {err}", report)
+    expect(any(a["address"] == "192.168.77.2" for i in report["interfaces"] for a in i["addresses"]),
+           "the LAN address is listed", report)
+    expect(report["findings"][0]["summary"].startswith("This computer is offline"), "offline", report)
+
+
 @test
 def invalid_command_line_values(net):
     import subprocess
