@@ -239,6 +239,23 @@ def interface_vanishes_mid_check(net):
     expect(took < 2.0, f"took {took:.2f}s", report)
 
 
+@test
+def browser_path_through_a_proxy(net):
+    # A browser behind a proxy shows the proxy's address over HTTPS, while
+    # its WebRTC UDP goes direct: Leakwatch asks on both paths.
+    proxy = net.start_proxy()
+    env = {"https_proxy": proxy, "HTTPS_PROXY": proxy, "no_proxy": "", "NO_PROXY": ""}
+    code, report, took, err = net.check(env=env)
+    expect(code == EXIT_UNPROTECTED, f"exit {code} {err}", report)
+    proxied = by(report, "public_addresses", path="proxy")
+    expect(sorted((p["family"], p["address"], p["result"]) for p in proxied) ==
+           [("ipv4", lwnet.PROXY4, "answered"), ("ipv6", lwnet.PROXY6, "answered")],
+           "the browser's path shows the proxy", report)
+    direct = by(report, "public_addresses", path="direct", result="answered")
+    expect(sorted(p["address"] for p in direct) == sorted([CLIENT4, CLIENT6]),
+           "the direct path shows the client", report)
+
+
 def check_in_empty_namespace(net, setup):
     """Runs a check in a nested network namespace set up by the shell
     commands SETUP: a machine with no network, or no route out."""

@@ -13,9 +13,10 @@
 #include "lw-probe.h"
 
 /* Asks "what is my address" services over HTTPS, once per family, with a
- * session bound to that family's wildcard address. It asks on the path a
- * browser takes (the system proxy) and, when that differs, on the direct
- * path too. Every request has a deadline of its own, the body is capped,
+ * session bound to that family's wildcard address (the direct path). When
+ * the system proxy would carry a browser's request, it also asks once on
+ * that path, unbound, since the proxy is reached over whatever family it
+ * has; the family of that result is the family of the answer. Every request has a deadline of its own, the body is capped,
  * and certificates are validated. */
 
 typedef struct _Http Http;
@@ -225,7 +226,9 @@ on_body_read (GObject      *source,
       return;
     }
 
-  if (lw_address_family (address) != r->result->family)
+  if (r->result->path == LW_HTTP_PATH_PROXY)
+    r->result->family = lw_address_family (address);
+  else if (lw_address_family (address) != r->result->family)
     {
       g_autofree char *msg = g_strdup_printf (_("the service answered %s over IPv%d"),
                                               address, r->result->family);
@@ -289,9 +292,13 @@ get_session (Http       *h,
   if (session != NULL)
     return session;
 
-  /* local-address is construct-only: one session per family. */
-  any = g_inet_address_new_any (family == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
-  local = g_inet_socket_address_new (any, 0);
+  /* local-address is construct-only: one session per family, and one
+   * unbound session for the proxy path. */
+  if (path == LW_HTTP_PATH_DIRECT)
+    {
+      any = g_inet_address_new_any (family == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
+      local = g_inet_socket_address_new (any, 0);
+    }
   session = g_object_new (SOUP_TYPE_SESSION,
                           "local-address", local,
                           "timeout", (guint) (h->timeout_ms + 999) / 1000,
@@ -368,6 +375,9 @@ on_proxy_lookup (GObject      *source,
   proxied = proxies != NULL &&
             !(proxies[0] != NULL && g_str_equal (proxies[0], "direct://") && proxies[1] == NULL);
 
+  if (proxied && !h->expired)
+    start_request (h, lookup->url, 0, LW_HTTP_PATH_PROXY);
+
   for (int family = 4; family <= 6; family += 2)
     {
       if (!h->families[family == 6] || !url_fits_family (lookup->url, family))
@@ -375,15 +385,13 @@ on_proxy_lookup (GObject      *source,
       if (h->expired)
         {
           /* The deadline passed while the proxy settings were read. */
-          LwPublicAddress *pa = lw_public_address_new (family, LW_HTTP_PATH_PROXY, lookup->url);
+          LwPublicAddress *pa = lw_public_address_new (family, LW_HTTP_PATH_DIRECT, lookup->url);
 
           pa->error = g_strdup (_("the proxy settings could not be read in time"));
           g_ptr_array_add (h->results, pa);
           continue;
         }
-      start_request (h, lookup->url, family, proxied ? LW_HTTP_PATH_PROXY : LW_HTTP_PATH_DIRECT);
-      if (proxied)
-        start_request (h, lookup->url, family, LW_HTTP_PATH_DIRECT);
+      start_request (h, lookup->url, family, LW_HTTP_PATH_DIRECT);
     }
 
   h->pending--;

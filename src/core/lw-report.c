@@ -595,7 +595,8 @@ read_public_address (JsonObject *o,
   LwPublicAddress *pa;
   int family = family_from_string (get_str (o, "family"));
 
-  if (family == 0 || !lw_http_path_from_string (get_str (o, "path"), &path) ||
+  if ((family == 0 && get_str (o, "family") != NULL) ||
+      !lw_http_path_from_string (get_str (o, "path"), &path) ||
       !lw_result_from_string (get_str (o, "result"), &result))
     return bad (error, "public_addresses");
 

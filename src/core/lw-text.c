@@ -243,7 +243,7 @@ append_evidence (GString          *out,
     {
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
 
-      table_add (t, pa->family == 6 ? "IPv6" : "IPv4");
+      table_add (t, pa->family == 6 ? "IPv6" : pa->family == 4 ? "IPv4" : "-");
       table_add (t, lw_http_path_to_string (pa->path));
       table_add (t, lw_result_to_string (pa->result));
       table_add (t, pa->address);

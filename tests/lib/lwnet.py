@@ -28,6 +28,8 @@ GATEWAY4, GATEWAY6 = "192.0.2.1", "2001:db8::1"
 STUN4, STUN6 = "203.0.113.1", "2001:db8:113::1"
 SILENT4, SILENT6 = "203.0.113.9", "2001:db8:113::9"    # routed, but nobody answers
 ECHO4, ECHO6 = "203.0.113.5", "2001:db8:113::5"
+PROXY4, PROXY6 = "203.0.113.8", "2001:db8:113::8"
+PROXY_PORT = 3128
 STUN_PORT = 3478
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -101,20 +103,21 @@ class Net:
         pid = str(self.holder.pid)
 
         self.inet("sh", "-c", "ip link set lo up; "
-                  "sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0")
+                  "echo 0 > /proc/sys/net/ipv6/conf/all/accept_dad; "
+                  "echo 0 > /proc/sys/net/ipv6/conf/default/accept_dad")
         run("ip", "link", "add", "lan0", "type", "veth", "peer", "name", "wan0", "netns", pid)
         run("ip", "link", "set", "lan0", "up")
         run("ip", "addr", "add", CLIENT4 + "/24", "dev", "lan0")
         run("ip", "route", "add", "default", "via", GATEWAY4)
         self.inet("ip", "link", "set", "wan0", "up")
         self.inet("ip", "addr", "add", GATEWAY4 + "/24", "dev", "wan0")
-        for addr in (STUN4, SILENT4, ECHO4):
+        for addr in (STUN4, SILENT4, ECHO4, PROXY4):
             self.inet("ip", "addr", "add", addr + "/32", "dev", "lo")
         if self.ipv6:
             run("ip", "-6", "addr", "add", CLIENT6 + "/64", "dev", "lan0", "nodad")
             run("ip", "-6", "route", "add", "default", "via", GATEWAY6)
             self.inet("ip", "-6", "addr", "add", GATEWAY6 + "/64", "dev", "wan0", "nodad")
-            for addr in (STUN6, SILENT6, ECHO6):
+            for addr in (STUN6, SILENT6, ECHO6, PROXY6):
                 self.inet("ip", "-6", "addr", "add", addr + "/128", "dev", "lo", "nodad")
 
         run(os.path.join(SERVERS, "make-certs.sh"), self.tmp, ECHO4, ECHO6)
@@ -187,6 +190,17 @@ class Net:
             port = int(f.read())
         self.echo_ports[cert] = port
         return port
+
+    def start_proxy(self):
+        """Starts an HTTP CONNECT proxy on PROXY4; returns its URL."""
+        ready = os.path.join(self.tmp, "proxy.port")
+        if not os.path.exists(ready):
+            log = open(os.path.join(self.tmp, "proxy.log"), "w")
+            self.spawn_inet([sys.executable, os.path.join(SERVERS, "connect-proxy.py"),
+                             "--listen", PROXY4, "--port", str(PROXY_PORT), "--source4", PROXY4,
+                             "--source6", PROXY6, "--ready-file", ready], log)
+            _wait_for(lambda: os.path.exists(ready), "the proxy to listen")
+        return f"http://{PROXY4}:{PROXY_PORT}"
 
     def echo_url(self, path="/", family=4, cert="server"):
         if cert not in self.echo_ports:
