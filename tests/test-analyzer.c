@@ -432,6 +432,45 @@ test_order (void)
   lw_evidence_free (ev);
 }
 
+static const LwFinding *
+find (GPtrArray  *findings,
+      const char *id)
+{
+  for (guint i = 0; i < findings->len; i++)
+    if (g_str_equal (((LwFinding *) findings->pdata[i])->id, id))
+      return findings->pdata[i];
+  return NULL;
+}
+
+/* The advice fits who sees the leak: a default-route leak is not fixed by
+ * keeping pages to the default route, a camera-only one is. */
+static void
+test_advice_fits_audience (void)
+{
+  struct { LwEvidence *(*build) (void); const char *id; const char *must; const char *must_not; } advice_cases[] = {
+    { build_split_tunnel, "public-address-leak", "ice.proxy_only", "default_address_only" },
+    { build_mode1_only_leak, "public-address-leak", "default_address_only", "disable_non_proxied_udp" },
+    { build_ipv6_leak, "ipv6-leak", "ipv6.method disabled", "default_address_only" },
+    { build_full_vpn_lan_ipv6, "ipv6-leak", "default_address_only", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (advice_cases); i++)
+    {
+      LwEvidence *ev = advice_cases[i].build ();
+      g_autoptr(GPtrArray) findings = NULL;
+      const LwFinding *f;
+      LwStatus status;
+
+      findings = lw_analyzer_analyze (ev, NULL, &status);
+      f = find (findings, advice_cases[i].id);
+      g_assert_nonnull (f);
+      g_assert_nonnull (strstr (f->advice, advice_cases[i].must));
+      if (advice_cases[i].must_not != NULL)
+        g_assert_null (strstr (f->advice, advice_cases[i].must_not));
+      lw_evidence_free (ev);
+    }
+}
+
 /* Whatever evidence a failed check leaves, the verdict is never green
  * unless a VPN is up and every family with a route was checked. */
 static void
@@ -468,6 +507,7 @@ main (int   argc,
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/analyzer/order", test_order);
+  g_test_add_func ("/analyzer/advice-fits-audience", test_advice_fits_audience);
   g_test_add_func ("/analyzer/never-green", test_never_green);
 
   return g_test_run ();

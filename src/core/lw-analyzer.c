@@ -398,14 +398,22 @@ check_public_address_leak (Analysis          *a,
 
       f->detail = g_strdup_printf (_("%s Over HTTPS you appear as %s, the VPN's exit."), old, joined);
     }
-  f->advice = g_strdup (_("Make the VPN carry all traffic: turn off split tunnelling for your "
-                          "browser and for STUN (UDP), and turn on the VPN's kill switch. "
-                          "To stop the browser from using any path outside the VPN, restrict "
-                          "WebRTC: in Firefox set media.peerconnection.ice.proxy_only_if_behind_proxy "
-                          "or media.peerconnection.ice.default_address_only to true; in Chromium, "
-                          "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
-                          "\"disable_non_proxied_udp\". Cost: video calls need a TURN server or "
-                          "proxy once non-proxied UDP is off."));
+  if (audience == LW_AUDIENCE_EVERY_PAGE)
+    f->advice = g_strdup (_("Make the VPN carry all traffic: turn off split tunnelling for your "
+                            "browser and for STUN (UDP), and turn on the VPN's kill switch. "
+                            "Until then, only keeping WebRTC's UDP off the direct path helps: in "
+                            "Firefox set media.peerconnection.ice.proxy_only to true; in Chromium, "
+                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
+                            "\"disable_non_proxied_udp\". Cost: video calls then need a TURN server "
+                            "or a proxy."));
+  else
+    f->advice = g_strdup (_("Only pages with camera or microphone permission gather from this "
+                            "interface. Keep them to the default route: in Firefox set "
+                            "media.peerconnection.ice.default_address_only to true; in Chromium, "
+                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
+                            "\"default_public_interface_only\". Cost: calls may relay through a "
+                            "server instead of connecting directly on the local network. Turning "
+                            "on the VPN's kill switch also stops it."));
   add_finding (a, f);
 }
 
@@ -429,13 +437,21 @@ check_ipv6_leak (Analysis          *a,
   f->interface = g_strdup (owner->name);
   f->summary = g_strdup_printf (_("Your IPv6 address %s on %s, outside the VPN, is visible to "
                                   "web pages"), c->address, owner->name);
-  f->advice = g_strdup (_("Use a VPN that tunnels IPv6, or turn IPv6 off on the physical "
-                          "connection: nmcli connection modify <connection> ipv6.method disabled. "
-                          "In Firefox, media.peerconnection.ice.default_address_only=true keeps "
-                          "camera pages to the default route; in Chromium-based browsers the "
-                          "policy WebRtcIPHandling=\"default_public_interface_only\" does the same. "
-                          "Cost: turning IPv6 off loses IPv6-only sites; restricting WebRTC can make "
-                          "calls relay through a server."));
+  if (audience == LW_AUDIENCE_EVERY_PAGE)
+    f->advice = g_strdup (_("Use a VPN that tunnels IPv6 (or blocks it), or turn IPv6 off on the "
+                            "physical connection: nmcli connection modify <connection> "
+                            "ipv6.method disabled. Cost: sites reachable only over IPv6 stop "
+                            "working. Restricting WebRTC alone does not help here, because the "
+                            "default IPv6 route itself is outside the tunnel."));
+  else
+    f->advice = g_strdup (_("Only pages with camera or microphone permission see this address. "
+                            "Keep them to the default route: in Firefox set "
+                            "media.peerconnection.ice.default_address_only to true; in Chromium, "
+                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
+                            "\"default_public_interface_only\". Or turn IPv6 off on the physical "
+                            "connection (nmcli connection modify <connection> ipv6.method "
+                            "disabled). Cost: calls may relay through a server; without IPv6, "
+                            "IPv6-only sites stop working."));
   add_finding (a, f);
 }
 
