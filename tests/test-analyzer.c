@@ -284,6 +284,71 @@ build_vpn_not_default (void)
   return ev;
 }
 
+/* The VPN carries IPv6 only; IPv4 leaves through the LAN and its NAT. */
+static LwEvidence *
+build_ipv4_outside (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 2))->addresses,
+                   lw_if_address_new (TUN6, 64));
+  ev_default (ev, LAN4, TUN6);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, ISP4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN6, STUN6, EXIT6);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  ev_https (ev, 6, EXIT6, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* IPv4 tunnelled; IPv6 leaves from a ULA through NAT66, so the public IPv6
+ * is on no interface of this machine. */
+static LwEvidence *
+build_nat66_outside (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  g_ptr_array_add (((LwInterface *) g_ptr_array_index (ev->interfaces, 1))->addresses,
+                   lw_if_address_new ("fd00::23", 64));
+  ev_default (ev, TUN4, "fd00::23");
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, "fd00::23", STUN6, "2001:db8:1::99");
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  ev_https (ev, 6, "2001:db8:1::99", LW_RESULT_ANSWERED);
+  return ev;
+}
+
+static void
+ev_https_proxy (LwEvidence *ev,
+                const char *address)
+{
+  LwPublicAddress *pa = lw_public_address_new (lw_address_family (address), LW_HTTP_PATH_PROXY,
+                                               "https://203.0.113.5/");
+
+  pa->result = LW_RESULT_ANSWERED;
+  pa->address = g_strdup (address);
+  g_ptr_array_add (ev->public_addresses, pa);
+}
+
+/* A proxy whose exit is the ISP address must not hide the split tunnel. */
+static LwEvidence *
+build_split_tunnel_behind_proxy (void)
+{
+  LwEvidence *ev = build_split_tunnel ();
+
+  ev_https_proxy (ev, ISP4);
+  return ev;
+}
+
+/* The direct path fails while the proxy answers: the exit is unknown. */
+static LwEvidence *
+build_only_proxy_answers (void)
+{
+  LwEvidence *ev = build_https_failed ();
+
+  ev_https_proxy (ev, "203.0.113.8");
+  return ev;
+}
+
 /* Mode 2 without mDNS: Chromium's default_public_and_private_interfaces. */
 static const LwBrowserProfile mode2_no_mdns[] = {
   { "Chromium", LW_WEBRTC_MODE_2, FALSE, LW_WEBRTC_MODE_2 },
@@ -355,6 +420,14 @@ static const Case cases[] = {
     { "unknown check-incomplete -", "unprotected no-vpn -" } },
   { "vpn-not-default-route", build_vpn_not_default, LW_STATUS_UNPROTECTED,
     { "unprotected vpn-not-default-route -" } },
+  { "ipv4-outside-tunnel", build_ipv4_outside, LW_STATUS_LEAK,
+    { "leak ipv4-outside-tunnel " ISP4 } },
+  { "ipv6-outside-tunnel/nat66", build_nat66_outside, LW_STATUS_LEAK,
+    { "leak ipv6-outside-tunnel 2001:db8:1::99" } },
+  { "proxy/does-not-hide-a-leak", build_split_tunnel_behind_proxy, LW_STATUS_LEAK,
+    { "leak public-address-leak " ISP4 } },
+  { "proxy/does-not-stand-in-for-the-exit", build_only_proxy_answers, LW_STATUS_UNKNOWN,
+    { "unknown check-incomplete " TUN4 } },
   { "tunnel-own-public-address", build_public_tunnel_address, LW_STATUS_PROTECTED,
     { NULL } },
   { "local-addresses/mode2-without-mdns", build_private_default, LW_STATUS_WARNING,

@@ -180,6 +180,14 @@ def https_server_error(net):
 
 
 @test
+def https_reason_phrase_not_utf8(net):
+    # Bytes a server chose reach the report; the JSON stays valid UTF-8
+    # (net.check decodes it strictly) and the error is still readable.
+    report = https_case(net, net.echo_url("/bad-reason"), "http-error")
+    expect("500" in report["public_addresses"][0]["error"], "error text", report)
+
+
+@test
 def https_untrusted_certificate(net):
     https_case(net, net.echo_url("/", cert="untrusted"), "tls-error")
 

@@ -206,6 +206,28 @@ def wireguard_activated(lab):
                                    "state": "activated"}], "connection", report)
 
 
+@test
+def networkmanager_hangs(lab):
+    # Something owns NetworkManager's name but never answers: the check
+    # still ends within its timeout, from the interfaces.
+    lab.stop_nm()
+    hung = subprocess.Popen(
+        [dbusmock_python(), "-c",
+         "import dbus, sys, time; bus = dbus.SystemBus(); "
+         f"bus.request_name('{NM}'); print('owned', flush=True); time.sleep(120)"],
+        env=dict(os.environ, **lab.env()), stdout=subprocess.PIPE, preexec_fn=lwnet._die_with_parent)
+    try:
+        hung.stdout.readline()
+        started = time.monotonic()
+        code, report, took, err = lab.net.check(timeout=2, env=lab.env())
+        expect(took < 2.5, f"took {took:.2f}s for a 2 s timeout", report)
+        expect("did not answer in time" in report["vpn"]["note"], "note", report)
+        expect(report["status"] == "unprotected", "still a verdict from the interfaces", report)
+    finally:
+        hung.kill()
+        hung.wait()
+
+
 if __name__ == "__main__":
     reason = lwnet.enter()
     if reason:

@@ -193,6 +193,9 @@ browsers_seeing (const Analysis    *a,
 
 /* --- evidence helpers ---------------------------------------------------- */
 
+/* The addresses an HTTPS request shows on the direct path: what the VPN's
+ * exit looks like to the sites WebRTC's UDP reaches. Answers through a
+ * proxy show the proxy, which WebRTC's UDP does not go through. */
 static gboolean
 exit_addresses (const Analysis *a,
                 int             family,
@@ -202,7 +205,8 @@ exit_addresses (const Analysis *a,
     {
       const LwPublicAddress *pa = g_ptr_array_index (a->ev->public_addresses, i);
 
-      if (pa->family == family && pa->result == LW_RESULT_ANSWERED && pa->address != NULL)
+      if (pa->family == family && pa->path == LW_HTTP_PATH_DIRECT &&
+          pa->result == LW_RESULT_ANSWERED && pa->address != NULL)
         g_ptr_array_add (out, pa->address);
     }
   return out->len > 0;
@@ -547,7 +551,7 @@ check_https (Analysis *a)
       const LwInterface *owner;
       LwFinding *f;
 
-      if (pa->result != LW_RESULT_ANSWERED || pa->address == NULL)
+      if (pa->result != LW_RESULT_ANSWERED || pa->address == NULL || pa->path != LW_HTTP_PATH_DIRECT)
         continue;
 
       if (pa->family == 6 && (owner = non_tunnel_owner (a, pa->address)) != NULL)
@@ -645,7 +649,8 @@ read_family (Analysis    *a,
     {
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
 
-      if (pa->family == family && pa->result != LW_RESULT_ANSWERED && fc->https_error == NULL)
+      if (pa->family == family && pa->path == LW_HTTP_PATH_DIRECT &&
+          pa->result != LW_RESULT_ANSWERED && fc->https_error == NULL)
         fc->https_error = g_strdup_printf ("%s: %s", pa->url,
                                            pa->error ? pa->error : lw_result_to_string (pa->result));
     }
@@ -800,12 +805,26 @@ check_vpn (Analysis *a)
   add_finding (a, f);
 }
 
+/* The address a family shows on the direct path, or its default address. */
+static const char *
+shown_address (const Analysis *a,
+               int             family)
+{
+  g_autoptr(GPtrArray) exits = g_ptr_array_new ();
+
+  if (exit_addresses (a, family, exits))
+    return g_ptr_array_index (exits, 0);
+  return lw_evidence_get_default_address (a->ev, family);
+}
+
 /* A VPN that routes only some networks leaves the default route, and so
- * every web page, outside: sites see the normal address. */
+ * every web page, outside: sites see the normal address. When the VPN
+ * carries one family's default route but not the other's, that other
+ * family leaks to every site. */
 static void
 check_default_route (Analysis *a)
 {
-  gboolean any_default = FALSE;
+  gboolean outside[2] = { FALSE, FALSE }, inside = FALSE;
   LwFinding *f;
 
   if (!a->ev->vpn->active)
@@ -816,25 +835,57 @@ check_default_route (Analysis *a)
       const char *def = lw_evidence_get_default_address (a->ev, family);
       const LwInterface *iface = lw_evidence_interface_for_address (a->ev, def);
 
-      if (def == NULL)
+      if (def == NULL || iface == NULL)
         continue;
-      any_default = TRUE;
-      if (iface == NULL || lw_evidence_is_tunnel_interface (a->ev, iface->name))
-        return;
+      if (lw_evidence_is_tunnel_interface (a->ev, iface->name))
+        inside = TRUE;
+      else
+        outside[family == 6] = TRUE;
     }
-  if (!any_default)
-    return;
 
-  f = lw_finding_new ("vpn-not-default-route", LW_LEVEL_UNPROTECTED);
-  f->audience = LW_AUDIENCE_EVERY_SITE;
-  f->summary = g_strdup (_("The VPN is connected but does not carry your web traffic"));
-  f->detail = g_strdup (_("The VPN routes only some networks; the default route, which web "
-                          "pages use, stays on your normal connection. Sites see your real "
-                          "address."));
-  f->advice = g_strdup (_("If you want the VPN to hide your address, let it carry the default "
-                          "route: in NetworkManager, turn off “Use this connection only for "
-                          "resources on its network” (ipv4.never-default=no)."));
-  add_finding (a, f);
+  if (!inside && (outside[0] || outside[1]))
+    {
+      f = lw_finding_new ("vpn-not-default-route", LW_LEVEL_UNPROTECTED);
+      f->audience = LW_AUDIENCE_EVERY_SITE;
+      f->summary = g_strdup (_("The VPN is connected but does not carry your web traffic"));
+      f->detail = g_strdup (_("The VPN routes only some networks; the default route, which web "
+                              "pages use, stays on your normal connection. Sites see your real "
+                              "address."));
+      f->advice = g_strdup (_("If you want the VPN to hide your address, let it carry the default "
+                              "route: in NetworkManager, turn off “Use this connection only for "
+                              "resources on its network” (ipv4.never-default=no)."));
+      add_finding (a, f);
+      return;
+    }
+
+  for (int family = 4; family <= 6; family += 2)
+    {
+      const char *def = lw_evidence_get_default_address (a->ev, family);
+      const LwInterface *iface = lw_evidence_interface_for_address (a->ev, def);
+      const char *shown = shown_address (a, family);
+
+      if (!outside[family == 6])
+        continue;
+
+      f = lw_finding_new (family == 6 ? "ipv6-outside-tunnel" : "ipv4-outside-tunnel", LW_LEVEL_LEAK);
+      f->audience = LW_AUDIENCE_EVERY_SITE;
+      f->family = family;
+      f->address = g_strdup (shown);
+      f->interface = g_strdup (iface->name);
+      f->summary = g_strdup_printf (family == 6 ? _("IPv6 traffic bypasses the VPN: sites see %s")
+                                                : _("IPv4 traffic bypasses the VPN: sites see %s"),
+                                    shown);
+      f->detail = g_strdup_printf (_("The VPN carries the default route of one family but not of "
+                                     "%s, which leaves from %s on %s. %s"),
+                                   family_name (family), def, iface->name,
+                                   audience_phrase (LW_AUDIENCE_EVERY_SITE));
+      f->advice = g_strdup_printf (_("Make the VPN carry %s as well (or block it), or turn %s off "
+                                     "on the physical connection: nmcli connection modify "
+                                     "<connection> %s.method disabled."),
+                                   family_name (family), family_name (family),
+                                   family == 6 ? "ipv6" : "ipv4");
+      add_finding (a, f);
+    }
 }
 
 static LwStatus

@@ -204,7 +204,7 @@ transaction_done (Transaction *tx,
   tx->done = TRUE;
   tx->result->result = result;
   if (error != NULL)
-    tx->result->error = g_strdup (error);
+    tx->result->error = lw_strdup_text (error);
   if (tx->retransmit != NULL)
     {
       g_source_destroy (tx->retransmit);
@@ -468,7 +468,7 @@ lw_browser_probe_run_async (GPtrArray           *bases,
                 continue;
               r = lw_stun_result_new (LW_PROBE_BROWSER, base->address, base->interface, server->text);
               r->result = LW_RESULT_UNREACHABLE;
-              r->error = g_strdup (error->message);
+              r->error = lw_strdup_text (error->message);
               g_ptr_array_add (g->stun_results, r);
             }
           continue;

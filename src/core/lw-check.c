@@ -141,21 +141,36 @@ typedef struct
   GPtrArray      *servers;       /* LwStunServer */
   GTlsDatabase   *tls_database;
   GCancellable   *cancellable;   /* ours, cancelled with the caller's */
+  GCancellable   *caller;        /* the caller's, watched until we return */
+  gulong          cancelled_id;
   GCancellable   *resolving;     /* cancelled at the resolve deadline */
   GSource        *resolve_deadline;
-  gulong          cancelled_id;
+  LwDeadline      backstop;      /* cancels everything just after the timeout */
   gint64          started;
   gint64          resolve_started;
   LwTimings       timings;
   guint           pending;
   guint           resolving_pending;
+  gboolean        caller_cancelled;
 } Check;
+
+/* Stops watching the caller's cancellable. Called before the task
+ * returns; never from inside the cancellation, which only re-arms
+ * deadlines, so disconnecting cannot deadlock. */
+static void
+unwatch_caller (Check *c)
+{
+  if (c->caller != NULL && c->cancelled_id != 0)
+    g_cancellable_disconnect (c->caller, c->cancelled_id);
+  c->cancelled_id = 0;
+  g_clear_object (&c->caller);
+}
 
 static void
 check_free (Check *c)
 {
-  if (c->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (c->task), c->cancelled_id);
+  unwatch_caller (c);
+  lw_deadline_clear (&c->backstop);
   if (c->resolve_deadline != NULL)
     {
       g_source_destroy (c->resolve_deadline);
@@ -214,7 +229,10 @@ check_complete (Check *c)
   LwStatus status;
   LwReport *report;
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+  unwatch_caller (c);
+  lw_deadline_clear (&c->backstop);
+
+  if (c->caller_cancelled)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The check was cancelled"));
       g_object_unref (task);
@@ -252,7 +270,7 @@ on_vpn (GObject      *source,
     {
       /* Cancelled: still decide from the interfaces. */
       state = lw_vpn_state_new ();
-      state->note = g_strdup (error->message);
+      state->note = lw_strdup_text (error->message);
       lw_vpn_merge_interfaces (state, c->evidence, FALSE);
     }
   lw_vpn_state_free (c->evidence->vpn);
@@ -348,7 +366,7 @@ record_unresolved (Check      *c,
         continue;
       r = lw_stun_result_new (LW_PROBE_BROWSER, def, iface ? iface->name : NULL, spec);
       r->result = LW_RESULT_RESOLVE_FAILED;
-      r->error = g_strdup (message);
+      r->error = lw_strdup_text (message);
       g_ptr_array_add (c->evidence->stun_results, r);
     }
 }
@@ -460,9 +478,22 @@ on_cancelled (GCancellable *cancellable,
 {
   Check *c = data;
 
+  c->caller_cancelled = TRUE;
   g_cancellable_cancel (c->cancellable);
   if (c->resolving != NULL)
     g_cancellable_cancel (c->resolving);
+}
+
+static gboolean
+on_backstop (gpointer data)
+{
+  Check *c = data;
+
+  g_debug ("backstop: cancelling what is still running");
+  g_cancellable_cancel (c->cancellable);
+  if (c->resolving != NULL)
+    g_cancellable_cancel (c->resolving);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -490,8 +521,6 @@ lw_check_run_async (const LwCheckOptions *options,
   c->options = copy_options (options);
   c->cancellable = g_cancellable_new ();
   c->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_server_free);
-  if (cancellable != NULL)
-    c->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), c, NULL);
 
   if (c->options->ca_file != NULL &&
       (c->tls_database = g_tls_file_database_new (c->options->ca_file, &error)) == NULL)
@@ -500,6 +529,15 @@ lw_check_run_async (const LwCheckOptions *options,
       g_clear_object (&c->task);
       return;
     }
+
+  if (cancellable != NULL)
+    {
+      c->caller = g_object_ref (cancellable);
+      c->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), c, NULL);
+    }
+  /* Every step has a deadline of its own; this one is a backstop that
+   * cancels whatever is still running just after the timeout. */
+  lw_deadline_start (&c->backstop, c->options->timeout_ms + 200, NULL, on_backstop, c);
 
   /* What the network looks like now: interfaces and default routes. */
   c->evidence = lw_evidence_new ();

@@ -7,7 +7,7 @@
 #include "lw-evidence.h"
 
 /* Stable names used in the JSON output, indexed by enum value. */
-static const char * const interface_kind_names[] = { "physical", "tunnel", "bridge", "loopback" };
+static const char * const interface_kind_names[] = { "physical", "tunnel", "bridge", "loopback", "ppp" };
 static const char * const probe_kind_names[] = { "bound", "browser" };
 static const char * const gather_mode_names[] = { "all-interfaces", "default-route" };
 static const char * const candidate_type_names[] = { "host", "srflx" };
@@ -25,6 +25,21 @@ LW_ENUM_STRINGS (lw_candidate_type, LwCandidateType, candidate_type_names)
 LW_ENUM_STRINGS (lw_result, LwResult, result_names)
 LW_ENUM_STRINGS (lw_http_path, LwHttpPath, http_path_names)
 LW_ENUM_STRINGS (lw_vpn_source, LwVpnSource, vpn_source_names)
+
+/**
+ * lw_strdup_text:
+ *
+ * Copies a string that came from outside (a server's reason phrase, an
+ * interface name, a system error) as valid UTF-8, so the JSON and the text
+ * built from it stay valid whatever a server sends.
+ *
+ * Returns: (transfer full) (nullable):
+ */
+char *
+lw_strdup_text (const char *str)
+{
+  return str != NULL ? g_utf8_make_valid (str, -1) : NULL;
+}
 
 LwIfAddress *
 lw_if_address_new (const char *address,
@@ -57,7 +72,7 @@ lw_interface_new (const char      *name,
 {
   LwInterface *self = g_new0 (LwInterface, 1);
 
-  self->name = g_strdup (name);
+  self->name = lw_strdup_text (name);
   self->index = index;
   self->kind = kind;
   self->addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_if_address_free);
@@ -93,7 +108,7 @@ lw_candidate_new (LwProbeKind      probe,
   self->address = g_strdup (address);
   self->port = port;
   self->base = g_strdup (base);
-  self->interface = g_strdup (interface);
+  self->interface = lw_strdup_text (interface);
   self->server = g_strdup (server);
 
   return self;
@@ -177,10 +192,10 @@ lw_vpn_connection_new (const char *name,
 {
   LwVpnConnection *self = g_new0 (LwVpnConnection, 1);
 
-  self->name = g_strdup (name);
-  self->type = g_strdup (type);
-  self->interface = g_strdup (interface);
-  self->state = g_strdup (state);
+  self->name = lw_strdup_text (name);
+  self->type = lw_strdup_text (type);
+  self->interface = lw_strdup_text (interface);
+  self->state = lw_strdup_text (state);
 
   return self;
 }

@@ -17,6 +17,7 @@ typedef enum
   LW_INTERFACE_TUNNEL,
   LW_INTERFACE_BRIDGE,
   LW_INTERFACE_LOOPBACK,
+  LW_INTERFACE_PPP,      /* DSL, mobile, or a PPP-based VPN: only NetworkManager can tell */
 } LwInterfaceKind;
 
 typedef enum
@@ -205,6 +206,8 @@ const char         *lw_evidence_get_default_address (const LwEvidence   *self,
                                                     int                  family);
 gboolean            lw_evidence_is_tunnel_interface (const LwEvidence   *self,
                                                     const char          *name);
+
+char               *lw_strdup_text                 (const char          *str);
 
 const char         *lw_interface_kind_to_string    (LwInterfaceKind      kind);
 gboolean            lw_interface_kind_from_string  (const char          *str,

@@ -96,7 +96,7 @@ request_done (Request    *r,
    * closes the connection instead of draining it. */
   g_clear_object (&r->stream);
   if (error != NULL)
-    r->result->error = g_strdup (error);
+    r->result->error = lw_strdup_text (error);
 
   h->pending--;
   http_finish_if_done (h);

@@ -57,10 +57,14 @@ has_prefix_any (const char         *name,
  * @name: an interface name
  * @flags: its IFF_* flags
  *
- * Tells tunnels (tun, tap, WireGuard, PPP and IP-in-IP) from bridges of
- * virtual machines and containers, and both from physical links. A veth that
- * carries an address counts as physical: in a container or a network
- * namespace it is the link to the outside.
+ * Tells tunnels (tun, tap, WireGuard and IP-in-IP) from bridges of virtual
+ * machines and containers, and both from physical links. A veth that carries
+ * an address counts as physical: in a container or a network namespace it
+ * is the link to the outside. PPP is a kind of its own: PPPoE (DSL) and
+ * mobile links use it as much as PPTP or L2TP VPNs do, so a PPP link counts
+ * as a VPN only when NetworkManager says it is one. A link backed by a
+ * device (USB, PCI), such as an LTE modem in raw-IP mode, is physical even
+ * when it is point-to-point.
  */
 LwInterfaceKind
 lw_interfaces_classify (const char *name,
@@ -70,7 +74,7 @@ lw_interfaces_classify (const char *name,
     "docker", "virbr", "vnet", "br-", "vboxnet", "lxcbr", "lxdbr", "podman", "cni", NULL,
   };
   static const char * const tunnel_prefixes[] = {
-    "tun", "tap", "wg", "ppp", "utun", "nordlynx", "proton", "mullvad", "ipsec", NULL,
+    "tun", "tap", "wg", "utun", "nordlynx", "proton", "mullvad", "ipsec", NULL,
   };
   g_autofree char *uevent = NULL;
   g_autofree char *type = NULL;
@@ -82,6 +86,8 @@ lw_interfaces_classify (const char *name,
   uevent = read_sysfs (name, "uevent");
   if (uevent != NULL && strstr (uevent, "DEVTYPE=wireguard") != NULL)
     return LW_INTERFACE_TUNNEL;
+  if ((uevent != NULL && strstr (uevent, "DEVTYPE=wwan") != NULL) || sysfs_exists (name, "device"))
+    return LW_INTERFACE_PHYSICAL;
   if (sysfs_exists (name, "tun_flags"))
     return LW_INTERFACE_TUNNEL;
   if ((uevent != NULL && strstr (uevent, "DEVTYPE=bridge") != NULL) || sysfs_exists (name, "bridge"))
@@ -91,8 +97,9 @@ lw_interfaces_classify (const char *name,
   arphrd = type != NULL ? atoi (type) : -1;
   switch (arphrd)
     {
-    case ARPHRD_NONE:
     case ARPHRD_PPP:
+      return LW_INTERFACE_PPP;
+    case ARPHRD_NONE:
     case ARPHRD_TUNNEL:
     case ARPHRD_TUNNEL6:
     case ARPHRD_SIT:

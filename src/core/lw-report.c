@@ -163,10 +163,17 @@ add_string (JsonBuilder *b,
             const char  *value)
 {
   json_builder_set_member_name (b, name);
-  if (value != NULL)
+  if (value == NULL)
+    json_builder_add_null_value (b);
+  else if (g_utf8_validate (value, -1, NULL))
     json_builder_add_string_value (b, value);
   else
-    json_builder_add_null_value (b);
+    {
+      /* Strings are made valid where they are captured; this is the net
+       * under that, so the JSON contract holds whatever happens. */
+      g_autofree char *valid = g_utf8_make_valid (value, -1);
+      json_builder_add_string_value (b, valid);
+    }
 }
 
 static void

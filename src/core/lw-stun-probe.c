@@ -31,6 +31,7 @@ typedef struct
 struct _Bound
 {
   GTask        *task;
+  GMainContext *context;       /* where the agents run */
   GPtrArray    *bases;
   GPtrArray    *servers;
   GPtrArray    *agents;        /* Agent */
@@ -51,6 +52,8 @@ unref_later (gpointer agent)
 static void
 agent_free (Agent *a)
 {
+  GSource *source;
+
   if (a->agent == NULL)
     {
       g_free (a);
@@ -61,8 +64,11 @@ agent_free (Agent *a)
   if (a->stream_id != 0)
     nice_agent_remove_stream (a->agent, a->stream_id);
   /* Never drop the last reference from inside one of the agent's own
-   * callbacks; let the main loop unwind first. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, unref_later, a->agent, NULL);
+   * callbacks; let its main loop unwind first. */
+  source = g_idle_source_new ();
+  g_source_set_callback (source, unref_later, a->agent, NULL);
+  g_source_attach (source, a->bound->context);
+  g_source_unref (source);
   g_free (a);
 }
 
@@ -75,6 +81,7 @@ bound_free (Bound *b)
   g_ptr_array_unref (b->servers);
   g_clear_pointer (&b->candidates, g_ptr_array_unref);
   g_clear_pointer (&b->stun_results, g_ptr_array_unref);
+  g_main_context_unref (b->context);
   g_free (b);
 }
 
@@ -213,7 +220,7 @@ static Agent *
 start_agent (Bound              *b,
              const LwStunServer *server)
 {
-  GMainContext *context = g_main_context_get_thread_default ();
+  GMainContext *context = b->context;
   g_autofree char *ip = g_inet_address_to_string (g_inet_socket_address_get_address (server->address));
   Agent *a = g_new0 (Agent, 1);
   guint n_local = 0;
@@ -287,6 +294,7 @@ lw_stun_probe_run_async (GPtrArray           *bases,
 
   b->task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (b->task, lw_stun_probe_run_async);
+  b->context = g_main_context_ref_thread_default ();
   b->bases = g_ptr_array_ref (bases);
   b->servers = g_ptr_array_ref (servers);
   b->agents = g_ptr_array_new_with_free_func ((GDestroyNotify) agent_free);

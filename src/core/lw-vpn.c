@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-probe.h"
 #include "lw-vpn.h"
 
 /* Reads the VPN state once, for one check: NetworkManager's active
@@ -30,8 +31,11 @@ typedef struct
   const LwEvidence *evidence;
   GDBusConnection  *bus;
   LwVpnState       *state;
+  GCancellable     *cancellable;  /* ours: cancelled at the deadline */
+  LwDeadline        deadline;
   guint             timeout_ms;
   guint             pending;
+  gboolean          completed;
 } Read;
 
 /* One active connection, followed through a chain of calls: its
@@ -52,6 +56,8 @@ typedef struct
 static void
 read_free (Read *r)
 {
+  lw_deadline_clear (&r->deadline);
+  g_clear_object (&r->cancellable);
   g_clear_object (&r->bus);
   g_clear_pointer (&r->state, lw_vpn_state_free);
   g_free (r);
@@ -137,14 +143,40 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
     state->note = g_strdup (_("The tunnel is not managed by NetworkManager; it was found by its default route."));
 }
 
+/* Returns the state once. Calls still under way keep the task (and so
+ * @r) alive with references of their own, and find @r completed. */
 static void
 read_complete (Read *r)
 {
-  GTask *task = r->task;
+  if (r->completed)
+    return;
+  r->completed = TRUE;
+  lw_deadline_clear (&r->deadline);
+  g_cancellable_cancel (r->cancellable);
 
   lw_vpn_merge_interfaces (r->state, r->evidence, r->bus != NULL);
-  g_task_return_pointer (task, g_steal_pointer (&r->state), (GDestroyNotify) lw_vpn_state_free);
-  g_object_unref (task);
+  g_task_return_pointer (r->task, g_steal_pointer (&r->state), (GDestroyNotify) lw_vpn_state_free);
+  g_object_unref (r->task);
+}
+
+static gboolean
+on_deadline (gpointer data)
+{
+  Read *r = data;
+
+  if (r->state->note == NULL)
+    r->state->note = g_strdup (_("NetworkManager did not answer in time; the VPN state comes "
+                                 "from what it said and from the interfaces."));
+  read_complete (r);
+  return G_SOURCE_REMOVE;
+}
+
+/* Every asynchronous call holds a reference on the task, which its
+ * callback lets go of. */
+static void
+hold (Read *r)
+{
+  g_object_ref (r->task);
 }
 
 static void
@@ -161,6 +193,14 @@ pending_done (Read *r)
 {
   if (--r->pending == 0)
     read_complete (r);
+}
+
+/* At the start of every callback: whether the read already returned, in
+ * which case the callback only lets go of what it holds. */
+static gboolean
+too_late (Read *r)
+{
+  return r->completed;
 }
 
 static void
@@ -196,10 +236,11 @@ call_get_all (Read                *r,
               GAsyncReadyCallback  callback,
               gpointer             data)
 {
+  hold (r);
   g_dbus_connection_call (r->bus, NM_NAME, path, PROPERTIES, "GetAll",
                           g_variant_new ("(s)", interface), G_VARIANT_TYPE ("(a{sv})"),
                           G_DBUS_CALL_FLAGS_NO_AUTO_START, (int) r->timeout_ms,
-                          g_task_get_cancellable (r->task), callback, data);
+                          r->cancellable, callback, data);
 }
 
 static GVariant *
@@ -246,10 +287,17 @@ on_ip_config (GObject      *source,
               gpointer      data)
 {
   Conn *c = data;
+  g_autoptr(GTask) held = c->read->task;
   g_autoptr(GVariant) props = finish_get_all (source, res);
   g_autoptr(GVariant) address_data = NULL;
   GVariantIter iter;
   GVariant *entry;
+
+  if (too_late (c->read))
+    {
+      conn_free (c);
+      return;
+    }
 
   if (props != NULL &&
       (address_data = g_variant_lookup_value (props, "AddressData", G_VARIANT_TYPE ("aa{sv}"))) != NULL)
@@ -280,7 +328,14 @@ on_vpn_props (GObject      *source,
               gpointer      data)
 {
   Conn *c = data;
+  g_autoptr(GTask) held = c->read->task;
   g_autoptr(GVariant) props = finish_get_all (source, res);
+
+  if (too_late (c->read))
+    {
+      conn_free (c);
+      return;
+    }
 
   if (props != NULL)
     g_variant_lookup (props, "VpnState", "u", &c->vpn_state);
@@ -293,11 +348,18 @@ on_device_props (GObject      *source,
                  gpointer      data)
 {
   Conn *c = data;
+  g_autoptr(GTask) held = c->read->task;
   g_autoptr(GVariant) props = finish_get_all (source, res);
   const char *name = NULL;
 
+  if (too_late (c->read))
+    {
+      conn_free (c);
+      return;
+    }
+
   if (props != NULL && g_variant_lookup (props, "Interface", "&s", &name) && *name != '\0')
-    c->connection->interface = g_strdup (name);
+    c->connection->interface = lw_strdup_text (name);
   conn_done (c);
 }
 
@@ -307,9 +369,16 @@ on_active_props (GObject      *source,
                  gpointer      data)
 {
   Conn *c = data;
+  g_autoptr(GTask) held = c->read->task;
   g_autoptr(GVariant) props = finish_get_all (source, res);
   const char *type = NULL, *id = NULL;
   g_autofree const char **devices = NULL;
+
+  if (too_late (c->read))
+    {
+      conn_free (c);
+      return;
+    }
 
   if (props == NULL)
     {
@@ -350,11 +419,15 @@ on_active_connections (GObject      *source,
                        gpointer      data)
 {
   Read *r = data;
+  g_autoptr(GTask) held = r->task;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
   g_autoptr(GVariant) value = NULL;
   GVariantIter iter;
   const char *path;
+
+  if (too_late (r))
+    return;
 
   if (reply == NULL)
     {
@@ -388,9 +461,13 @@ on_name_has_owner (GObject      *source,
                    gpointer      data)
 {
   Read *r = data;
+  g_autoptr(GTask) held = r->task;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, &error);
   gboolean has_owner = FALSE;
+
+  if (too_late (r))
+    return;
 
   if (reply != NULL)
     g_variant_get (reply, "(b)", &has_owner);
@@ -400,11 +477,11 @@ on_name_has_owner (GObject      *source,
       return;
     }
 
+  hold (r);
   g_dbus_connection_call (r->bus, NM_NAME, NM_PATH, PROPERTIES, "Get",
                           g_variant_new ("(ss)", NM_IFACE, "ActiveConnections"),
                           G_VARIANT_TYPE ("(v)"), G_DBUS_CALL_FLAGS_NO_AUTO_START,
-                          (int) r->timeout_ms, g_task_get_cancellable (r->task),
-                          on_active_connections, r);
+                          (int) r->timeout_ms, r->cancellable, on_active_connections, r);
 }
 
 static void
@@ -413,7 +490,11 @@ on_bus (GObject      *source,
         gpointer      data)
 {
   Read *r = data;
+  g_autoptr(GTask) held = r->task;
   g_autoptr(GError) error = NULL;
+
+  if (too_late (r))
+    return;
 
   r->bus = g_bus_get_finish (res, &error);
   if (r->bus == NULL)
@@ -426,10 +507,11 @@ on_bus (GObject      *source,
 
   /* Ask without starting it: a NetworkManager that is not running is
    * information, not something to activate. */
+  hold (r);
   g_dbus_connection_call (r->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "NameHasOwner", g_variant_new ("(s)", NM_NAME),
                           G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, (int) r->timeout_ms,
-                          g_task_get_cancellable (r->task), on_name_has_owner, r);
+                          r->cancellable, on_name_has_owner, r);
 }
 
 /**
@@ -453,8 +535,13 @@ lw_vpn_read_async (const LwEvidence    *evidence,
   r->evidence = evidence;
   r->state = lw_vpn_state_new ();
   r->timeout_ms = MAX (timeout_ms, 50);
+  r->cancellable = g_cancellable_new ();
+  /* The read as a whole ends by this deadline, however many calls it
+   * takes; the caller's cancellation brings it forward. */
+  lw_deadline_start (&r->deadline, r->timeout_ms, cancellable, on_deadline, r);
 
-  g_bus_get (G_BUS_TYPE_SYSTEM, cancellable, on_bus, r);
+  hold (r);
+  g_bus_get (G_BUS_TYPE_SYSTEM, r->cancellable, on_bus, r);
 }
 
 /**

@@ -40,16 +40,23 @@ static const GOptionEntry main_entries[] = {
   { NULL }
 };
 
+typedef struct
+{
+  LwReport *report;
+  gboolean  done;
+} CheckResult;
+
 static void
 on_check_done (GObject      *source,
                GAsyncResult *result,
                gpointer      data)
 {
-  LwReport **out = data;
+  CheckResult *out = data;
   g_autoptr(GError) error = NULL;
 
-  *out = lw_check_run_finish (result, &error);
-  if (*out == NULL)
+  out->report = lw_check_run_finish (result, &error);
+  out->done = TRUE;
+  if (out->report == NULL)
     g_printerr (_("The check failed: %s\n"), error->message);
 }
 
@@ -105,10 +112,12 @@ run_check (LwCheckOptions *options,
   g_autoptr(LwReport) report = NULL;
   g_autofree char *out = NULL;
   GMainContext *context = g_main_context_default ();
+  CheckResult result = { NULL, FALSE };
 
-  lw_check_run_async (options, NULL, on_check_done, &report);
-  while (report == NULL)
+  lw_check_run_async (options, NULL, on_check_done, &result);
+  while (!result.done)
     g_main_context_iteration (context, TRUE);
+  report = g_steal_pointer (&result.report);
   /* Let deferred clean-ups (libnice agents) run before exiting. */
   while (g_main_context_iteration (context, FALSE))
     ;

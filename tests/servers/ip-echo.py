@@ -21,6 +21,7 @@ Paths (GET and HEAD):
   /slow         sleeps 30 s, then answers like /
   /redirect     302 to /redirect, forever
   /status/500   500 with a short text body
+  /bad-reason   500 whose reason phrase is not UTF-8 (bytes the server chose)
   /fixed/ADDR   200 text/plain         "ADDR\\n" (percent-decoded), any peer
   anything else 404
 
@@ -165,6 +166,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, "text/plain", peer + "\n")
         elif path == "/redirect":
             self._reply(302, "text/plain", "", [("Location", "/redirect")])
+        elif path == "/bad-reason":
+            body = b"error\n"
+            self.wfile.write(b"HTTP/1.1 500 \xf0\xa0 Bro\xffken\r\nContent-Type: text/plain\r\n"
+                             b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(body), body))
+            self.close_connection = True
+            self.log_request(500)
         elif path == "/status/500":
             self._reply(500, "text/plain",
                         "internal server error (on purpose)\n")
