@@ -78,6 +78,7 @@ ev_browser (LwEvidence   *ev,
 {
   LwStunResult *r = lw_stun_result_new (LW_PROBE_BROWSER, base, ev_iface_of (ev, base), server);
 
+  r->mode = mode;
   if (mode == LW_GATHER_DEFAULT_ROUTE || mapped != NULL)
     {
       r->result = mapped ? LW_RESULT_ANSWERED : LW_RESULT_TIMEOUT;

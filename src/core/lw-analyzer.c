@@ -636,7 +636,8 @@ read_family (Analysis    *a,
     {
       const LwStunResult *r = g_ptr_array_index (ev->stun_results, i);
 
-      if (r->probe != LW_PROBE_BROWSER || g_strcmp0 (r->base, fc->def) != 0)
+      if (r->probe != LW_PROBE_BROWSER || r->mode != LW_GATHER_DEFAULT_ROUTE ||
+          g_strcmp0 (r->base, fc->def) != 0)
         continue;
       if (r->result == LW_RESULT_TIMEOUT || r->result == LW_RESULT_ANSWERED || r->error == NULL)
         g_ptr_array_add (fc->tried, g_strdup (r->server));

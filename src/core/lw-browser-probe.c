@@ -118,14 +118,9 @@ add_candidate (Gather             *g,
                guint16             port,
                const char         *server)
 {
-  if (base->all_interfaces)
-    g_ptr_array_add (g->candidates,
-                     lw_candidate_new (LW_PROBE_BROWSER, LW_GATHER_ALL_INTERFACES, type, address,
-                                       port, base->address, base->interface, server));
-  if (base->default_route)
-    g_ptr_array_add (g->candidates,
-                     lw_candidate_new (LW_PROBE_BROWSER, LW_GATHER_DEFAULT_ROUTE, type, address,
-                                       port, base->address, base->interface, server));
+  g_ptr_array_add (g->candidates,
+                   lw_candidate_new (LW_PROBE_BROWSER, base->mode, type, address, port,
+                                     base->address, base->interface, server));
 }
 
 /* Ends the gathering; called when every transaction is done, at the
@@ -161,7 +156,7 @@ default_route_answered (Gather *g)
       Socket *s = g_ptr_array_index (g->sockets, i);
       gboolean answered = FALSE, asked = FALSE;
 
-      if (!s->base->default_route)
+      if (s->base->mode != LW_GATHER_DEFAULT_ROUTE)
         continue;
       for (guint j = 0; j < g->transactions->len; j++)
         {
@@ -373,11 +368,16 @@ open_socket (Gather            *g,
              const LwProbeBase *base,
              GError           **error)
 {
-  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (base->address);
+  g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) bind_addr = NULL;
   g_autoptr(GSocketAddress) local = NULL;
   Socket *s;
 
+  /* Mode 2 binds the wildcard: the kernel picks the source address. */
+  if (base->mode == LW_GATHER_DEFAULT_ROUTE)
+    inet = g_inet_address_new_any (base->family == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
+  else
+    inet = g_inet_address_new_from_string (base->address);
   if (inet == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad address %s", base->address);
@@ -449,7 +449,8 @@ lw_browser_probe_run_async (GPtrArray           *bases,
       Socket *s;
 
       /* A link-local address is listed, but STUN never goes from it. */
-      if (lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+      if (base->mode == LW_GATHER_ALL_INTERFACES &&
+          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
         {
           add_candidate (g, base, LW_CANDIDATE_HOST, base->address, 0, NULL);
           continue;
@@ -467,6 +468,7 @@ lw_browser_probe_run_async (GPtrArray           *bases,
               if (server->family != base->family)
                 continue;
               r = lw_stun_result_new (LW_PROBE_BROWSER, base->address, base->interface, server->text);
+              r->mode = base->mode;
               r->result = LW_RESULT_UNREACHABLE;
               r->error = lw_strdup_text (error->message);
               g_ptr_array_add (g->stun_results, r);
@@ -489,6 +491,7 @@ lw_browser_probe_run_async (GPtrArray           *bases,
           tx->socket = s;
           tx->server = server;
           tx->result = lw_stun_result_new (LW_PROBE_BROWSER, base->address, base->interface, server->text);
+          tx->result->mode = base->mode;
           g_ptr_array_add (g->stun_results, tx->result);
           g_ptr_array_add (g->transactions, tx);
 

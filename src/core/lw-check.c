@@ -365,6 +365,7 @@ record_unresolved (Check      *c,
       if (def == NULL)
         continue;
       r = lw_stun_result_new (LW_PROBE_BROWSER, def, iface ? iface->name : NULL, spec);
+      r->mode = LW_GATHER_DEFAULT_ROUTE;
       r->result = LW_RESULT_RESOLVE_FAILED;
       r->error = lw_strdup_text (message);
       g_ptr_array_add (c->evidence->stun_results, r);

@@ -100,6 +100,7 @@ typedef struct
 typedef struct
 {
   LwProbeKind  probe;
+  LwGatherMode mode;
   char        *base;
   char        *interface;
   char        *server;

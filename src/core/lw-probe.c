@@ -34,18 +34,16 @@ lw_stun_server_free (LwStunServer *self)
 }
 
 LwProbeBase *
-lw_probe_base_new (const char *address,
-                   const char *interface,
-                   gboolean    all_interfaces,
-                   gboolean    default_route)
+lw_probe_base_new (const char   *address,
+                   const char   *interface,
+                   LwGatherMode  mode)
 {
   LwProbeBase *self = g_new0 (LwProbeBase, 1);
 
   self->address = g_strdup (address);
   self->interface = g_strdup (interface);
   self->family = lw_address_family (address);
-  self->all_interfaces = all_interfaces;
-  self->default_route = default_route;
+  self->mode = mode;
   return self;
 }
 
@@ -86,9 +84,9 @@ is_gatherable (const LwIfAddress *a)
  * lw_probe_bases_from_evidence:
  *
  * Every address a browser in Mode 1 would gather from (all interfaces but
- * loopback), marked with whether it is also the default local address of
- * its family (Mode 2). A default address that no interface lists, as can
- * happen with policy routing, is still a Mode-2 base.
+ * loopback), and one Mode-2 base per family with a default route, reported
+ * as the default local address (which no interface may list, as can happen
+ * with policy routing).
  *
  * Returns: (transfer full) (element-type LwProbeBase):
  */
@@ -96,7 +94,6 @@ GPtrArray *
 lw_probe_bases_from_evidence (const LwEvidence *evidence)
 {
   GPtrArray *bases = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_probe_base_free);
-  gboolean seen_default[2] = { FALSE, FALSE };
 
   for (guint i = 0; i < evidence->interfaces->len; i++)
     {
@@ -108,22 +105,21 @@ lw_probe_bases_from_evidence (const LwEvidence *evidence)
       for (guint j = 0; j < iface->addresses->len; j++)
         {
           const LwIfAddress *a = g_ptr_array_index (iface->addresses, j);
-          int family = lw_address_family (a->address);
-          gboolean is_default = g_strcmp0 (a->address, lw_evidence_get_default_address (evidence, family)) == 0;
 
-          if (!is_gatherable (a))
-            continue;
-          seen_default[family == 6] |= is_default;
-          g_ptr_array_add (bases, lw_probe_base_new (a->address, iface->name, TRUE, is_default));
+          if (is_gatherable (a))
+            g_ptr_array_add (bases, lw_probe_base_new (a->address, iface->name,
+                                                       LW_GATHER_ALL_INTERFACES));
         }
     }
 
   for (int family = 4; family <= 6; family += 2)
     {
       const char *def = lw_evidence_get_default_address (evidence, family);
+      const LwInterface *iface = lw_evidence_interface_for_address (evidence, def);
 
-      if (def != NULL && !seen_default[family == 6])
-        g_ptr_array_add (bases, lw_probe_base_new (def, NULL, FALSE, TRUE));
+      if (def != NULL)
+        g_ptr_array_add (bases, lw_probe_base_new (def, iface ? iface->name : NULL,
+                                                   LW_GATHER_DEFAULT_ROUTE));
     }
 
   return bases;

@@ -17,13 +17,17 @@ typedef struct
   int                 family;
 } LwStunServer;
 
+/* Where a browser gathers from. In Mode 1 it binds one socket to each
+ * local address. In Mode 2 it binds the wildcard address of the family and
+ * reports the default local address as the candidate's base, so a packet
+ * leaves with whatever source the kernel picks for its destination: on a
+ * split tunnel, the LAN's. */
 typedef struct
 {
-  char     *address;
-  char     *interface;
-  int       family;
-  gboolean  all_interfaces;  /* gathered in Mode 1 */
-  gboolean  default_route;   /* the default local address: Mode 2 */
+  char         *address;     /* the address reported as the base */
+  char         *interface;
+  int           family;
+  LwGatherMode  mode;
 } LwProbeBase;
 
 /* A probe's own deadline, brought forward by cancellation. */
@@ -42,8 +46,7 @@ LwStunServer *lw_stun_server_new            (GInetAddress     *address,
 void          lw_stun_server_free           (LwStunServer     *self);
 LwProbeBase  *lw_probe_base_new             (const char       *address,
                                              const char       *interface,
-                                             gboolean          all_interfaces,
-                                             gboolean          default_route);
+                                             LwGatherMode      mode);
 void          lw_probe_base_free            (LwProbeBase      *self);
 GPtrArray    *lw_probe_bases_from_evidence  (const LwEvidence *evidence);
 gboolean      lw_parse_host_port            (const char       *spec,

@@ -273,6 +273,7 @@ build_evidence (JsonBuilder      *b,
 
       json_builder_begin_object (b);
       add_string (b, "probe", lw_probe_kind_to_string (r->probe));
+      add_string (b, "mode", lw_gather_mode_to_string (r->mode));
       add_string (b, "base", r->base);
       add_string (b, "interface", r->interface);
       add_string (b, "server", r->server);
@@ -574,15 +575,18 @@ read_stun (JsonObject *o,
            GError    **error)
 {
   LwProbeKind probe;
+  LwGatherMode mode;
   LwResult result;
   LwStunResult *r;
 
   if (!lw_probe_kind_from_string (get_str (o, "probe"), &probe) ||
+      !lw_gather_mode_from_string (get_str (o, "mode"), &mode) ||
       !lw_result_from_string (get_str (o, "result"), &result))
     return bad (error, "stun");
 
   r = lw_stun_result_new (probe, get_str (o, "base"), get_str (o, "interface"),
                           get_str (o, "server"));
+  r->mode = mode;
   r->result = result;
   r->mapped = g_strdup (get_str (o, "mapped"));
   r->rtt_ms = (int) get_int (o, "rtt_ms", -1);

@@ -144,7 +144,7 @@ collect (Bound *b,
       const char *mapped;
       LwStunResult *r;
 
-      if (base->family != a->server->family ||
+      if (base->family != a->server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
           lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
         continue;
 
@@ -232,7 +232,7 @@ start_agent (Bound              *b,
     {
       const LwProbeBase *base = g_ptr_array_index (b->bases, i);
 
-      if (base->family == server->family && base->all_interfaces &&
+      if (base->family == server->family && base->mode == LW_GATHER_ALL_INTERFACES &&
           lw_address_classify_string (base->address) != LW_ADDRESS_LINK_LOCAL)
         n_local++;
     }
@@ -254,7 +254,7 @@ start_agent (Bound              *b,
       const LwProbeBase *base = g_ptr_array_index (b->bases, i);
       NiceAddress addr;
 
-      if (base->family != server->family || !base->all_interfaces ||
+      if (base->family != server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
           lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
         continue;
       if (nice_address_set_from_string (&addr, base->address))
