@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""End-to-end verdicts in the network lab (tests/lab/lab.sh).
+
+    test-lab.py SCENARIO
+
+Builds the lab for SCENARIO, runs `leakwatch --check --json` in the client
+namespace against the lab's real coturn, HTTPS echo and OpenVPN, and asserts
+the verdict and its key findings. Each expectation states its reason from
+../shared/DOMAIN.md. Then it tears the lab down and checks nothing is left.
+Needs root; without it, it reports itself skipped with the reason.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
+
+from tap import expect, skip_all  # noqa: E402
+
+LAB = os.path.join(HERE, "lab.sh")
+
+LAN4, LAN6 = "192.168.1.23", "2001:db8:1::23"
+ISP4 = "198.51.100.7"
+EXIT4, EXIT6 = "203.0.113.51", "2001:db8:51::1"
+TUN4 = "10.8.0.2"
+
+EXIT_CODES = {"protected": 0, "leak": 1, "warning": 2, "unprotected": 3, "unknown": 4}
+
+
+def findings(report, level=None):
+    return {(f["id"], f["address"]) for f in report["findings"]
+            if level is None or f["level"] == level}
+
+
+def finding(report, fid, address):
+    for f in report["findings"]:
+        if f["id"] == fid and f["address"] == address:
+            return f
+    raise AssertionError(f"no finding {fid} {address}: {sorted(findings(report))}")
+
+
+def https(report, family):
+    return sorted(p["address"] for p in report["public_addresses"]
+                  if p["family"] == family and p["result"] == "answered")
+
+
+def srflx(report, mode, family):
+    return sorted({c["address"] for c in report["candidates"]
+                   if c["probe"] == "browser" and c["type"] == "srflx" and c["mode"] == mode
+                   and (":" in c["address"]) == (family == "ipv6")})
+
+
+# --- the scenarios and what DOMAIN.md says of each --------------------------
+
+def check_novpn(r):
+    # No tunnel is up: "no VPN -> unprotected"; sites see the real address
+    # anyway, and every probe completed, so nothing is unknown.
+    expect(r["status"] == "unprotected", "status", r)
+    expect(not r["vpn"]["active"], "no VPN", r)
+    expect(findings(r, "unprotected") == {("no-vpn", None)}, "no-vpn", r)
+    expect(not findings(r, "unknown") and not findings(r, "leak"), "complete, nothing leaks", r)
+    # The ISP's NAT address through STUN and HTTPS; IPv6 is the LAN's own.
+    expect(srflx(r, "default-route", "ipv4") == [ISP4], "srflx", r)
+    expect(https(r, "ipv4") == [ISP4] and https(r, "ipv6") == [LAN6], "https", r)
+
+
+def check_fullvpn(r):
+    # Both families go through the tunnel, so STUN and HTTPS show the exit,
+    # but the LAN keeps its global IPv6: Mode 1 (a page with camera
+    # permission) lists it as a host candidate. "Only pages with camera
+    # permission see a real address -> warning".
+    expect(r["status"] == "warning", "status", r)
+    f = finding(r, "ipv6-leak", LAN6)
+    expect(f["level"] == "warning" and f["mode"] == "all-interfaces"
+           and f["audience"] == "camera-pages" and f["interface"] == "lan0", "ipv6-leak", r)
+    expect(not findings(r, "leak"), "no ordinary page sees a real address", r)
+    expect(srflx(r, "default-route", "ipv4") == [EXIT4], "srflx v4 is the exit", r)
+    expect(srflx(r, "default-route", "ipv6") == [EXIT6], "srflx v6 is the exit", r)
+    expect(https(r, "ipv4") == [EXIT4] and https(r, "ipv6") == [EXIT6], "https", r)
+    # The LAN's own STUN requests enter the tunnel with a foreign source
+    # and the VPN drops them: unanswered, which is the tunnel working.
+    lan = [s for s in r["stun"] if s["probe"] == "browser" and s["base"] == LAN4]
+    expect(lan and all(s["result"] == "timeout" for s in lan), "LAN requests dropped", r)
+    # libnice pins its socket to lan0; the route OpenVPN leaves on the LAN
+    # lets it out: no kill switch, a note for native apps.
+    expect(finding(r, "tunnel-bypass-by-binding", ISP4)["level"] == "note", "bypass note", r)
+
+
+def check_splitvpn(r):
+    # The STUN server is routed outside the tunnel: the default-route srflx
+    # shows the ISP's address while HTTPS shows the exit. "VPN up, and a
+    # browser-like srflx differs from every exit address -> leak", seen by
+    # ordinary pages (Mode 2, mDNS does not hide srflx).
+    expect(r["status"] == "leak", "status", r)
+    f = finding(r, "public-address-leak", ISP4)
+    expect(f["level"] == "leak" and f["mode"] == "default-route"
+           and f["audience"] == "every-page" and f["server"] == "203.0.113.1:3478", "leak", r)
+    expect(https(r, "ipv4") == [EXIT4], "https shows the exit", r)
+    # Chromium reports it with the tunnel address as its base (raddr).
+    cands = [c for c in r["candidates"] if c["mode"] == "default-route" and c["address"] == ISP4]
+    expect(cands and cands[0]["base"] == TUN4, "srflx 198.51.100.7 raddr 10.8.0.2", r)
+
+
+def check_ipv6leak(r):
+    # IPv4 is tunnelled, IPv6 is native: the default IPv6 route leaves from
+    # the LAN's global address, which STUN shows to every page ("IPv6
+    # leak") and which every IPv6 site sees ("IPv6 outside the tunnel").
+    expect(r["status"] == "leak", "status", r)
+    f = finding(r, "ipv6-leak", LAN6)
+    expect(f["level"] == "leak" and f["mode"] == "default-route", "ipv6-leak", r)
+    expect(finding(r, "ipv6-outside-tunnel", LAN6)["level"] == "leak", "ipv6 outside", r)
+    expect(https(r, "ipv4") == [EXIT4] and https(r, "ipv6") == [LAN6], "https", r)
+    expect(("public-address-leak", ISP4) not in findings(r), "IPv4 itself is fine", r)
+
+
+def check_stun_blocked(r):
+    # IPv4 is fully tunnelled and there is no IPv6; the VPN drops UDP to the
+    # STUN server. "No STUN server answered on the default route of a
+    # family that has one -> check incomplete -> unknown". Silence is never
+    # taken for safety, so never protected.
+    expect(r["status"] == "unknown", "status", r)
+    f = finding(r, "check-incomplete", TUN4)
+    expect(f["summary"] == "No STUN server answered over IPv4", "finding", r)
+    expect(r["default_addresses"] == {"ipv4": TUN4, "ipv6": None}, "no IPv6 route", r)
+    expect(https(r, "ipv4") == [EXIT4], "HTTPS still shows the exit", r)
+
+
+SCENARIOS = {
+    "novpn": check_novpn,
+    "fullvpn": check_fullvpn,
+    "splitvpn": check_splitvpn,
+    "ipv6leak": check_ipv6leak,
+    "stun-blocked": check_stun_blocked,
+}
+
+
+def leftovers(prefix):
+    names = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    spaces = [line.split()[0] for line in names.splitlines() if line.startswith(prefix + "-")]
+    procs = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"/tmp/{prefix}/" in cmd:
+            procs.append(cmd.strip())
+    return spaces, procs
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in SCENARIOS:
+        print(f"usage: test-lab.py {{{'|'.join(SCENARIOS)}}}", file=sys.stderr)
+        return 64
+    scenario = sys.argv[1]
+
+    if os.geteuid() != 0:
+        skip_all("the network lab needs root (ip netns, nftables, OpenVPN)")
+    missing = [t for t in ("ip", "nft", "turnserver", "openvpn", "openssl") if not shutil.which(t)]
+    if missing:
+        skip_all("the network lab needs " + ", ".join(missing))
+
+    prefix = f"lw-{scenario}"
+    env = dict(os.environ, LW_LAB=prefix, LW_LAB_DIR=f"/tmp/{prefix}", PYTHON=sys.executable)
+    leakwatch = os.environ.get("LEAKWATCH", os.path.join(os.getcwd(), "src", "service", "leakwatch"))
+
+    def down(*_):
+        subprocess.run([LAB, "down"], env=env)
+        if _:
+            sys.exit(130)
+
+    signal.signal(signal.SIGINT, down)
+    signal.signal(signal.SIGTERM, down)
+
+    print("1..3", flush=True)
+    results = []
+    try:
+        up = subprocess.run([LAB, "up", scenario], env=env, capture_output=True, text=True)
+        if up.returncode != 0:
+            raise RuntimeError(f"lab.sh up {scenario} failed:\n{up.stderr}")
+        args = subprocess.run([LAB, "args"], env=env, capture_output=True, text=True,
+                              check=True).stdout.split()
+        # A private D-Bus address: the host's own NetworkManager (and VPNs)
+        # must not leak into the lab's verdict.
+        check_env = dict(env, DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent")
+        proc = subprocess.run([LAB, "exec", leakwatch, "--check", "--json"] + args,
+                              env=check_env, capture_output=True, text=True, timeout=60)
+        report = json.loads(proc.stdout)
+        for line in proc.stderr.splitlines():
+            print(f"# {line}")
+
+        try:
+            expect(proc.returncode == EXIT_CODES[report["status"]],
+                   f"exit {proc.returncode} for {report['status']}")
+            expect(report["vpn"]["active"] == (scenario != "novpn"), "VPN state", report)
+            results.append((True, f"{scenario} exit code and VPN state"))
+        except AssertionError as e:
+            results.append((False, f"{scenario} exit code and VPN state: {e}"))
+        try:
+            SCENARIOS[scenario](report)
+            results.append((True, f"{scenario} verdict and findings ({report['status']})"))
+        except AssertionError as e:
+            results.append((False, f"{scenario} verdict and findings: {e}"))
+    except Exception as e:  # noqa: BLE001 - reported as a failed test point
+        results.append((False, f"{scenario} lab run: {e}"))
+    finally:
+        down()
+
+    spaces, procs = leftovers(prefix)
+    results.append((not spaces and not procs,
+                    f"no leftovers (namespaces {spaces}, processes {procs})"))
+
+    for number, (ok, text) in enumerate(results, 1):
+        first, *rest = text.splitlines() or [""]
+        print(f"{'ok' if ok else 'not ok'} {number} - {first}")
+        for line in rest:
+            print(f"# {line}")
+    for number in range(len(results) + 1, 4):
+        print(f"not ok {number} - not reached")
+    return 0 if all(ok for ok, _ in results) and len(results) == 3 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
