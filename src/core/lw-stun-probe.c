@@ -113,7 +113,7 @@ static void
 collect (Bound *b,
          Agent *a)
 {
-  g_autoptr(GHashTable) answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   GSList *list;
 
   list = nice_agent_get_local_candidates (a->agent, a->stream_id, 1);
