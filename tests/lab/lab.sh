@@ -77,7 +77,8 @@ wait_for () {
 # Starts a program in a namespace, detached, with its output in $DIR.
 spawn () {
   local ns=$1 name=$2; shift 2
-  in_ns "$ns" setsid "$@" >"$DIR/$name.log" 2>&1 </dev/null &
+  # A simple command, not the in_ns function, so that $! is the program itself.
+  ip netns exec "$ns" "$@" >"$DIR/$name.log" 2>&1 </dev/null &
   echo $! >"$DIR/$name.pid"
 }
 
@@ -251,25 +252,33 @@ tunnel_ipv6 () {
   in_ns "$CLIENT" ip -6 route replace 8000::/1 via "$TUN6_GW" dev tun0
 }
 
+# Each scenario has a setup (run once) and the routes through its tunnel
+# (run again by "lab.sh tunnel up", since they go with the tun device).
+
 scenario_fullvpn () {
   # IPv4 and IPv6 tunnelled; the LAN keeps its global IPv6 address.
   tunnel_up
-  tunnel_ipv4
-  tunnel_ipv6
+  routes_fullvpn
 }
+routes_fullvpn () { tunnel_ipv4; tunnel_ipv6; }
 
 scenario_splitvpn () {
   # Everything tunnelled but the STUN server, which a split-tunnel rule
   # sends through the LAN.
-  scenario_fullvpn
+  tunnel_up
+  routes_splitvpn
+}
+routes_splitvpn () {
+  routes_fullvpn
   in_ns "$CLIENT" ip route replace "$STUN4/32" via "$LAN4_GW" dev lan0
 }
 
 scenario_ipv6leak () {
   # IPv4 tunnelled; IPv6 stays native on the LAN.
   tunnel_up
-  tunnel_ipv4
+  routes_ipv6leak
 }
+routes_ipv6leak () { tunnel_ipv4; }
 
 scenario_stun_blocked () {
   # IPv4 fully tunnelled, no IPv6 on the LAN, and the VPN provider drops
@@ -278,8 +287,10 @@ scenario_stun_blocked () {
   in_ns "$CLIENT" ip -6 addr del "$LAN6/64" dev lan0
   in_ns "$VPN" nft add rule ip vpn forward ip daddr "$STUN4" udp dport 3478 drop
   tunnel_up
-  tunnel_ipv4
+  routes_stun_blocked
 }
+routes_stun_blocked () { tunnel_ipv4; }
+routes_novpn () { :; }
 
 SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked"
 
@@ -335,7 +346,10 @@ case "${1:-}" in
   args) args ;;
   tunnel)
     case "${2:-}" in
-      up) tunnel_up ;;
+      up)
+        tunnel_up
+        scenario=$(cat "$DIR/scenario")
+        "routes_${scenario//-/_}" ;;
       down) tunnel_down ;;
       *) echo "usage: lab.sh tunnel up|down" >&2; exit 64 ;;
     esac ;;
