@@ -3,7 +3,7 @@
 # missing, as root or through sudo, and nothing else.
 
 BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libnice-dev
-  libsoup-3.0-dev libjson-glib-dev glib-networking ca-certificates"
+  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev glib-networking ca-certificates"
 TEST_PACKAGES="python3 coturn openssl iproute2 util-linux python3-dbusmock dbus-daemon
   libglib2.0-bin openvpn nftables"
 

@@ -272,7 +272,7 @@ def check_in_empty_namespace(net, setup):
     script = setup + f"; exec {lwnet.leakwatch()} --check --json --timeout 2 --stun {net.stun(4)} " \
                      f"--ip-url {net.echo_url('/', 4)} --ca-file {net.ca}"
     proc = subprocess.run(["unshare", "--net", "sh", "-c", script], capture_output=True, text=True,
-                          timeout=30)
+                          timeout=30, env=dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, "data")))
     return proc.returncode, json.loads(proc.stdout) if proc.stdout.startswith("{") else None, proc.stderr
 
 

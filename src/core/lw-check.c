@@ -201,8 +201,8 @@ remaining_ms (Check *c)
   return (guint) MAX (left, 1);
 }
 
-static LwCheckOptions *
-copy_options (const LwCheckOptions *o)
+LwCheckOptions *
+lw_check_options_copy (const LwCheckOptions *o)
 {
   LwCheckOptions *copy = g_new0 (LwCheckOptions, 1);
 
@@ -519,7 +519,7 @@ lw_check_run_async (const LwCheckOptions *options,
   g_task_set_source_tag (c->task, lw_check_run_async);
   g_task_set_task_data (c->task, c, (GDestroyNotify) check_free);
   c->started = g_get_monotonic_time ();
-  c->options = copy_options (options);
+  c->options = lw_check_options_copy (options);
   c->cancellable = g_cancellable_new ();
   c->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_server_free);
 

@@ -19,6 +19,7 @@ typedef struct
 } LwCheckOptions;
 
 LwCheckOptions     *lw_check_options_new            (void);
+LwCheckOptions     *lw_check_options_copy           (const LwCheckOptions *self);
 void                lw_check_options_free           (LwCheckOptions       *self);
 gboolean            lw_check_options_validate       (const LwCheckOptions *self,
                                                      GError              **error);

@@ -4,19 +4,43 @@
 #include "config.h"
 
 #include <math.h>
-#include <stdio.h>
 
 #include <glib/gi18n.h>
 
 #include "lw-application.h"
-#include "lw-check.h"
-#include "lw-text.h"
+#include "lw-cli.h"
+#include "lw-monitor.h"
+
+/* `leakwatch`: with --check, --watch or --history a command-line tool;
+ * without, the background service. The service is a unique GApplication:
+ * it runs the monitor, records the history, and publishes the latest
+ * report on the session bus, where the tray, the report window and any
+ * other front end read it. */
+
+#define MONITOR_INTERFACE "io.github.leakwatch.Monitor1"
+
+static const char monitor_xml[] =
+  "<node>"
+  "  <interface name='" MONITOR_INTERFACE "'>"
+  "    <method name='CheckNow'/>"
+  "    <property name='Report' type='s' access='read'/>"
+  "  </interface>"
+  "</node>";
 
 struct _LwApplication
 {
-  GApplication  parent_instance;
+  GApplication     parent_instance;
 
-  gboolean      options_parsed;
+  gboolean         options_parsed;
+  LwCheckOptions  *options;
+  guint            interval;
+
+  LwHistory       *history;
+  LwMonitor       *monitor;
+  GDBusNodeInfo   *introspection;
+  GDBusConnection *connection;
+  char            *object_path;
+  guint            registration;
 };
 
 G_DEFINE_FINAL_TYPE (LwApplication, lw_application, G_TYPE_APPLICATION)
@@ -24,52 +48,55 @@ G_DEFINE_FINAL_TYPE (LwApplication, lw_application, G_TYPE_APPLICATION)
 static const GOptionEntry main_entries[] = {
   { "check", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Run one leak check, print the verdict and exit"), NULL },
+  { "watch", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Check now, on an interval and whenever the network changes; print every report"), NULL },
+  { "history", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Print the recorded changes of status"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Print JSON instead of text"), NULL },
+    N_("Print JSON instead of text (with --watch, one object per line)"), NULL },
   { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("A STUN server to ask instead of the defaults (repeatable)"), N_("HOST:PORT") },
   { "ip-url", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
     N_("An HTTPS address service to ask instead of the defaults (repeatable)"), N_("URL") },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Trust only the CAs in FILE for the address services"), N_("FILE") },
-  /* A string, not a double: GApplication drops a double option of 0. */
+  /* Strings, not numbers: GApplication drops a numeric option of 0. */
   { "timeout", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Finish a check within SECONDS (default 3)"), N_("SECONDS") },
+  { "interval", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --watch or as a service, check every SECONDS (default 300)"), N_("SECONDS") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   { NULL }
 };
 
-typedef struct
+static gboolean
+parse_seconds (const char  *text,
+               double       min,
+               double       max,
+               double      *out)
 {
-  LwReport *report;
-  gboolean  done;
-} CheckResult;
+  char *end = NULL;
+  double value = g_ascii_strtod (text, &end);
 
-static void
-on_check_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      data)
-{
-  CheckResult *out = data;
-  g_autoptr(GError) error = NULL;
-
-  out->report = lw_check_run_finish (result, &error);
-  out->done = TRUE;
-  if (out->report == NULL)
-    g_printerr (_("The check failed: %s\n"), error->message);
+  if (end == text || *end != '\0' || !isfinite (value) || value < min || value > max)
+    return FALSE;
+  *out = value;
+  return TRUE;
 }
 
 /* Reads the probe options shared by every mode that checks. */
 static LwCheckOptions *
 options_from_dict (GVariantDict  *dict,
+                   guint         *interval,
                    GError       **error)
 {
   g_autoptr(LwCheckOptions) options = lw_check_options_new ();
   g_autofree char **stun = NULL;
   g_autofree char **urls = NULL;
   const char *ca_file = NULL;
-  const char *timeout_str = NULL;
+  const char *text = NULL;
+  double seconds;
 
   if (g_variant_dict_lookup (dict, "stun", "^a&s", &stun))
     {
@@ -83,54 +110,32 @@ options_from_dict (GVariantDict  *dict,
     }
   if (g_variant_dict_lookup (dict, "ca-file", "^&ay", &ca_file))
     options->ca_file = g_strdup (ca_file);
-  if (g_variant_dict_lookup (dict, "timeout", "&s", &timeout_str))
+  if (g_variant_dict_lookup (dict, "timeout", "&s", &text))
     {
-      char *end = NULL;
-      double timeout = g_ascii_strtod (timeout_str, &end);
-
-      if (end == timeout_str || *end != '\0' || !isfinite (timeout) || timeout < 0.1 || timeout > 120)
+      if (!parse_seconds (text, 0.1, 120, &seconds))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("The timeout must be between 0.1 and 120 seconds"));
           return NULL;
         }
-      options->timeout_ms = (guint) lround (timeout * 1000);
+      options->timeout_ms = (guint) lround (seconds * 1000);
+    }
+  *interval = LW_MONITOR_DEFAULT_INTERVAL;
+  if (g_variant_dict_lookup (dict, "interval", "&s", &text))
+    {
+      if (!parse_seconds (text, 1, 86400, &seconds))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("The interval must be between 1 second and 1 day"));
+          return NULL;
+        }
+      *interval = (guint) lround (seconds);
     }
 
   if (!lw_check_options_validate (options, error))
     return NULL;
 
   return g_steal_pointer (&options);
-}
-
-/* `leakwatch --check`: one check on a main loop of our own, then exit with
- * a code that scripts can test. */
-static int
-run_check (LwCheckOptions *options,
-           gboolean        json)
-{
-  g_autoptr(LwReport) report = NULL;
-  g_autofree char *out = NULL;
-  GMainContext *context = g_main_context_default ();
-  CheckResult result = { NULL, FALSE };
-
-  lw_check_run_async (options, NULL, on_check_done, &result);
-  while (!result.done)
-    g_main_context_iteration (context, TRUE);
-  report = g_steal_pointer (&result.report);
-  /* Let deferred clean-ups (libnice agents) run before exiting. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
-
-  if (report == NULL)
-    return lw_status_exit_code (LW_STATUS_UNKNOWN);
-
-  out = json ? lw_report_to_json (report, TRUE) : lw_text_format_report (report);
-  fputs (out, stdout);
-  fputc ('\n', stdout);
-  fflush (stdout);
-
-  return lw_status_exit_code (lw_report_get_status (report));
 }
 
 static int
@@ -140,6 +145,8 @@ lw_application_handle_local_options (GApplication *app,
   LwApplication *self = LW_APPLICATION (app);
   g_autoptr(LwCheckOptions) options = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean json = g_variant_dict_contains (dict, "json");
+  guint interval;
 
   self->options_parsed = TRUE;
 
@@ -149,21 +156,25 @@ lw_application_handle_local_options (GApplication *app,
       return 0;
     }
 
-  if (!g_variant_dict_contains (dict, "check"))
-    {
-      g_printerr (_("The background service is not available yet; run “leakwatch --check” "
-                    "for a one-off check.\n"));
-      return LW_EXIT_USAGE;
-    }
+  if (g_variant_dict_contains (dict, "history"))
+    return lw_cli_history (json);
 
-  options = options_from_dict (dict, &error);
+  options = options_from_dict (dict, &interval, &error);
   if (options == NULL)
     {
       g_printerr ("leakwatch: %s\n", error->message);
       return LW_EXIT_USAGE;
     }
 
-  return run_check (options, g_variant_dict_contains (dict, "json"));
+  if (g_variant_dict_contains (dict, "check"))
+    return lw_cli_check (options, json);
+  if (g_variant_dict_contains (dict, "watch"))
+    return lw_cli_watch (options, interval, json);
+
+  /* The service: register on the bus, or hand over to the one running. */
+  self->options = g_steal_pointer (&options);
+  self->interval = interval;
+  return -1;
 }
 
 /* GApplication exits with 1 when options do not parse; 1 means "leak"
@@ -183,13 +194,285 @@ lw_application_local_command_line (GApplication   *app,
   return handled;
 }
 
+/* --- the service ---------------------------------------------------------- */
+
+static char *
+dup_report_json (LwApplication *self)
+{
+  LwReport *report = self->monitor ? lw_monitor_get_report (self->monitor) : NULL;
+
+  return report ? lw_report_to_json (report, FALSE) : g_strdup ("");
+}
+
+static void
+update_status (LwApplication *self)
+{
+  LwReport *report = lw_monitor_get_report (self->monitor);
+  const char *status;
+
+  if (lw_monitor_get_checking (self->monitor))
+    status = "checking";
+  else if (report != NULL)
+    status = lw_status_to_string (lw_report_get_status (report));
+  else
+    status = "unknown";
+
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "status", g_variant_new_string (status));
+}
+
+static void
+on_checking (LwMonitor     *monitor,
+             GParamSpec    *pspec,
+             LwApplication *self)
+{
+  update_status (self);
+}
+
+static void
+on_report (LwMonitor     *monitor,
+           LwReport      *report,
+           LwApplication *self)
+{
+  g_autofree char *json = NULL;
+  GVariantBuilder changed;
+
+  update_status (self);
+  if (self->connection == NULL || self->registration == 0)
+    return;
+
+  json = lw_report_to_json (report, FALSE);
+  g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&changed, "{sv}", "Report", g_variant_new_string (json));
+  g_dbus_connection_emit_signal (self->connection, NULL, self->object_path,
+                                 "org.freedesktop.DBus.Properties", "PropertiesChanged",
+                                 g_variant_new ("(sa{sv}as)", MONITOR_INTERFACE, &changed, NULL),
+                                 NULL);
+}
+
+static void
+monitor_method_call (GDBusConnection       *connection,
+                     const char            *sender,
+                     const char            *object_path,
+                     const char            *interface_name,
+                     const char            *method_name,
+                     GVariant              *parameters,
+                     GDBusMethodInvocation *invocation,
+                     gpointer               data)
+{
+  LwApplication *self = data;
+
+  if (g_str_equal (method_name, "CheckNow"))
+    {
+      if (self->monitor != NULL)
+        lw_monitor_check_now (self->monitor, "CheckNow over D-Bus");
+      g_dbus_method_invocation_return_value (invocation, NULL);
+      return;
+    }
+  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
+                                         "No method %s", method_name);
+}
+
+static GVariant *
+monitor_get_property (GDBusConnection  *connection,
+                      const char       *sender,
+                      const char       *object_path,
+                      const char       *interface_name,
+                      const char       *property_name,
+                      GError          **error,
+                      gpointer          data)
+{
+  LwApplication *self = data;
+  g_autofree char *json = NULL;
+
+  if (!g_str_equal (property_name, "Report"))
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property_name);
+      return NULL;
+    }
+  json = dup_report_json (self);
+  return g_variant_new_string (json);
+}
+
+static const GDBusInterfaceVTable monitor_vtable = {
+  monitor_method_call,
+  monitor_get_property,
+  NULL,
+  { 0 }
+};
+
+static gboolean
+lw_application_dbus_register (GApplication     *app,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  LwApplication *self = LW_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (lw_application_parent_class)->dbus_register (app, connection, object_path, error))
+    return FALSE;
+
+  self->introspection = g_dbus_node_info_new_for_xml (monitor_xml, error);
+  if (self->introspection == NULL)
+    return FALSE;
+  self->registration = g_dbus_connection_register_object (connection, object_path,
+                                                          self->introspection->interfaces[0],
+                                                          &monitor_vtable, self, NULL, error);
+  if (self->registration == 0)
+    return FALSE;
+  self->connection = g_object_ref (connection);
+  self->object_path = g_strdup (object_path);
+  return TRUE;
+}
+
+static void
+lw_application_dbus_unregister (GApplication    *app,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  LwApplication *self = LW_APPLICATION (app);
+
+  if (self->registration != 0)
+    g_dbus_connection_unregister_object (connection, self->registration);
+  self->registration = 0;
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->object_path, g_free);
+  g_clear_pointer (&self->introspection, g_dbus_node_info_unref);
+
+  G_APPLICATION_CLASS (lw_application_parent_class)->dbus_unregister (app, connection, object_path);
+}
+
+static void
+check_now_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       data)
+{
+  LwApplication *self = data;
+
+  lw_monitor_check_now (self->monitor, "check-now action");
+}
+
+/* The report window arrives with the desktop parts; until it exists, the
+ * action says so instead of failing silently. */
+static void
+show_report_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *here = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = here ? g_path_get_dirname (here) : NULL;
+  g_autofree char *built = dir ? g_build_filename (dir, "..", "report", "leakwatch-report", NULL) : NULL;
+  g_autofree char *installed = g_find_program_in_path ("leakwatch-report");
+  const char *program = built && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE) ? built : installed;
+  const char *argv[] = { program, NULL };
+
+  if (program == NULL)
+    {
+      g_message ("%s", _("The report window is not installed; “leakwatch --check” prints the report."));
+      return;
+    }
+  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
+    g_warning ("Cannot open the report window: %s", error->message);
+}
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       data)
+{
+  g_application_quit (G_APPLICATION (data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "check-now", check_now_activated, NULL, NULL, NULL, { 0 } },
+  { "show-report", show_report_activated, NULL, NULL, NULL, { 0 } },
+  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
+  { "status", NULL, NULL, "'checking'", NULL, { 0 } },
+};
+
+static void
+lw_application_startup (GApplication *app)
+{
+  LwApplication *self = LW_APPLICATION (app);
+  g_autofree char *path = lw_history_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+
+  G_APPLICATION_CLASS (lw_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
+
+  if (self->options == NULL)
+    self->options = lw_check_options_new ();  /* started by D-Bus activation */
+
+  self->history = lw_history_new (path);
+  if (!lw_history_open (self->history, &error))
+    {
+      g_warning ("The history cannot be kept (%s); monitoring goes on without it", error->message);
+      g_clear_object (&self->history);
+    }
+  else if ((notice = lw_history_take_recovery_notice (self->history)) != NULL)
+    {
+      g_autoptr(GNotification) notification = g_notification_new (_("Leakwatch started a new history"));
+
+      g_warning ("%s", notice);
+      g_notification_set_body (notification, notice);
+      g_application_send_notification (app, "history-recovered", notification);
+    }
+
+  self->monitor = lw_monitor_new (self->options, self->history, NULL);
+  lw_monitor_set_interval (self->monitor, self->interval ? self->interval : LW_MONITOR_DEFAULT_INTERVAL);
+  g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
+  g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
+  lw_monitor_start (self->monitor);
+
+  /* The service runs until asked to quit. */
+  g_application_hold (app);
+}
+
+static void
+lw_application_activate (GApplication *app)
+{
+  /* A second "leakwatch", or the applications menu: show the report. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "show-report", NULL);
+}
+
+static void
+lw_application_shutdown (GApplication *app)
+{
+  LwApplication *self = LW_APPLICATION (app);
+
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->history);
+
+  G_APPLICATION_CLASS (lw_application_parent_class)->shutdown (app);
+}
+
+static void
+lw_application_finalize (GObject *object)
+{
+  LwApplication *self = LW_APPLICATION (object);
+
+  g_clear_pointer (&self->options, lw_check_options_free);
+
+  G_OBJECT_CLASS (lw_application_parent_class)->finalize (object);
+}
+
 static void
 lw_application_class_init (LwApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = lw_application_finalize;
 
   app_class->handle_local_options = lw_application_handle_local_options;
   app_class->local_command_line = lw_application_local_command_line;
+  app_class->dbus_register = lw_application_dbus_register;
+  app_class->dbus_unregister = lw_application_dbus_unregister;
+  app_class->startup = lw_application_startup;
+  app_class->activate = lw_application_activate;
+  app_class->shutdown = lw_application_shutdown;
 }
 
 static void
@@ -197,7 +480,9 @@ lw_application_init (LwApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
-                                             _("Watch for WebRTC IP leaks around your VPN."));
+                                            _("Watch for WebRTC IP leaks around your VPN.\n\n"
+                                              "Without an option, Leakwatch runs as a background "
+                                              "service on the session bus."));
   g_application_set_option_context_description (G_APPLICATION (self),
                                                 _("Exit status of --check: 0 protected, 1 leak, "
                                                   "2 warning, 3 unprotected (no VPN), 4 unknown, "

@@ -13,7 +13,8 @@
 #             tun0 once the VPN is up
 #
 # Usage (as root):
-#   lab.sh up SCENARIO     build the lab for SCENARIO (see scenario_* below)
+#   lab.sh up SCENARIO     build the lab for SCENARIO: novpn, fullvpn, splitvpn,
+#                          ipv6leak, stun-blocked or protected (scenario_* below)
 #   lab.sh down            remove every namespace, process and file it made
 #   lab.sh exec CMD...     run CMD in the client namespace
 #   lab.sh args            print leakwatch's options for the lab's servers
@@ -290,9 +291,19 @@ scenario_stun_blocked () {
   routes_stun_blocked
 }
 routes_stun_blocked () { tunnel_ipv4; }
+
+scenario_protected () {
+  # IPv4 fully tunnelled and no IPv6 on the LAN: nothing outside the tunnel
+  # for a page to see.
+  in_ns "$CLIENT" ip -6 route del default
+  in_ns "$CLIENT" ip -6 addr del "$LAN6/64" dev lan0
+  tunnel_up
+  routes_protected
+}
+routes_protected () { tunnel_ipv4; }
 routes_novpn () { :; }
 
-SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked"
+SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked protected"
 
 # --- commands ------------------------------------------------------------
 
@@ -342,7 +353,7 @@ args () {
 case "${1:-}" in
   up) shift; up "$@" ;;
   down) down ;;
-  exec) shift; in_ns "$CLIENT" "$@" ;;
+  exec) shift; exec ip netns exec "$CLIENT" "$@" ;;
   args) args ;;
   tunnel)
     case "${2:-}" in

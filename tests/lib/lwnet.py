@@ -161,8 +161,13 @@ class Net:
                 "--pidfile", os.path.join(self.tmp, "turnserver.pid")]
         if self.ipv6:
             args += ["--listening-ip", STUN6]
-        self.spawn_inet(args, log)
+        self.stun_proc = self.spawn_inet(args, log)
         _wait_for(lambda: self._stun_answers(), "coturn to answer")
+
+    def stop_stun(self):
+        """Stops coturn: STUN goes unanswered until start_stun()."""
+        self.stun_proc.terminate()
+        self.stun_proc.wait(timeout=10)
 
     def _stun_answers(self):
         # A STUN binding request, by hand: 20 bytes, magic cookie, random id.
@@ -226,6 +231,8 @@ class Net:
         if timeout is not None:
             cmd += ["--timeout", str(timeout)]
         cmd += list(args)
+        # A history of this network's own, never the user's.
+        env = dict({"XDG_DATA_HOME": os.path.join(self.tmp, "data")}, **(env or {}))
         return run_leakwatch(cmd, env=env)
 
 

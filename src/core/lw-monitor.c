@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-monitor"
+
+#include "config.h"
+
+#include "lw-monitor.h"
+
+/* Runs checks: at start, on an interval, and whenever the network changes
+ * (debounced, so a burst of signals makes one check). Never two at once: a
+ * change during a check cancels it and starts again, so a report never
+ * mixes two network states. Every report is emitted; a change of status is
+ * emitted separately. Idle, it holds one timer and the watch's signals. */
+
+#define DEBOUNCE_MS 250
+
+struct _LwMonitor
+{
+  GObject         parent_instance;
+
+  LwCheckOptions *options;
+  LwHistory      *history;       /* nullable: monitoring goes on without it */
+  LwVpnWatch     *watch;
+  GPtrArray      *remembered;    /* LwRememberedAddress */
+
+  LwReport       *report;
+  gboolean        have_status;
+  LwStatus        status;        /* of the last report, or recorded before */
+
+  GCancellable   *check_cancellable;
+  gboolean        restart;       /* the network changed during the check */
+  guint           debounce_source;
+  guint           interval_source;
+  guint           interval;
+  guint           n_checks;
+  GCancellable   *cancellable;   /* the monitor's lifetime */
+};
+
+G_DEFINE_FINAL_TYPE (LwMonitor, lw_monitor, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_REPORT,
+  PROP_CHECKING,
+  N_PROPS
+};
+
+enum {
+  REPORT,
+  STATUS_CHANGED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void start_check (LwMonitor *self);
+
+static gboolean
+on_interval (gpointer data)
+{
+  LwMonitor *self = data;
+
+  self->interval_source = 0;
+  lw_monitor_check_now (self, "interval");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_interval (LwMonitor *self)
+{
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  self->interval_source = g_timeout_add_seconds (self->interval, on_interval, self);
+}
+
+/* The addresses seen with no VPN up are the real ones: remember them, so
+ * a later srflx or HTTPS answer equal to one is recognised. The history
+ * keeps them across runs; this copy serves the next check at once. */
+static void
+remember (LwMonitor *self,
+          LwReport  *report)
+{
+  const LwEvidence *ev = lw_report_get_evidence (report);
+  gint64 now = lw_report_get_time (report);
+
+  if (ev->vpn->active)
+    return;
+
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
+      gboolean known = FALSE;
+
+      if (pa->result != LW_RESULT_ANSWERED || pa->path != LW_HTTP_PATH_DIRECT || pa->address == NULL)
+        continue;
+
+      for (guint j = 0; j < self->remembered->len; j++)
+        {
+          LwRememberedAddress *r = g_ptr_array_index (self->remembered, j);
+
+          if (g_strcmp0 (r->address, pa->address) == 0)
+            {
+              r->last_seen = now;
+              known = TRUE;
+            }
+        }
+      if (!known)
+        g_ptr_array_add (self->remembered, lw_remembered_address_new (pa->family, pa->address, now, now));
+    }
+}
+
+static void
+on_recorded (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+
+  if (!lw_history_record_finish (LW_HISTORY (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("Cannot record the check in the history: %s", error->message);
+  /* A file damaged while running has been moved aside: say so once. */
+  if ((notice = lw_history_take_recovery_notice (LW_HISTORY (source))) != NULL)
+    g_warning ("%s", notice);
+}
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  g_autoptr(LwMonitor) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(LwReport) report = lw_check_run_finish (result, &error);
+  gboolean had_status = self->have_status;
+  LwStatus old_status = self->status;
+
+  g_clear_object (&self->check_cancellable);
+
+  if (report == NULL)
+    {
+      if (g_cancellable_is_cancelled (self->cancellable))
+        return;  /* the monitor is going away */
+      if (self->restart)
+        {
+          /* The network changed mid-check: check the new one. */
+          self->restart = FALSE;
+          start_check (self);
+          return;
+        }
+      g_warning ("The check failed: %s", error->message);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+      schedule_interval (self);
+      return;
+    }
+
+  self->n_checks++;
+  g_set_object (&self->report, report);
+  self->status = lw_report_get_status (report);
+  self->have_status = TRUE;
+  remember (self, report);
+  if (self->history != NULL)
+    lw_history_record_async (self->history, report, self->cancellable, on_recorded, NULL);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+  g_signal_emit (self, signals[REPORT], 0, report);
+  if (!had_status || old_status != self->status)
+    g_signal_emit (self, signals[STATUS_CHANGED], 0,
+                   had_status ? (int) old_status : (int) LW_STATUS_CHECKING, (int) self->status);
+
+  /* A change that came while the report was being finished still counts. */
+  if (self->restart)
+    {
+      self->restart = FALSE;
+      start_check (self);
+      return;
+    }
+  schedule_interval (self);
+}
+
+static void
+start_check (LwMonitor *self)
+{
+  g_autoptr(LwCheckOptions) options = lw_check_options_copy (self->options);
+
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+
+  g_clear_pointer (&options->remembered, g_ptr_array_unref);
+  options->remembered = g_ptr_array_ref (self->remembered);
+  options->have_previous = self->have_status;
+  options->previous_status = self->status;
+
+  self->check_cancellable = g_cancellable_new ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+  lw_check_run_async (options, self->check_cancellable, on_check_done, g_object_ref (self));
+}
+
+/**
+ * lw_monitor_check_now:
+ *
+ * Checks now, unless a check is already running: its report is the one
+ * asked for.
+ */
+void
+lw_monitor_check_now (LwMonitor  *self,
+                      const char *reason)
+{
+  g_return_if_fail (LW_IS_MONITOR (self));
+
+  g_debug ("check requested: %s", reason);
+  if (self->check_cancellable != NULL)
+    return;
+  start_check (self);
+}
+
+static gboolean
+on_debounced (gpointer data)
+{
+  LwMonitor *self = data;
+
+  self->debounce_source = 0;
+  if (self->check_cancellable != NULL)
+    {
+      /* A report must not mix two network states: drop this one. */
+      self->restart = TRUE;
+      g_cancellable_cancel (self->check_cancellable);
+      return G_SOURCE_REMOVE;
+    }
+  start_check (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_watch_changed (LwVpnWatch *watch,
+                  const char *reason,
+                  gpointer    data)
+{
+  LwMonitor *self = data;
+
+  g_debug ("network changed: %s", reason);
+  g_clear_handle_id (&self->debounce_source, g_source_remove);
+  self->debounce_source = g_timeout_add (DEBOUNCE_MS, on_debounced, self);
+}
+
+/**
+ * lw_monitor_start:
+ *
+ * Loads what the history remembers, starts watching, and checks at once.
+ */
+void
+lw_monitor_start (LwMonitor *self)
+{
+  g_return_if_fail (LW_IS_MONITOR (self));
+
+  if (self->history != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) remembered = lw_history_get_remembered (self->history, &error);
+
+      if (remembered != NULL)
+        g_ptr_array_extend_and_steal (self->remembered, g_steal_pointer (&remembered));
+      else
+        g_warning ("Cannot read the remembered addresses: %s", error->message);
+      self->have_status = lw_history_get_last_status (self->history, &self->status);
+    }
+
+  g_signal_connect_object (self->watch, "changed", G_CALLBACK (on_watch_changed), self, 0);
+  lw_vpn_watch_start (self->watch);
+  start_check (self);
+}
+
+void
+lw_monitor_set_interval (LwMonitor *self,
+                         guint      seconds)
+{
+  g_return_if_fail (LW_IS_MONITOR (self));
+
+  self->interval = MAX (seconds, 1);
+  if (self->interval_source != 0)
+    schedule_interval (self);
+}
+
+LwReport *
+lw_monitor_get_report (LwMonitor *self)
+{
+  g_return_val_if_fail (LW_IS_MONITOR (self), NULL);
+  return self->report;
+}
+
+gboolean
+lw_monitor_get_checking (LwMonitor *self)
+{
+  g_return_val_if_fail (LW_IS_MONITOR (self), FALSE);
+  return self->check_cancellable != NULL;
+}
+
+guint
+lw_monitor_get_n_checks (LwMonitor *self)
+{
+  g_return_val_if_fail (LW_IS_MONITOR (self), 0);
+  return self->n_checks;
+}
+
+static void
+lw_monitor_dispose (GObject *object)
+{
+  LwMonitor *self = (LwMonitor *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
+  g_clear_handle_id (&self->debounce_source, g_source_remove);
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  g_clear_object (&self->watch);
+  g_clear_object (&self->history);
+  g_clear_object (&self->report);
+
+  G_OBJECT_CLASS (lw_monitor_parent_class)->dispose (object);
+}
+
+static void
+lw_monitor_finalize (GObject *object)
+{
+  LwMonitor *self = (LwMonitor *) object;
+
+  lw_check_options_free (self->options);
+  g_ptr_array_unref (self->remembered);
+  g_clear_object (&self->check_cancellable);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (lw_monitor_parent_class)->finalize (object);
+}
+
+static void
+lw_monitor_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  LwMonitor *self = LW_MONITOR (object);
+
+  switch (prop_id)
+    {
+    case PROP_REPORT:
+      g_value_set_object (value, self->report);
+      break;
+    case PROP_CHECKING:
+      g_value_set_boolean (value, lw_monitor_get_checking (self));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+lw_monitor_class_init (LwMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lw_monitor_dispose;
+  object_class->finalize = lw_monitor_finalize;
+  object_class->get_property = lw_monitor_get_property;
+
+  properties[PROP_REPORT] =
+    g_param_spec_object ("report", NULL, NULL, LW_TYPE_REPORT,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHECKING] =
+    g_param_spec_boolean ("checking", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LwMonitor::report:
+   * @report: a new report
+   */
+  signals[REPORT] = g_signal_new ("report", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, LW_TYPE_REPORT);
+  /**
+   * LwMonitor::status-changed:
+   * @old_status: the previous #LwStatus, %LW_STATUS_CHECKING for none
+   * @new_status: the new #LwStatus
+   */
+  signals[STATUS_CHANGED] = g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                          G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+}
+
+static void
+lw_monitor_init (LwMonitor *self)
+{
+  self->interval = LW_MONITOR_DEFAULT_INTERVAL;
+  self->remembered = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_remembered_address_free);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * lw_monitor_new:
+ * @options: what to check against (copied)
+ * @history: (nullable): where to record reports
+ * @watch: (nullable): the network watch, or %NULL for a new one
+ */
+LwMonitor *
+lw_monitor_new (const LwCheckOptions *options,
+                LwHistory            *history,
+                LwVpnWatch           *watch)
+{
+  LwMonitor *self = g_object_new (LW_TYPE_MONITOR, NULL);
+
+  self->options = lw_check_options_copy (options);
+  self->history = history ? g_object_ref (history) : NULL;
+  self->watch = watch ? g_object_ref (watch) : lw_vpn_watch_new ();
+  return self;
+}

@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-vpn-watch"
+
+#include "config.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+
+#include "lw-interfaces.h"
+#include "lw-vpn-watch.h"
+
+/* Tells the monitor when the network changed in a way that matters: a VPN
+ * came up or went down, or a tunnel, an address or a default route changed.
+ *
+ * Two sources, because each sees what the other cannot:
+ * - NetworkManager on the system bus: its VPN, WireGuard and tun
+ *   connections, through PropertiesChanged of the interfaces that matter,
+ *   StateChanged, VpnStateChanged, and its name owner (it may be missing,
+ *   restart, or appear later).
+ * - The kernel, through rtnetlink: links, addresses, routes and rules, where
+ *   tunnels outside NetworkManager (wg-quick, openvpn by hand) show up.
+ *
+ * Both are noisy (router advertisements refresh routes, Wi-Fi signal
+ * strength changes), so kernel events are coalesced and compared as a
+ * fingerprint of what a check depends on; NetworkManager is watched only on
+ * the interfaces and properties that matter. Idle, it costs nothing: no
+ * timers, only a socket and D-Bus signal subscriptions. */
+
+#define NM_NAME     "org.freedesktop.NetworkManager"
+#define NETLINK_SETTLE_MS 100
+
+struct _LwVpnWatch
+{
+  GObject          parent_instance;
+
+  GCancellable    *cancellable;
+  GDBusConnection *bus;
+  guint            name_watch;
+  guint            subscriptions[5];
+  gboolean         nm_running;
+
+  int              netlink_fd;
+  guint            netlink_source;
+  guint            settle_source;
+  char            *fingerprint;
+};
+
+G_DEFINE_FINAL_TYPE (LwVpnWatch, lw_vpn_watch, G_TYPE_OBJECT)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+emit_changed (LwVpnWatch *self,
+              const char *reason)
+{
+  g_debug ("changed: %s", reason);
+  g_signal_emit (self, signals[CHANGED], 0, reason);
+}
+
+/* --- the kernel ------------------------------------------------------------ */
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+/**
+ * lw_vpn_watch_dup_fingerprint:
+ *
+ * What a check depends on, as one string: every interface with its kind
+ * and addresses, and the default local address of each family. Equal
+ * fingerprints mean a new check would see the same network.
+ */
+char *
+lw_vpn_watch_dup_fingerprint (LwVpnWatch *self)
+{
+  g_autoptr(GPtrArray) interfaces = lw_interfaces_snapshot (NULL);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *def4 = lw_interfaces_default_address (4);
+  g_autofree char *def6 = lw_interfaces_default_address (6);
+
+  for (guint i = 0; interfaces != NULL && i < interfaces->len; i++)
+    {
+      const LwInterface *iface = g_ptr_array_index (interfaces, i);
+
+      for (guint j = 0; j < MAX (iface->addresses->len, 1); j++)
+        {
+          const LwIfAddress *a = j < iface->addresses->len ? g_ptr_array_index (iface->addresses, j) : NULL;
+
+          g_ptr_array_add (lines, g_strdup_printf ("%s %s %s/%u", iface->name,
+                                                   lw_interface_kind_to_string (iface->kind),
+                                                   a ? a->address : "-", a ? a->prefix : 0));
+        }
+    }
+  g_ptr_array_sort (lines, compare_lines);
+  g_ptr_array_add (lines, g_strdup_printf ("default %s %s", def4 ? def4 : "-", def6 ? def6 : "-"));
+  g_ptr_array_add (lines, NULL);
+
+  return g_strjoinv ("\n", (char **) lines->pdata);
+}
+
+static gboolean
+on_netlink_settled (gpointer data)
+{
+  LwVpnWatch *self = data;
+  g_autofree char *fingerprint = NULL;
+
+  self->settle_source = 0;
+  fingerprint = lw_vpn_watch_dup_fingerprint (self);
+  if (g_strcmp0 (fingerprint, self->fingerprint) == 0)
+    return G_SOURCE_REMOVE;
+
+  g_free (self->fingerprint);
+  self->fingerprint = g_steal_pointer (&fingerprint);
+  emit_changed (self, "kernel: interfaces or routes changed");
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_netlink (int          fd,
+            GIOCondition condition,
+            gpointer     data)
+{
+  LwVpnWatch *self = data;
+  char buffer[16384];
+
+  /* Drain; the content does not matter, only that something changed. */
+  while (recv (fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0)
+    ;
+
+  if (condition & (G_IO_ERR | G_IO_HUP))
+    {
+      g_warning ("rtnetlink socket failed; kernel changes are no longer watched");
+      self->netlink_source = 0;
+      return G_SOURCE_REMOVE;
+    }
+
+  /* A change comes as a burst of messages: look once it has settled. */
+  if (self->settle_source == 0)
+    self->settle_source = g_timeout_add (NETLINK_SETTLE_MS, on_netlink_settled, self);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+watch_kernel (LwVpnWatch *self)
+{
+  struct sockaddr_nl addr = {
+    .nl_family = AF_NETLINK,
+    .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
+                 RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE,
+  };
+
+  self->fingerprint = lw_vpn_watch_dup_fingerprint (self);
+
+  self->netlink_fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
+  if (self->netlink_fd < 0 || bind (self->netlink_fd, (struct sockaddr *) &addr, sizeof addr) != 0)
+    {
+      g_warning ("cannot watch the kernel's routes: %s", g_strerror (errno));
+      if (self->netlink_fd >= 0)
+        close (self->netlink_fd);
+      self->netlink_fd = -1;
+      return;
+    }
+  self->netlink_source = g_unix_fd_add (self->netlink_fd, G_IO_IN | G_IO_ERR | G_IO_HUP,
+                                        on_netlink, self);
+}
+
+/* --- NetworkManager ----------------------------------------------------- */
+
+static void
+on_nm_signal (GDBusConnection *connection,
+              const char      *sender,
+              const char      *path,
+              const char      *interface,
+              const char      *member,
+              GVariant        *parameters,
+              gpointer         data)
+{
+  LwVpnWatch *self = data;
+  static const char * const manager_props[] = { "ActiveConnections", "PrimaryConnection", "State", NULL };
+  static const char * const active_props[] = {
+    "State", "Devices", "Ip4Config", "Ip6Config", "Default", "Default6", "Vpn", NULL,
+  };
+  const char * const *wanted;
+  g_autoptr(GVariant) changed = NULL;
+  const char *changed_interface;
+  GVariantIter iter;
+  const char *name;
+
+  if (!g_str_equal (member, "PropertiesChanged"))
+    {
+      /* StateChanged and VpnStateChanged always matter. */
+      g_autofree char *reason = g_strdup_printf ("NetworkManager: %s", member);
+      emit_changed (self, reason);
+      return;
+    }
+
+  if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(sa{sv}as)")))
+    return;
+  g_variant_get (parameters, "(&s@a{sv}@as)", &changed_interface, &changed, NULL);
+
+  if (g_str_equal (changed_interface, NM_NAME))
+    wanted = manager_props;
+  else if (g_str_equal (changed_interface, NM_NAME ".Connection.Active"))
+    wanted = active_props;
+  else if (g_str_equal (changed_interface, NM_NAME ".VPN.Connection"))
+    {
+      emit_changed (self, "NetworkManager: VPN connection changed");
+      return;
+    }
+  else
+    return;
+
+  g_variant_iter_init (&iter, changed);
+  while (g_variant_iter_next (&iter, "{&sv}", &name, NULL))
+    {
+      if (g_strv_contains (wanted, name))
+        {
+          g_autofree char *reason = g_strdup_printf ("NetworkManager: %s %s", path, name);
+          emit_changed (self, reason);
+          return;
+        }
+    }
+}
+
+static void
+subscribe (LwVpnWatch *self)
+{
+  /* arg0 of PropertiesChanged is the interface whose properties changed:
+   * only these three can change a verdict. */
+  static const char * const interfaces[] = {
+    NM_NAME, NM_NAME ".Connection.Active", NM_NAME ".VPN.Connection",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (interfaces); i++)
+    self->subscriptions[i] =
+      g_dbus_connection_signal_subscribe (self->bus, NM_NAME, "org.freedesktop.DBus.Properties",
+                                          "PropertiesChanged", NULL, interfaces[i],
+                                          G_DBUS_SIGNAL_FLAGS_NONE, on_nm_signal, self, NULL);
+  self->subscriptions[3] =
+    g_dbus_connection_signal_subscribe (self->bus, NM_NAME, NM_NAME, "StateChanged", NULL, NULL,
+                                        G_DBUS_SIGNAL_FLAGS_NONE, on_nm_signal, self, NULL);
+  self->subscriptions[4] =
+    g_dbus_connection_signal_subscribe (self->bus, NM_NAME, NM_NAME ".VPN.Connection",
+                                        "VpnStateChanged", NULL, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                        on_nm_signal, self, NULL);
+}
+
+static void
+on_nm_appeared (GDBusConnection *connection,
+                const char      *name,
+                const char      *owner,
+                gpointer         data)
+{
+  LwVpnWatch *self = data;
+  gboolean was_running = self->nm_running;
+
+  self->nm_running = TRUE;
+  if (!was_running)
+    emit_changed (self, "NetworkManager appeared");
+}
+
+static void
+on_nm_vanished (GDBusConnection *connection,
+                const char      *name,
+                gpointer         data)
+{
+  LwVpnWatch *self = data;
+  gboolean was_running = self->nm_running;
+
+  self->nm_running = FALSE;
+  /* At start-up "vanished" only says it is not there; that is no change. */
+  if (was_running)
+    emit_changed (self, "NetworkManager vanished");
+}
+
+static void
+on_bus (GObject      *source,
+        GAsyncResult *result,
+        gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusConnection *bus = g_bus_get_finish (result, &error);
+  LwVpnWatch *self;
+
+  if (bus == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("no system bus (%s): watching the kernel only", error->message);
+      return;
+    }
+
+  self = data;
+  self->bus = bus;
+  subscribe (self);
+  self->name_watch = g_bus_watch_name_on_connection (bus, NM_NAME, G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                     on_nm_appeared, on_nm_vanished, self, NULL);
+}
+
+/**
+ * lw_vpn_watch_start:
+ *
+ * Starts watching. Without a system bus it watches the kernel only; a
+ * NetworkManager that appears later is noticed through its name.
+ */
+void
+lw_vpn_watch_start (LwVpnWatch *self)
+{
+  g_return_if_fail (LW_IS_VPN_WATCH (self));
+  g_return_if_fail (self->cancellable == NULL);
+
+  self->cancellable = g_cancellable_new ();
+  watch_kernel (self);
+  g_bus_get (G_BUS_TYPE_SYSTEM, self->cancellable, on_bus, self);
+}
+
+gboolean
+lw_vpn_watch_get_nm_running (LwVpnWatch *self)
+{
+  g_return_val_if_fail (LW_IS_VPN_WATCH (self), FALSE);
+  return self->nm_running;
+}
+
+static void
+lw_vpn_watch_dispose (GObject *object)
+{
+  LwVpnWatch *self = (LwVpnWatch *) object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->settle_source, g_source_remove);
+  g_clear_handle_id (&self->netlink_source, g_source_remove);
+  if (self->netlink_fd >= 0)
+    close (self->netlink_fd);
+  self->netlink_fd = -1;
+  g_clear_handle_id (&self->name_watch, g_bus_unwatch_name);
+  for (guint i = 0; i < G_N_ELEMENTS (self->subscriptions); i++)
+    {
+      if (self->subscriptions[i] != 0)
+        g_dbus_connection_signal_unsubscribe (self->bus, self->subscriptions[i]);
+      self->subscriptions[i] = 0;
+    }
+  g_clear_object (&self->bus);
+  g_clear_pointer (&self->fingerprint, g_free);
+
+  G_OBJECT_CLASS (lw_vpn_watch_parent_class)->dispose (object);
+}
+
+static void
+lw_vpn_watch_class_init (LwVpnWatchClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lw_vpn_watch_dispose;
+
+  /**
+   * LwVpnWatch::changed:
+   * @reason: what changed, for the log
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+}
+
+static void
+lw_vpn_watch_init (LwVpnWatch *self)
+{
+  self->netlink_fd = -1;
+}
+
+LwVpnWatch *
+lw_vpn_watch_new (void)
+{
+  return g_object_new (LW_TYPE_VPN_WATCH, NULL);
+}

@@ -1,0 +1,276 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "leakwatch"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+
+#include "lw-cli.h"
+#include "lw-monitor.h"
+#include "lw-text.h"
+
+/* The command-line modes: --check, --watch and --history. Each runs on a
+ * main loop of its own and never registers on the session bus. */
+
+/**
+ * lw_cli_open_history:
+ *
+ * Opens the history at its usual place. A damaged file has been moved
+ * aside by then; the user is told here, once. Without a history every
+ * mode still works: it just remembers nothing.
+ *
+ * Returns: (transfer full) (nullable):
+ */
+LwHistory *
+lw_cli_open_history (void)
+{
+  g_autofree char *path = lw_history_default_path ();
+  g_autoptr(LwHistory) history = lw_history_new (path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+
+  if (!lw_history_open (history, &error))
+    {
+      g_printerr (_("leakwatch: the history cannot be kept (%s); checks go on without it\n"),
+                  error->message);
+      return NULL;
+    }
+  if ((notice = lw_history_take_recovery_notice (history)) != NULL)
+    g_printerr ("leakwatch: %s\n", notice);
+  return g_steal_pointer (&history);
+}
+
+/* What the history knows that the analyzer uses: the real addresses seen
+ * without a VPN, and the last status. */
+static void
+options_from_history (LwCheckOptions *options,
+                      LwHistory      *history)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *remembered;
+
+  if (history == NULL)
+    return;
+  if ((remembered = lw_history_get_remembered (history, &error)) != NULL)
+    {
+      g_clear_pointer (&options->remembered, g_ptr_array_unref);
+      options->remembered = remembered;
+    }
+  options->have_previous = lw_history_get_last_status (history, &options->previous_status);
+}
+
+typedef struct
+{
+  LwReport *report;
+  gboolean  done;
+} CheckResult;
+
+static void
+on_check_done (GObject      *source,
+               GAsyncResult *res,
+               gpointer      data)
+{
+  CheckResult *out = data;
+  g_autoptr(GError) error = NULL;
+
+  out->report = lw_check_run_finish (res, &error);
+  out->done = TRUE;
+  if (out->report == NULL)
+    g_printerr (_("The check failed: %s\n"), error->message);
+}
+
+static void
+print_and_free (char *text)
+{
+  fputs (text, stdout);
+  fputc ('\n', stdout);
+  fflush (stdout);
+  g_free (text);
+}
+
+/* `leakwatch --check`: one check, then an exit code scripts can test. */
+int
+lw_cli_check (LwCheckOptions *options,
+              gboolean        json)
+{
+  g_autoptr(LwHistory) history = lw_cli_open_history ();
+  g_autoptr(LwReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GMainContext *context = g_main_context_default ();
+  CheckResult result = { NULL, FALSE };
+
+  options_from_history (options, history);
+  lw_check_run_async (options, NULL, on_check_done, &result);
+  while (!result.done)
+    g_main_context_iteration (context, TRUE);
+  /* Let deferred clean-ups (libnice agents) run before exiting. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+
+  if ((report = g_steal_pointer (&result.report)) == NULL)
+    return lw_status_exit_code (LW_STATUS_UNKNOWN);
+
+  if (history != NULL && !lw_history_record (history, report, &error))
+    g_printerr (_("leakwatch: cannot record the check: %s\n"), error->message);
+
+  print_and_free (json ? lw_report_to_json (report, TRUE) : lw_text_format_report (report));
+  return lw_status_exit_code (lw_report_get_status (report));
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_time);
+
+  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+}
+
+static void
+on_watch_report (LwMonitor *monitor,
+                 LwReport  *report,
+                 gpointer   data)
+{
+  gboolean json = GPOINTER_TO_INT (data);
+  g_autofree char *when = NULL;
+  g_autofree char *headline = NULL;
+  GString *out;
+  GPtrArray *findings;
+
+  if (json)
+    {
+      print_and_free (lw_report_to_json (report, FALSE));
+      return;
+    }
+
+  when = format_time (lw_report_get_time (report));
+  headline = lw_report_dup_headline (report);
+  out = g_string_new (NULL);
+  g_string_append_printf (out, "%s  %s  (%d ms)", when, headline, lw_report_get_timings (report)->total_ms);
+  findings = lw_report_get_findings (report);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->level != LW_LEVEL_NOTE)
+        g_string_append_printf (out, "\n                     %-11s %s", lw_level_to_string (f->level), f->summary);
+    }
+  print_and_free (g_string_free (out, FALSE));
+}
+
+/* The sources stay until lw_cli_watch() removes them. */
+static gboolean
+on_quit_signal (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_CONTINUE;
+}
+
+/* `leakwatch --watch`: a monitor in this process, printing every report
+ * until interrupted. */
+int
+lw_cli_watch (LwCheckOptions *options,
+              guint           interval,
+              gboolean        json)
+{
+  g_autoptr(LwHistory) history = lw_cli_open_history ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(LwMonitor) monitor = lw_monitor_new (options, history, NULL);
+  guint sigint, sigterm;
+
+  lw_monitor_set_interval (monitor, interval);
+  g_signal_connect (monitor, "report", G_CALLBACK (on_watch_report), GINT_TO_POINTER (json));
+  sigint = g_unix_signal_add (SIGINT, on_quit_signal, loop);
+  sigterm = g_unix_signal_add (SIGTERM, on_quit_signal, loop);
+
+  lw_monitor_start (monitor);
+  g_main_loop_run (loop);
+
+  g_source_remove (sigint);
+  g_source_remove (sigterm);
+  g_clear_object (&monitor);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  return 0;
+}
+
+static JsonNode *
+change_to_json (const LwStatusChange *change)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (change->time);
+  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+  JsonNode *findings = change->findings ? json_from_string (change->findings, NULL) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  json_builder_add_string_value (b, time_str);
+  json_builder_set_member_name (b, "old");
+  if (change->old_status == LW_STATUS_CHECKING)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, lw_status_to_string (change->old_status));
+  json_builder_set_member_name (b, "new");
+  json_builder_add_string_value (b, lw_status_to_string (change->new_status));
+  json_builder_set_member_name (b, "headline");
+  json_builder_add_string_value (b, change->headline);
+  json_builder_set_member_name (b, "findings");
+  if (findings != NULL)
+    json_builder_add_value (b, findings);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
+/* `leakwatch --history`: the recorded status changes, oldest first. */
+int
+lw_cli_history (gboolean json)
+{
+  g_autoptr(LwHistory) history = lw_cli_open_history ();
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (history == NULL)
+    return 1;
+  if ((changes = lw_history_get_changes (history, 0, &error)) == NULL)
+    {
+      g_printerr (_("leakwatch: cannot read the history: %s\n"), error->message);
+      return 1;
+    }
+
+  if (json)
+    {
+      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+      g_autoptr(JsonGenerator) gen = json_generator_new ();
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < changes->len; i++)
+        json_array_add_element (array, change_to_json (g_ptr_array_index (changes, i)));
+      json_node_take_array (root, array);
+      json_generator_set_root (gen, root);
+      json_generator_set_pretty (gen, TRUE);
+      print_and_free (json_generator_to_data (gen, NULL));
+      return 0;
+    }
+
+  if (changes->len == 0)
+    {
+      g_print ("%s\n", _("No status changes recorded yet."));
+      return 0;
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const LwStatusChange *c = g_ptr_array_index (changes, i);
+      g_autofree char *when = format_time (c->time);
+
+      g_print ("%s  %-11s → %-11s  %s\n", when,
+               c->old_status == LW_STATUS_CHECKING ? "-" : lw_status_to_string (c->old_status),
+               lw_status_to_string (c->new_status), c->headline ? c->headline : "");
+    }
+  return 0;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "lw-check.h"
+#include "lw-history.h"
+
+G_BEGIN_DECLS
+
+LwHistory *lw_cli_open_history  (void);
+int        lw_cli_check         (LwCheckOptions *options,
+                                 gboolean        json);
+int        lw_cli_watch         (LwCheckOptions *options,
+                                 guint           interval,
+                                 gboolean        json);
+int        lw_cli_history       (gboolean        json);
+
+G_END_DECLS

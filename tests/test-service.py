@@ -1,0 +1,209 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The `leakwatch` service on a private session bus.
+
+It publishes its actions and io.github.leakwatch.Monitor1 at
+/io/github/leakwatch/Leakwatch; `status` and `Report` follow the checks;
+CheckNow and the check-now action start one; a second `leakwatch` hands
+over to the first instead of starting a twin; quit ends it.
+
+Runs in a network namespace of its own with a real coturn and HTTPS echo
+(lib/lwnet.py). Needs dbus-python and GLib's introspection (python3-dbus,
+python3-gi, which python3-dbusmock brings).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+
+import lwnet  # noqa: E402
+from nmmock import dbusmock_python  # noqa: E402
+from tap import expect, main, skip_all, test  # noqa: E402
+
+APP_ID = "io.github.leakwatch.Leakwatch"
+PATH = "/io/github/leakwatch/Leakwatch"
+MONITOR = "io.github.leakwatch.Monitor1"
+
+
+class Service:
+    """A private session bus, and leakwatch's service on it."""
+
+    def __init__(self):
+        self.net = lwnet.Net()
+        self.bus_proc = None
+        self.service = None
+
+    def __enter__(self):
+        import dbus
+        import dbus.mainloop.glib
+
+        self.net.__enter__()
+        socket_path = os.path.join(self.net.tmp, "session_bus")
+        self.address = f"unix:path={socket_path}"
+        self.bus_proc = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--address", self.address],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lwnet._die_with_parent)
+        lwnet._wait_for(lambda: os.path.exists(socket_path), "the private session bus")
+        dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
+        self.bus = dbus.bus.BusConnection(self.address)
+        self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
+                        DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent",
+                        XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"))
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        if self.bus_proc is not None:
+            self.bus_proc.terminate()
+            self.bus_proc.wait()
+        self.net.__exit__(*exc)
+
+    def args(self):
+        return ["--stun", self.net.stun(4), "--stun", self.net.stun(6),
+                "--ip-url", self.net.echo_url("/", 4), "--ip-url", self.net.echo_url("/json", 6),
+                "--ca-file", self.net.ca, "--timeout", "2", "--interval", "3600"]
+
+    def start(self):
+        self.log = open(os.path.join(self.net.tmp, "service.log"), "w")
+        self.service = subprocess.Popen([lwnet.leakwatch()] + self.args(), env=self.env,
+                                        stdout=self.log, stderr=subprocess.STDOUT,
+                                        preexec_fn=lwnet._die_with_parent)
+        lwnet._wait_for(lambda: self.bus.name_has_owner(APP_ID), "the service on the bus")
+
+    def stop(self):
+        if self.service is not None and self.service.poll() is None:
+            self.service.terminate()
+            self.service.wait(timeout=10)
+
+    def obj(self):
+        return self.bus.get_object(APP_ID, PATH)
+
+    def status(self):
+        enabled, _, state = self.obj().Describe("status", dbus_interface="org.gtk.Actions")
+        return str(state[0])
+
+    def report(self):
+        text = str(self.obj().Get(MONITOR, "Report", dbus_interface="org.freedesktop.DBus.Properties"))
+        return json.loads(text) if text else None
+
+    def wait(self, predicate, what, seconds=10):
+        """Runs the GLib main loop until PREDICATE holds, so signals arrive."""
+        from gi.repository import GLib
+        context = GLib.MainContext.default()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            while context.pending():
+                context.iteration(False)
+            if predicate():
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"timed out waiting for {what}")
+
+
+def owner_pid(svc):
+    daemon = svc.bus.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus")
+    return int(daemon.GetConnectionUnixProcessID(APP_ID, dbus_interface="org.freedesktop.DBus"))
+
+
+def first_report(svc):
+    svc.wait(lambda: svc.report() is not None, "the first report")
+    return svc.report()
+
+
+@test
+def publishes_status_and_report(svc):
+    report = first_report(svc)
+    svc.wait(lambda: svc.status() != "checking", "the first check to end")
+    # No VPN in this network, every probe answered: unprotected, on both.
+    expect(report["status"] == "unprotected", "Report", report)
+    expect(svc.status() == "unprotected", f"status action {svc.status()}")
+    actions = svc.obj().List(dbus_interface="org.gtk.Actions")
+    expect(sorted(actions) == ["check-now", "quit", "show-report", "status"], f"actions {actions}")
+
+
+@test
+def check_now_changes_status_and_report(svc):
+    before = first_report(svc)
+    seen = {"statuses": [], "reports": []}
+
+    def on_actions_changed(removals, enables, changes, added):
+        for name, value in changes.items():
+            if name == "status":
+                seen["statuses"].append(str(value))
+
+    def on_properties(interface, changed, invalidated):
+        if interface == MONITOR and "Report" in changed:
+            seen["reports"].append(json.loads(str(changed["Report"])))
+
+    svc.bus.add_signal_receiver(on_actions_changed, "Changed", "org.gtk.Actions", APP_ID, PATH)
+    svc.bus.add_signal_receiver(on_properties, "PropertiesChanged", "org.freedesktop.DBus.Properties",
+                                APP_ID, PATH)
+
+    # Silence the STUN server: the next check cannot complete.
+    svc.net.stop_stun()
+    svc.obj().CheckNow(dbus_interface=MONITOR)
+    svc.wait(lambda: seen["reports"], "PropertiesChanged for Report")
+    svc.wait(lambda: svc.status() == "unknown", "status unknown")
+    after = svc.report()
+    expect(after["status"] == "unknown" and after["time"] >= before["time"], "new Report", after)
+    expect(seen["reports"][-1]["status"] == "unknown", "the signal carries the report")
+    expect(seen["statuses"][:1] == ["checking"] and seen["statuses"][-1] == "unknown",
+           f"status went through checking: {seen['statuses']}")
+
+    # Bring it back with the check-now action: unprotected again.
+    svc.net.start_stun()
+    svc.obj().Activate("check-now", [], {}, dbus_interface="org.gtk.Actions")
+    svc.wait(lambda: svc.status() == "unprotected", "status unprotected again")
+    expect(svc.report()["status"] == "unprotected", "Report follows")
+
+
+@test
+def second_instance_hands_over(svc):
+    pid = owner_pid(svc)
+    started = time.monotonic()
+    second = subprocess.run([lwnet.leakwatch()] + svc.args(), env=svc.env, capture_output=True,
+                            text=True, timeout=30)
+    took = time.monotonic() - started
+    expect(second.returncode == 0, f"second instance exit {second.returncode}: {second.stderr}")
+    expect(took < 10, f"the second instance returned in {took:.1f} s instead of running on")
+    expect(pid == svc.service.pid and owner_pid(svc) == pid and svc.service.poll() is None,
+           "the first one still owns the name")
+
+
+@test
+def history_is_recorded_by_the_service(svc):
+    out = subprocess.run([lwnet.leakwatch(), "--history", "--json"], env=svc.env, capture_output=True,
+                         text=True, check=True).stdout
+    changes = [(c["old"], c["new"]) for c in json.loads(out)]
+    expect(changes[:3] == [(None, "unprotected"), ("unprotected", "unknown"), ("unknown", "unprotected")],
+           f"changes {changes}")
+
+
+@test
+def quit_action_ends_the_service(svc):
+    svc.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
+    svc.service.wait(timeout=10)
+    expect(svc.service.returncode == 0, f"exit {svc.service.returncode}")
+    svc.wait(lambda: not svc.bus.name_has_owner(APP_ID), "the name to go away")
+
+
+if __name__ == "__main__":
+    python = dbusmock_python()
+    try:
+        import dbus  # noqa: F401
+        from gi.repository import GLib  # noqa: F401
+    except ImportError:
+        if python and os.path.realpath(python) != os.path.realpath(sys.executable):
+            os.execv(python, [python] + sys.argv)
+        skip_all("needs python3-dbus and python3-gi")
+    reason = lwnet.enter()
+    if reason:
+        skip_all(reason)
+    main(setup=Service)

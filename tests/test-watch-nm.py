@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""`leakwatch --watch` reacts to NetworkManager: every change that matters
+brings a new check, and NetworkManager missing, vanishing or returning
+never stops the monitor.
+
+NetworkManager is python-dbusmock's template on a private bus (see
+lib/nmmock.py); the probes still talk to a real coturn and HTTPS echo. The
+interval is an hour, so every report after the first comes from a change.
+"""
+
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+
+import lwnet  # noqa: E402
+from lwwatch import Watch  # noqa: E402
+from nmmock import Lab, available  # noqa: E402
+from tap import expect, main, skip_all, test  # noqa: E402
+
+# A check takes about 1 s here; the debounce 0.25 s. Generous, not a benchmark.
+REACT = 8
+
+
+def start_watch(lab):
+    cmd = [lwnet.leakwatch(), "--watch", "--json", "--interval", "3600", "--timeout", "2",
+           "--stun", lab.net.stun(4), "--stun", lab.net.stun(6),
+           "--ip-url", lab.net.echo_url("/", 4), "--ip-url", lab.net.echo_url("/json", 6),
+           "--ca-file", lab.net.ca]
+    env = dict(os.environ, XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"), **lab.env())
+    return Watch(cmd, env=env)
+
+
+def vpn(report):
+    return report["vpn"]
+
+
+@test
+def networkmanager_absent_then_appearing(lab):
+    lab.stop_nm()
+    watch = start_watch(lab)
+    try:
+        _, first = watch.next(REACT)
+        expect(vpn(first)["source"] == "interfaces" and not vpn(first)["active"], "first", first)
+        expect("not running" in vpn(first)["note"], "NetworkManager missing is normal", first)
+
+        lab.start_nm()
+        _, report = watch.next(REACT, lambda r: vpn(r)["source"] == "networkmanager",
+                               "a report once NetworkManager appeared")
+        expect(report["status"] == "unprotected", "status", report)
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly on SIGTERM")
+
+
+@test
+def plugin_vpn_activating_and_deactivating(lab):
+    lab.start_nm()
+    watch = start_watch(lab)
+    try:
+        watch.next(REACT)
+        active = lab.add_active("Work VPN", "vpn", 1, ip4_address="10.8.0.2", vpn_state=3)
+        _, report = watch.next(REACT, lambda r: vpn(r)["connections"], "a report for the new VPN")
+        expect(not vpn(report)["active"] and vpn(report)["connections"][0]["state"] == "connect",
+               "still connecting", report)
+
+        lab.set_active_state(active, 2, vpn_state=5)
+        _, report = watch.next(REACT, lambda r: vpn(r)["active"], "a report once the VPN is up")
+        expect(vpn(report)["interfaces"] == ["tun0"], "the tunnel", report)
+
+        lab.remove_active(active)
+        _, report = watch.next(REACT, lambda r: not vpn(r)["connections"], "a report once it is gone")
+        expect(not vpn(report)["active"] and report["status"] == "unprotected", "down again", report)
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def wireguard_connection(lab):
+    lab.start_nm()
+    watch = start_watch(lab)
+    try:
+        watch.next(REACT)
+        device = lab.add_device("wg", "wg0")
+        lab.add_active("Home WireGuard", "wireguard", 2, device=device)
+        _, report = watch.next(REACT, lambda r: vpn(r)["active"], "a report for WireGuard")
+        expect(vpn(report)["interfaces"] == ["wg0"], "the WireGuard device", report)
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def networkmanager_vanishing_and_returning(lab):
+    lab.start_nm()
+    watch = start_watch(lab)
+    try:
+        _, first = watch.next(REACT)
+        expect(vpn(first)["source"] == "networkmanager", "first from NetworkManager", first)
+
+        lab.stop_nm()
+        _, report = watch.next(REACT, lambda r: vpn(r)["source"] == "interfaces",
+                               "a report once NetworkManager vanished")
+        expect("not running" in vpn(report)["note"], "says why", report)
+
+        lab.start_nm()
+        _, report = watch.next(REACT, lambda r: vpn(r)["source"] == "networkmanager",
+                               "a report once it returned")
+        expect(watch.proc.poll() is None, "still watching")
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def a_burst_of_changes_makes_one_check(lab):
+    lab.start_nm()
+    watch = start_watch(lab)
+    try:
+        watch.next(REACT)
+        # Five changes within the debounce window (each gdbus call takes a
+        # few ms): one check for all of them, not five.
+        active = lab.add_active("Work VPN", "vpn", 1, ip4_address="10.8.0.2", vpn_state=3)
+        for state, vpn_state in ((1, 4), (1, 3), (1, 4), (2, 5)):
+            lab.set_active_state(active, state, vpn_state=vpn_state)
+        _, report = watch.next(REACT, what="the report after the burst")
+        expect(vpn(report)["active"], "the first report after the burst has the final state", report)
+        import time
+        time.sleep(2.5)
+        extra = watch.reports.qsize()
+        expect(extra == 0, f"{extra} more reports after the burst settled")
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+if __name__ == "__main__":
+    reason = lwnet.enter()
+    if reason:
+        skip_all(reason)
+    if available():
+        skip_all(available())
+    main(setup=Lab)
