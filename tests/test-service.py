@@ -187,6 +187,53 @@ def history_is_recorded_by_the_service(svc):
 
 
 @test
+def dbus_activation_starts_the_service(svc):
+    # A bus that knows the service file (as installed, pointing at the
+    # binary under test) starts leakwatch when its name is called.
+    import dbus
+    services = os.path.join(svc.net.tmp, "services")
+    os.makedirs(services)
+    template = os.path.join(os.path.dirname(HERE), "data", "io.github.leakwatch.Leakwatch.service.in")
+    with open(template) as f, open(os.path.join(services, APP_ID + ".service"), "w") as out:
+        out.write(f.read().replace("@leakwatch@", lwnet.leakwatch()))
+    socket_path = os.path.join(svc.net.tmp, "activation_bus")
+    config = os.path.join(svc.net.tmp, "activation.conf")
+    with open(config, "w") as f:
+        f.write(f"""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:path={socket_path}</listen>
+  <servicedir>{services}</servicedir>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+""")
+    env = dict(svc.env, XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"))
+    daemon = subprocess.Popen(["dbus-daemon", "--config-file", config, "--nofork", "--nopidfile"],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lwnet._die_with_parent)
+    try:
+        lwnet._wait_for(lambda: os.path.exists(socket_path), "the activation bus")
+        bus = dbus.bus.BusConnection(f"unix:path={socket_path}")
+        expect(not bus.name_has_owner(APP_ID), "not running before the call")
+        bus.get_object(APP_ID, PATH).CheckNow(dbus_interface=MONITOR)
+        expect(bus.name_has_owner(APP_ID), "running after the call")
+        obj = bus.get_object(APP_ID, PATH)
+        lwnet._wait_for(lambda: str(obj.Get(MONITOR, "Report",
+                                            dbus_interface="org.freedesktop.DBus.Properties")) != "",
+                        "a report from the activated service", seconds=20)
+        obj.Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
+        lwnet._wait_for(lambda: not bus.name_has_owner(APP_ID), "the activated service to quit")
+    finally:
+        daemon.terminate()
+        daemon.wait()
+
+
+@test
 def quit_action_ends_the_service(svc):
     svc.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
     svc.service.wait(timeout=10)

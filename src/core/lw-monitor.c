@@ -3,6 +3,10 @@
 
 #include "config.h"
 
+#ifdef HAVE_MALLOC_TRIM
+# include <malloc.h>
+#endif
+
 #include "lw-monitor.h"
 
 /* Runs checks: at start, on an interval, and whenever the network changes
@@ -168,6 +172,13 @@ on_check_done (GObject      *source,
   if (!had_status || old_status != self->status)
     g_signal_emit (self, signals[STATUS_CHANGED], 0,
                    had_status ? (int) old_status : (int) LW_STATUS_CHECKING, (int) self->status);
+
+#ifdef HAVE_MALLOC_TRIM
+  /* A check allocates a few megabytes (TLS, the resolver, libnice) and
+   * frees them; hand the pages back, so the monitor stays small between
+   * checks instead of keeping the peak for good. */
+  malloc_trim (0);
+#endif
 
   /* A change that came while the report was being finished still counts. */
   if (self->restart)
