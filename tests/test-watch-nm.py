@@ -24,12 +24,12 @@ from tap import expect, main, skip_all, test  # noqa: E402
 REACT = 8
 
 
-def start_watch(lab):
+def start_watch(lab, data=None, extra_stun=()):
     cmd = [lwnet.leakwatch(), "--watch", "--json", "--interval", "3600", "--timeout", "2",
-           "--stun", lab.net.stun(4), "--stun", lab.net.stun(6),
+           "--stun", lab.net.stun(4), "--stun", lab.net.stun(6), *extra_stun,
            "--ip-url", lab.net.echo_url("/", 4), "--ip-url", lab.net.echo_url("/json", 6),
            "--ca-file", lab.net.ca]
-    env = dict(os.environ, XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"), **lab.env())
+    env = dict(os.environ, XDG_DATA_HOME=data or tempfile.mkdtemp(prefix="lw-data-"), **lab.env())
     return Watch(cmd, env=env)
 
 
@@ -128,6 +128,52 @@ def a_burst_of_changes_makes_one_check(lab):
         time.sleep(2.5)
         extra = watch.reports.qsize()
         expect(extra == 0, f"{extra} more reports after the burst settled")
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def a_change_during_a_check_restarts_it(lab):
+    import time
+    lab.start_nm()
+    # A STUN server that never answers keeps every check busy until its
+    # 2 s deadline, so the change below lands in the middle of one.
+    watch = start_watch(lab, extra_stun=[f"{lwnet.SILENT4}:3478"])
+    try:
+        watch.next(REACT)
+        lab.add_active("Home WireGuard", "wireguard", 1, device=lab.add_device("wg", "wg0"))
+        time.sleep(0.9)   # debounced, and the check for it has started
+        watch.drain()
+        active = "/org/freedesktop/NetworkManager/ActiveConnection/HomeWireGuard"
+        lab.set_active_state(active, 2)
+        _, report = watch.next(REACT, what="the report after the change")
+        # The check that was running saw the connection activating; it was
+        # dropped, and the one report shows the network as it is now.
+        expect(vpn(report)["active"] and vpn(report)["connections"][0]["state"] == "activated",
+               "the first report shows the new state", report)
+        time.sleep(2.5)
+        expect(watch.reports.qsize() == 0, "and no report of the old state follows")
+    finally:
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def a_damaged_history_is_moved_aside(lab):
+    lab.start_nm()
+    data = tempfile.mkdtemp(prefix="lw-data-")
+    os.makedirs(os.path.join(data, "leakwatch"))
+    with open(os.path.join(data, "leakwatch", "history.db"), "wb") as f:
+        f.write(b"this is not a database\x00" * 512)
+    watch = start_watch(lab, data=data)
+    try:
+        _, report = watch.next(REACT)
+        expect(report["status"] == "unprotected", "monitoring goes on", report)
+        aside = [n for n in os.listdir(os.path.join(data, "leakwatch")) if ".corrupt-" in n]
+        expect(aside, f"the damaged file is kept aside: {os.listdir(os.path.join(data, 'leakwatch'))}")
+        with open(os.path.join(data, "leakwatch", sorted(aside)[0]), "rb") as f:
+            expect(f.read(22) == b"this is not a database", "with its contents")
+        expect(sum("corrupt" in line or "damaged" in line or "moved" in line for line in watch.stderr) == 1,
+               f"the user is told once: {watch.stderr}")
     finally:
         expect(watch.stop() == 0, "--watch ends cleanly")
 

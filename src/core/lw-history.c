@@ -395,7 +395,7 @@ start_afresh_locked (LwHistory   *self,
   if ((aside = move_aside (self->path, error)) == NULL)
     return FALSE;
 
-  g_warning ("The history %s cannot be read (%s); it was moved to %s and a new one started",
+  g_debug ("The history %s cannot be read (%s); it was moved to %s and a new one started",
              self->path, reason, aside);
 
   if ((self->db = db_open (self->path, &damaged, error)) == NULL)

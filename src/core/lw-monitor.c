@@ -125,7 +125,7 @@ on_recorded (GObject      *source,
     g_warning ("Cannot record the check in the history: %s", error->message);
   /* A file damaged while running has been moved aside: say so once. */
   if ((notice = lw_history_take_recovery_notice (LW_HISTORY (source))) != NULL)
-    g_warning ("%s", notice);
+    g_message ("%s", notice);
 }
 
 static void

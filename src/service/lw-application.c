@@ -415,7 +415,7 @@ lw_application_startup (GApplication *app)
     {
       g_autoptr(GNotification) notification = g_notification_new (_("Leakwatch started a new history"));
 
-      g_warning ("%s", notice);
+      g_message ("%s", notice);
       g_notification_set_body (notification, notice);
       g_application_send_notification (app, "history-recovered", notification);
     }

@@ -1,17 +1,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Runs `leakwatch --watch --json` and hands out its reports as they come."""
 
+import ctypes
 import json
 import queue
+import signal
 import subprocess
 import threading
 import time
 
 
+def _die_with_parent():
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 class Watch:
     def __init__(self, cmd, env=None):
+        # Dies with the test, whichever way the test ends.
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, bufsize=1, env=env)
+                                     text=True, bufsize=1, env=env, preexec_fn=_die_with_parent)
         self.reports = queue.Queue()
         self.stderr = []
         threading.Thread(target=self._read, daemon=True).start()
