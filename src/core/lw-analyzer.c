@@ -308,6 +308,17 @@ add_finding (Analysis  *a,
 static const char *
 audience_phrase (LwAudience audience)
 {
+  return lw_audience_describe (audience);
+}
+
+/**
+ * lw_audience_describe:
+ *
+ * Returns: who sees a finding, as a sentence for people
+ */
+const char *
+lw_audience_describe (LwAudience audience)
+{
   switch (audience)
     {
     case LW_AUDIENCE_EVERY_PAGE:

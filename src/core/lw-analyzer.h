@@ -95,5 +95,6 @@ const char     *lw_audience_to_string         (LwAudience               audience
 gboolean        lw_audience_from_string       (const char              *str,
                                                LwAudience              *audience);
 int             lw_status_exit_code           (LwStatus                 status);
+const char     *lw_audience_describe          (LwAudience               audience);
 
 G_END_DECLS

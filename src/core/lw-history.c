@@ -38,6 +38,9 @@ struct _LwHistory
 
   char        *path;
   GThreadPool *worker;           /* one thread, so records keep their order */
+  GMutex       pending_lock;
+  GCond        pending_done;
+  guint        pending;          /* records queued or being written */
 
   GMutex       lock;             /* guards everything below */
   sqlite3     *db;               /* NULL until opened */
@@ -419,6 +422,8 @@ lw_history_finalize (GObject *object)
   g_thread_pool_free (self->worker, FALSE, TRUE);
   close_db (self);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->pending_lock);
+  g_cond_clear (&self->pending_done);
   g_free (self->recovery_notice);
   g_free (self->path);
 
@@ -493,6 +498,8 @@ static void
 lw_history_init (LwHistory *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->pending_lock);
+  g_cond_init (&self->pending_done);
   self->max_age = LW_HISTORY_DEFAULT_MAX_AGE;
   self->max_checks = LW_HISTORY_DEFAULT_MAX_CHECKS;
   self->max_changes = LW_HISTORY_DEFAULT_MAX_CHANGES;
@@ -1032,6 +1039,11 @@ record_in_worker (gpointer data,
       record_locked (self, report, &job->error);
     }
 
+  g_mutex_lock (&self->pending_lock);
+  self->pending--;
+  g_cond_broadcast (&self->pending_done);
+  g_mutex_unlock (&self->pending_lock);
+
   source = g_idle_source_new ();
   g_source_set_priority (source, G_PRIORITY_DEFAULT);
   g_source_set_callback (source, job_complete, job, (GDestroyNotify) job_free);
@@ -1073,7 +1085,27 @@ lw_history_record_async (LwHistory           *self,
   g_task_set_source_tag (job->task, lw_history_record_async);
   g_task_set_task_data (job->task, g_object_ref (report), g_object_unref);
 
+  g_mutex_lock (&self->pending_lock);
+  self->pending++;
+  g_mutex_unlock (&self->pending_lock);
   g_thread_pool_push (self->worker, job, NULL);
+}
+
+/**
+ * lw_history_flush:
+ *
+ * Waits until every record given to lw_history_record_async() is written.
+ * For the way out: a report checked just before quitting is not lost.
+ */
+void
+lw_history_flush (LwHistory *self)
+{
+  g_return_if_fail (LW_IS_HISTORY (self));
+
+  g_mutex_lock (&self->pending_lock);
+  while (self->pending > 0)
+    g_cond_wait (&self->pending_done, &self->pending_lock);
+  g_mutex_unlock (&self->pending_lock);
 }
 
 gboolean

@@ -53,6 +53,7 @@ GPtrArray  *lw_history_get_changes           (LwHistory            *self,
                                               GError              **error);
 gboolean    lw_history_get_last_status       (LwHistory            *self,
                                               LwStatus             *status);
+void        lw_history_flush                 (LwHistory            *self);
 guint       lw_history_count_checks          (LwHistory            *self);
 void        lw_history_set_retention         (LwHistory            *self,
                                               gint64                max_age_seconds,

@@ -163,8 +163,9 @@ on_check_done (GObject      *source,
   self->status = lw_report_get_status (report);
   self->have_status = TRUE;
   remember (self, report);
+  /* No cancellable: a report, once made, is always recorded. */
   if (self->history != NULL)
-    lw_history_record_async (self->history, report, self->cancellable, on_recorded, NULL);
+    lw_history_record_async (self->history, report, NULL, on_recorded, NULL);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
@@ -290,6 +291,29 @@ lw_monitor_set_interval (LwMonitor *self,
   self->interval = MAX (seconds, 1);
   if (self->interval_source != 0)
     schedule_interval (self);
+}
+
+/**
+ * lw_monitor_set_options:
+ *
+ * Takes new servers and timeout (copied) and checks with them at once.
+ */
+void
+lw_monitor_set_options (LwMonitor            *self,
+                        const LwCheckOptions *options)
+{
+  g_return_if_fail (LW_IS_MONITOR (self));
+
+  lw_check_options_free (self->options);
+  self->options = lw_check_options_copy (options);
+  if (self->check_cancellable != NULL)
+    {
+      /* The running check uses the old servers: start again. */
+      self->restart = TRUE;
+      g_cancellable_cancel (self->check_cancellable);
+    }
+  else
+    start_check (self);
 }
 
 LwReport *

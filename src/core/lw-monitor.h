@@ -21,6 +21,8 @@ void        lw_monitor_check_now      (LwMonitor            *self,
                                        const char           *reason);
 void        lw_monitor_set_interval   (LwMonitor            *self,
                                        guint                 seconds);
+void        lw_monitor_set_options    (LwMonitor            *self,
+                                       const LwCheckOptions *options);
 LwReport   *lw_monitor_get_report     (LwMonitor            *self);
 gboolean    lw_monitor_get_checking   (LwMonitor            *self);
 guint       lw_monitor_get_n_checks   (LwMonitor            *self);

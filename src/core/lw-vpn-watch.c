@@ -72,11 +72,53 @@ compare_lines (gconstpointer a,
   return g_strcmp0 (*(const char **) a, *(const char **) b);
 }
 
+/* The main routing tables, without the columns that count traffic:
+ * /proc/net/route is "Iface Destination Gateway Flags RefCnt Use Metric
+ * Mask ...", /proc/net/ipv6_route "dest len src len nexthop metric refcnt
+ * use flags iface". A host route that sends the STUN server around the
+ * tunnel changes neither an address nor a default route, only these. */
+static void
+add_routes (GPtrArray *lines)
+{
+  static const struct { const char *path; guint skip[2]; } tables[] = {
+    { "/proc/net/route", { 4, 5 } },
+    { "/proc/net/ipv6_route", { 6, 7 } },
+  };
+
+  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
+    {
+      g_autofree char *contents = NULL;
+      g_auto(GStrv) rows = NULL;
+
+      if (!g_file_get_contents (tables[t].path, &contents, NULL, NULL))
+        continue;
+      rows = g_strsplit (contents, "\n", -1);
+      for (guint i = 0; rows[i] != NULL; i++)
+        {
+          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (rows[i]), " \t", -1);
+          g_autoptr(GString) line = g_string_new ("route");
+
+          if (*rows[i] == '\0' || g_str_has_prefix (rows[i], "Iface"))
+            continue;
+          for (guint f = 0, n = 0; fields[f] != NULL; f++)
+            {
+              if (*fields[f] == '\0')
+                continue;
+              if (n != tables[t].skip[0] && n != tables[t].skip[1])
+                g_string_append_printf (line, " %s", fields[f]);
+              n++;
+            }
+          g_ptr_array_add (lines, g_string_free (g_steal_pointer (&line), FALSE));
+        }
+    }
+}
+
 /**
  * lw_vpn_watch_dup_fingerprint:
  *
  * What a check depends on, as one string: every interface with its kind
- * and addresses, and the default local address of each family. Equal
+ * and addresses, the routes of the main tables, and the default local
+ * address of each family (which also follows policy routing). Equal
  * fingerprints mean a new check would see the same network.
  */
 char *
@@ -100,6 +142,7 @@ lw_vpn_watch_dup_fingerprint (LwVpnWatch *self)
                                                    a ? a->address : "-", a ? a->prefix : 0));
         }
     }
+  add_routes (lines);
   g_ptr_array_sort (lines, compare_lines);
   g_ptr_array_add (lines, g_strdup_printf ("default %s %s", def4 ? def4 : "-", def6 ? def6 : "-"));
   g_ptr_array_add (lines, NULL);

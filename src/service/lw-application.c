@@ -10,6 +10,7 @@
 #include "lw-application.h"
 #include "lw-cli.h"
 #include "lw-monitor.h"
+#include "lw-notifier.h"
 
 /* `leakwatch`: with --check, --watch or --history a command-line tool;
  * without, the background service. The service is a unique GApplication:
@@ -34,6 +35,11 @@ struct _LwApplication
   gboolean         options_parsed;
   LwCheckOptions  *options;
   guint            interval;
+  gboolean         given_servers;    /* --stun or --ip-url: settings do not apply */
+  gboolean         given_interval;
+
+  GSettings       *settings;         /* nullable: no schema installed */
+  LwNotifier      *notifier;
 
   LwHistory       *history;
   LwMonitor       *monitor;
@@ -174,6 +180,8 @@ lw_application_handle_local_options (GApplication *app,
   /* The service: register on the bus, or hand over to the one running. */
   self->options = g_steal_pointer (&options);
   self->interval = interval;
+  self->given_servers = g_variant_dict_contains (dict, "stun") || g_variant_dict_contains (dict, "ip-url");
+  self->given_interval = g_variant_dict_contains (dict, "interval");
   return -1;
 }
 
@@ -229,6 +237,21 @@ on_checking (LwMonitor     *monitor,
 }
 
 static void
+notify_user (LwApplication *self,
+             LwReport      *report)
+{
+  gboolean notify = self->settings ? g_settings_get_boolean (self->settings, "notify") : TRUE;
+  gboolean warnings = self->settings ? g_settings_get_boolean (self->settings, "notify-warnings") : FALSE;
+  g_autoptr(LwNotice) notice = lw_notifier_update (self->notifier, report, notify, warnings);
+  g_autoptr(GNotification) notification = NULL;
+
+  if (notice == NULL)
+    return;
+  notification = lw_notice_to_notification (notice);
+  g_application_send_notification (G_APPLICATION (self), LW_NOTIFICATION_ID, notification);
+}
+
+static void
 on_report (LwMonitor     *monitor,
            LwReport      *report,
            LwApplication *self)
@@ -237,6 +260,7 @@ on_report (LwMonitor     *monitor,
   GVariantBuilder changed;
 
   update_status (self);
+  notify_user (self, report);
   if (self->connection == NULL || self->registration == 0)
     return;
 
@@ -390,6 +414,87 @@ static const GActionEntry app_actions[] = {
   { "status", NULL, NULL, "'checking'", NULL, { 0 } },
 };
 
+/* The settings schema: installed, or beside an uninstalled build's binary
+ * (build/src/service/leakwatch -> build/data/gschemas.compiled). Without
+ * either, the built-in defaults apply. */
+static GSettings *
+load_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) built = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *data = dir ? g_build_filename (dir, "..", "..", "data", NULL) : NULL;
+  g_autofree char *compiled = data ? g_build_filename (data, "gschemas.compiled", NULL) : NULL;
+
+  if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS) &&
+      (built = g_settings_schema_source_new_from_directory (data, source, FALSE, NULL)) != NULL)
+    source = built;
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL)
+    {
+      g_debug ("no settings schema; using the built-in defaults");
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}
+
+/* The interval: the command line's, else the settings', else 300 s. */
+static guint
+effective_interval (LwApplication *self)
+{
+  if (self->given_interval || self->settings == NULL)
+    return self->interval ? self->interval : LW_MONITOR_DEFAULT_INTERVAL;
+  return g_settings_get_uint (self->settings, "check-interval");
+}
+
+/* The servers: the command line's, else the settings' (empty lists mean
+ * the built-in ones). Values that do not validate are reported and the
+ * current ones kept: returns %NULL then. */
+static LwCheckOptions *
+effective_options (LwApplication *self)
+{
+  g_autoptr(LwCheckOptions) options = lw_check_options_copy (self->options);
+  g_autoptr(LwCheckOptions) defaults = lw_check_options_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) stun = NULL;
+  g_auto(GStrv) urls = NULL;
+
+  if (self->given_servers || self->settings == NULL)
+    return g_steal_pointer (&options);
+
+  stun = g_settings_get_strv (self->settings, "stun-servers");
+  urls = g_settings_get_strv (self->settings, "ip-urls");
+  g_strfreev (options->stun_servers);
+  g_strfreev (options->ip_urls);
+  options->stun_servers = g_strdupv (stun[0] ? stun : defaults->stun_servers);
+  options->ip_urls = g_strdupv (urls[0] ? urls : defaults->ip_urls);
+  if (!lw_check_options_validate (options, &error))
+    {
+      g_warning ("Ignoring the servers in the settings: %s", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&options);
+}
+
+static void
+on_settings_changed (GSettings     *settings,
+                     const char    *key,
+                     LwApplication *self)
+{
+  /* Servers and interval take effect at once; the notification keys are
+   * read at every report. */
+  if (g_str_equal (key, "check-interval"))
+    lw_monitor_set_interval (self->monitor, effective_interval (self));
+  else if (g_str_equal (key, "stun-servers") || g_str_equal (key, "ip-urls"))
+    {
+      g_autoptr(LwCheckOptions) options = effective_options (self);
+
+      if (options != NULL)
+        lw_monitor_set_options (self->monitor, options);
+    }
+}
+
 static void
 lw_application_startup (GApplication *app)
 {
@@ -420,8 +525,16 @@ lw_application_startup (GApplication *app)
       g_application_send_notification (app, "history-recovered", notification);
     }
 
-  self->monitor = lw_monitor_new (self->options, self->history, NULL);
-  lw_monitor_set_interval (self->monitor, self->interval ? self->interval : LW_MONITOR_DEFAULT_INTERVAL);
+  self->notifier = lw_notifier_new ();
+  self->settings = load_settings ();
+  {
+    g_autoptr(LwCheckOptions) options = effective_options (self);
+
+    self->monitor = lw_monitor_new (options ? options : self->options, self->history, NULL);
+  }
+  lw_monitor_set_interval (self->monitor, effective_interval (self));
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
   lw_monitor_start (self->monitor);
@@ -443,7 +556,11 @@ lw_application_shutdown (GApplication *app)
   LwApplication *self = LW_APPLICATION (app);
 
   g_clear_object (&self->monitor);
+  if (self->history != NULL)
+    lw_history_flush (self->history);
   g_clear_object (&self->history);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->notifier);
 
   G_APPLICATION_CLASS (lw_application_parent_class)->shutdown (app);
 }

@@ -192,6 +192,8 @@ lw_cli_watch (LwCheckOptions *options,
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_clear_object (&monitor);
+  if (history != NULL)
+    lw_history_flush (history);
   while (g_main_context_iteration (NULL, FALSE))
     ;
   return 0;

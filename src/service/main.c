@@ -19,6 +19,9 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_application_name (_("Leakwatch"));
+  /* Standard output carries reports (--json: one per line); every log
+   * message goes to standard error, whatever its level. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   app = lw_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-notifier"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-notifier.h"
+
+/* Decides what to tell the user about a new report, and only that: a leak
+ * when it appears, again only when a new address leaks, and once more when
+ * it is over. Warnings the same way, when the user asked for them. Silence
+ * in between: a notification for every check would teach people to ignore
+ * them. The caller sends the notice with the id LW_NOTIFICATION_ID, so a new
+ * one replaces the one before. */
+
+struct _LwNotifier
+{
+  GObject   parent_instance;
+
+  LwStatus  told_status;   /* LW_STATUS_PROTECTED: nothing is being told */
+  char     *told_key;      /* the addresses told about */
+};
+
+G_DEFINE_FINAL_TYPE (LwNotifier, lw_notifier, G_TYPE_OBJECT)
+
+static void
+lw_notifier_finalize (GObject *object)
+{
+  g_free (LW_NOTIFIER (object)->told_key);
+  G_OBJECT_CLASS (lw_notifier_parent_class)->finalize (object);
+}
+
+static void
+lw_notifier_class_init (LwNotifierClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = lw_notifier_finalize;
+}
+
+static void
+lw_notifier_init (LwNotifier *self)
+{
+  self->told_status = LW_STATUS_PROTECTED;
+}
+
+LwNotifier *
+lw_notifier_new (void)
+{
+  return g_object_new (LW_TYPE_NOTIFIER, NULL);
+}
+
+void
+lw_notice_free (LwNotice *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->title);
+  g_free (self->body);
+  g_free (self);
+}
+
+static LwNotice *
+notice_new (char     *title,
+            char     *body,
+            gboolean  urgent)
+{
+  LwNotice *self = g_new0 (LwNotice, 1);
+
+  self->title = title;
+  self->body = body;
+  self->urgent = urgent;
+  return self;
+}
+
+/**
+ * lw_notice_to_notification:
+ *
+ * Returns: (transfer full): the notification; clicking it, or its button,
+ *   opens the report (app.show-report)
+ */
+GNotification *
+lw_notice_to_notification (const LwNotice *self)
+{
+  GNotification *n = g_notification_new (self->title);
+
+  g_notification_set_body (n, self->body);
+  g_notification_set_priority (n, self->urgent ? G_NOTIFICATION_PRIORITY_URGENT
+                                               : G_NOTIFICATION_PRIORITY_NORMAL);
+  g_notification_set_default_action (n, "app.show-report");
+  g_notification_add_button (n, _("Show report"), "app.show-report");
+  return n;
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return g_strcmp0 (*(const char **) a, *(const char **) b);
+}
+
+/* The addresses behind the findings of @level, as one sorted string. */
+static char *
+key_for (LwReport *report,
+         LwLevel   level)
+{
+  GPtrArray *findings = lw_report_get_findings (report);
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->level == level && f->address != NULL &&
+          !g_ptr_array_find_with_equal_func (addresses, f->address, g_str_equal, NULL))
+        g_ptr_array_add (addresses, f->address);
+    }
+  g_ptr_array_sort (addresses, compare_strings);
+  g_ptr_array_add (addresses, NULL);
+  return g_strjoinv (" ", (char **) addresses->pdata);
+}
+
+static const LwFinding *
+first_at (LwReport *report,
+          LwLevel   level)
+{
+  GPtrArray *findings = lw_report_get_findings (report);
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->level == level)
+        return f;
+    }
+  return NULL;
+}
+
+/* Names the address and who sees it. */
+static LwNotice *
+notice_for (LwReport *report,
+            LwLevel   level)
+{
+  const LwFinding *f = first_at (report, level);
+  char *title;
+  char *body;
+
+  if (level == LW_LEVEL_LEAK)
+    title = f && f->address ? g_strdup_printf (_("Leak: %s is visible"), f->address)
+                            : g_strdup (_("Leak: your real address is visible"));
+  else
+    title = f && f->address ? g_strdup_printf (_("Warning: %s is visible to some pages"), f->address)
+                            : g_strdup (_("Leakwatch: warning"));
+
+  body = f ? g_strdup_printf ("%s\n%s", f->summary, lw_audience_describe (f->audience))
+           : lw_report_dup_headline (report);
+
+  return notice_new (title, body, level == LW_LEVEL_LEAK);
+}
+
+/**
+ * lw_notifier_update:
+ * @report: the new report
+ * @notify: whether the user wants notifications at all
+ * @notify_warnings: whether warnings notify too
+ *
+ * Returns: (transfer full) (nullable): what to tell now, or %NULL when
+ *   there is nothing new. What was told is remembered even when @notify
+ *   is off, so turning it on later does not replay an old leak.
+ */
+LwNotice *
+lw_notifier_update (LwNotifier *self,
+                    LwReport   *report,
+                    gboolean    notify,
+                    gboolean    notify_warnings)
+{
+  g_autofree char *key = NULL;
+  LwStatus status, was;
+  LwLevel level;
+  char *title;
+
+  g_return_val_if_fail (LW_IS_NOTIFIER (self), NULL);
+  g_return_val_if_fail (LW_IS_REPORT (report), NULL);
+
+  status = lw_report_get_status (report);
+  if (status == LW_STATUS_LEAK)
+    level = LW_LEVEL_LEAK;
+  else if (status == LW_STATUS_WARNING && notify_warnings)
+    level = LW_LEVEL_WARNING;
+  else
+    {
+      /* Nothing to tell of (or a warning nobody asked for). If a leak was
+       * told, say it is over; "unknown" does not mean it is over. */
+      if (self->told_status == LW_STATUS_PROTECTED || status == LW_STATUS_UNKNOWN ||
+          status == LW_STATUS_CHECKING)
+        return NULL;
+      was = self->told_status;
+      self->told_status = LW_STATUS_PROTECTED;
+      g_clear_pointer (&self->told_key, g_free);
+      if (!notify)
+        return NULL;
+
+      /* Without a VPN the address is not "leaked" any more, just not
+       * hidden, which is worth saying differently. */
+      if (status == LW_STATUS_UNPROTECTED)
+        title = g_strdup (_("The VPN is down: sites see your real address"));
+      else
+        title = g_strdup (was == LW_STATUS_LEAK ? _("The leak is gone") : _("The warning is over"));
+      return notice_new (title, lw_report_dup_headline (report), FALSE);
+    }
+
+  key = key_for (report, level);
+  if (self->told_status == status && g_strcmp0 (self->told_key, key) == 0)
+    return NULL;  /* the same ongoing leak */
+
+  self->told_status = status;
+  g_free (self->told_key);
+  self->told_key = g_steal_pointer (&key);
+  return notify ? notice_for (report, level) : NULL;
+}
