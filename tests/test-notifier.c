@@ -119,10 +119,15 @@ test_leak_lifecycle (void)
   g_assert_null (feed (n, unknown_report (), TRUE, FALSE));
   g_assert_null (feed (n, leak_report (FALSE), TRUE, FALSE));
 
-  /* A new address leaks as well: a new notification. */
+  /* A new address leaks as well: a new notification, naming it. */
   notice = feed (n, leak_report (TRUE), TRUE, FALSE);
   g_assert_nonnull (notice);
+  g_assert_cmpstr (notice->title, ==, "Leak: " LAN6 " is visible");
   g_clear_pointer (&notice, lw_notice_free);
+
+  /* It drops out for a check and comes back: the same ongoing leak. */
+  g_assert_null (feed (n, leak_report (FALSE), TRUE, FALSE));
+  g_assert_null (feed (n, leak_report (TRUE), TRUE, FALSE));
 
   /* Gone. */
   notice = feed (n, protected_report (), TRUE, FALSE);
@@ -162,6 +167,13 @@ test_warnings_only_when_asked (void)
   g_clear_pointer (&notice, lw_notice_free);
   notice = feed (asked, protected_report (), TRUE, TRUE);
   g_assert_cmpstr (notice->title, ==, "The warning is over");
+  g_clear_pointer (&notice, lw_notice_free);
+
+  /* Warnings turned off while one shows: no "over" while it lasts. */
+  g_clear_pointer (&notice, lw_notice_free);
+  notice = feed (asked, warning_report (), TRUE, TRUE);
+  g_assert_nonnull (notice);
+  g_assert_null (feed (asked, warning_report (), TRUE, FALSE));
 }
 
 /* Notifications off: nothing, and no replay of the old leak once on. */

@@ -10,6 +10,7 @@ interval is an hour, so every report after the first comes from a change.
 """
 
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -24,12 +25,13 @@ from tap import expect, main, skip_all, test  # noqa: E402
 REACT = 8
 
 
-def start_watch(lab, data=None, extra_stun=()):
+def start_watch(lab, data=None, extra_stun=(), env_extra=None):
     cmd = [lwnet.leakwatch(), "--watch", "--json", "--interval", "3600", "--timeout", "2",
            "--stun", lab.net.stun(4), "--stun", lab.net.stun(6), *extra_stun,
            "--ip-url", lab.net.echo_url("/", 4), "--ip-url", lab.net.echo_url("/json", 6),
            "--ca-file", lab.net.ca]
     env = dict(os.environ, XDG_DATA_HOME=data or tempfile.mkdtemp(prefix="lw-data-"), **lab.env())
+    env.update(env_extra or {})
     return Watch(cmd, env=env)
 
 
@@ -155,6 +157,51 @@ def a_change_during_a_check_restarts_it(lab):
         expect(watch.reports.qsize() == 0, "and no report of the old state follows")
     finally:
         expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def a_policy_rule_brings_a_check(lab):
+    lab.start_nm()
+    watch = start_watch(lab)
+    try:
+        watch.next(REACT)
+        # wg-quick and friends route through rules and tables of their own,
+        # which change no address and no main-table route.
+        lwnet.run("ip", "rule", "add", "to", lwnet.STUN4, "lookup", "100")
+        arrived, _ = watch.next(REACT, what="a report after a policy rule appeared")
+        lwnet.run("ip", "-6", "rule", "add", "to", lwnet.STUN6, "lookup", "100")
+        watch.next(REACT, what="a report after an IPv6 policy rule appeared")
+    finally:
+        subprocess.run(["ip", "rule", "del", "to", lwnet.STUN4, "lookup", "100"])
+        subprocess.run(["ip", "-6", "rule", "del", "to", lwnet.STUN6, "lookup", "100"])
+        expect(watch.stop() == 0, "--watch ends cleanly")
+
+
+@test
+def a_flapping_network_still_gets_reports(lab):
+    import time
+    lab.start_nm()
+    # Checks take 2 s (a silent STUN server); the network changes every
+    # 0.5 s for 8 s. Dropping every check would mean no report at all.
+    # Cancelling checks this fast can close a libnice agent while libnice
+    # still resolves its STUN server (it does so even for literals), which
+    # libnice logs as a warning; that warning must not abort this one test.
+    watch = start_watch(lab, extra_stun=[f"{lwnet.SILENT4}:3478"], env_extra={"G_DEBUG": "gc-friendly"})
+    try:
+        watch.next(REACT)
+        watch.drain()
+        started = time.monotonic()
+        for i in range(16):
+            lwnet.run("ip", "addr", "add", f"192.0.2.{100 + i}/32", "dev", "lan0")
+            time.sleep(0.5)
+        arrived, _ = watch.next(1, what="a report while the network kept changing")
+        expect(arrived - started < 8, f"first report after {arrived - started:.1f} s of changes")
+    finally:
+        for i in range(16):
+            subprocess.run(["ip", "addr", "del", f"192.0.2.{100 + i}/32", "dev", "lan0"],
+                           capture_output=True)
+        code = watch.stop()
+        expect(code == 0, f"--watch ends cleanly (exit {code}; {watch.stderr[-3:]})")
 
 
 @test

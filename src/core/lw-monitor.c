@@ -32,6 +32,9 @@ struct _LwMonitor
 
   GCancellable   *check_cancellable;
   gboolean        restart;       /* the network changed during the check */
+  guint           restarts;      /* checks dropped since the last report */
+  gboolean        follow_up;     /* check again as soon as this one reports */
+  gboolean        stopped;
   guint           debounce_source;
   guint           interval_source;
   guint           interval;
@@ -143,7 +146,7 @@ on_check_done (GObject      *source,
 
   if (report == NULL)
     {
-      if (g_cancellable_is_cancelled (self->cancellable))
+      if (self->stopped || g_cancellable_is_cancelled (self->cancellable))
         return;  /* the monitor is going away */
       if (self->restart)
         {
@@ -152,13 +155,23 @@ on_check_done (GObject      *source,
           start_check (self);
           return;
         }
+      /* A check that failed says nothing: withdraw the last verdict rather
+       * than let an old "protected" stand. */
       g_warning ("The check failed: %s", error->message);
+      if (self->report != NULL)
+        {
+          g_clear_object (&self->report);
+          self->have_status = FALSE;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+          g_signal_emit (self, signals[STATUS_CHANGED], 0, (int) old_status, (int) LW_STATUS_UNKNOWN);
+        }
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
       schedule_interval (self);
       return;
     }
 
   self->n_checks++;
+  self->restarts = 0;
   g_set_object (&self->report, report);
   self->status = lw_report_get_status (report);
   self->have_status = TRUE;
@@ -181,10 +194,12 @@ on_check_done (GObject      *source,
   malloc_trim (0);
 #endif
 
-  /* A change that came while the report was being finished still counts. */
-  if (self->restart)
+  /* A change that came during this check, and was let finish so that a
+   * report comes at all, gets a check of its own now. */
+  if (self->restart || self->follow_up)
     {
       self->restart = FALSE;
+      self->follow_up = FALSE;
       start_check (self);
       return;
     }
@@ -194,7 +209,11 @@ on_check_done (GObject      *source,
 static void
 start_check (LwMonitor *self)
 {
-  g_autoptr(LwCheckOptions) options = lw_check_options_copy (self->options);
+  g_autoptr(LwCheckOptions) options = NULL;
+
+  if (self->stopped)
+    return;
+  options = lw_check_options_copy (self->options);
 
   g_clear_handle_id (&self->interval_source, g_source_remove);
 
@@ -234,7 +253,16 @@ on_debounced (gpointer data)
   self->debounce_source = 0;
   if (self->check_cancellable != NULL)
     {
-      /* A report must not mix two network states: drop this one. */
+      /* A report must not mix two network states: drop this one, once.
+       * If the network keeps changing (a VPN in a reconnect loop, a
+       * flapping link), dropping every check would mean no report at all,
+       * and the old one standing: let this one finish, then check again. */
+      if (self->restarts > 0)
+        {
+          self->follow_up = TRUE;
+          return G_SOURCE_REMOVE;
+        }
+      self->restarts++;
       self->restart = TRUE;
       g_cancellable_cancel (self->check_cancellable);
       return G_SOURCE_REMOVE;
@@ -280,6 +308,25 @@ lw_monitor_start (LwMonitor *self)
   g_signal_connect_object (self->watch, "changed", G_CALLBACK (on_watch_changed), self, 0);
   lw_vpn_watch_start (self->watch);
   start_check (self);
+}
+
+/**
+ * lw_monitor_stop:
+ *
+ * Stops checking: cancels a running check and every timer, and stops
+ * listening to the watch. For the way out, before the history is flushed.
+ */
+void
+lw_monitor_stop (LwMonitor *self)
+{
+  g_return_if_fail (LW_IS_MONITOR (self));
+
+  self->stopped = TRUE;
+  g_signal_handlers_disconnect_by_data (self->watch, self);
+  g_clear_handle_id (&self->debounce_source, g_source_remove);
+  g_clear_handle_id (&self->interval_source, g_source_remove);
+  if (self->check_cancellable != NULL)
+    g_cancellable_cancel (self->check_cancellable);
 }
 
 void

@@ -17,6 +17,7 @@ LwMonitor  *lw_monitor_new            (const LwCheckOptions *options,
                                        LwHistory            *history,
                                        LwVpnWatch           *watch);
 void        lw_monitor_start          (LwMonitor            *self);
+void        lw_monitor_stop           (LwMonitor            *self);
 void        lw_monitor_check_now      (LwMonitor            *self,
                                        const char           *reason);
 void        lw_monitor_set_interval   (LwMonitor            *self,

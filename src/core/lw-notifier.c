@@ -18,8 +18,8 @@ struct _LwNotifier
 {
   GObject   parent_instance;
 
-  LwStatus  told_status;   /* LW_STATUS_PROTECTED: nothing is being told */
-  char     *told_key;      /* the addresses told about */
+  LwStatus    told_status; /* LW_STATUS_PROTECTED: nothing is being told */
+  GHashTable *told;        /* the addresses told about while it lasts */
 };
 
 G_DEFINE_FINAL_TYPE (LwNotifier, lw_notifier, G_TYPE_OBJECT)
@@ -27,7 +27,7 @@ G_DEFINE_FINAL_TYPE (LwNotifier, lw_notifier, G_TYPE_OBJECT)
 static void
 lw_notifier_finalize (GObject *object)
 {
-  g_free (LW_NOTIFIER (object)->told_key);
+  g_hash_table_unref (LW_NOTIFIER (object)->told);
   G_OBJECT_CLASS (lw_notifier_parent_class)->finalize (object);
 }
 
@@ -41,6 +41,7 @@ static void
 lw_notifier_init (LwNotifier *self)
 {
   self->told_status = LW_STATUS_PROTECTED;
+  self->told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 LwNotifier *
@@ -91,56 +92,42 @@ lw_notice_to_notification (const LwNotice *self)
   return n;
 }
 
-static int
-compare_strings (gconstpointer a,
-                 gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
-/* The addresses behind the findings of @level, as one sorted string. */
-static char *
-key_for (LwReport *report,
-         LwLevel   level)
-{
-  GPtrArray *findings = lw_report_get_findings (report);
-  g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
-
-  for (guint i = 0; i < findings->len; i++)
-    {
-      const LwFinding *f = g_ptr_array_index (findings, i);
-
-      if (f->level == level && f->address != NULL &&
-          !g_ptr_array_find_with_equal_func (addresses, f->address, g_str_equal, NULL))
-        g_ptr_array_add (addresses, f->address);
-    }
-  g_ptr_array_sort (addresses, compare_strings);
-  g_ptr_array_add (addresses, NULL);
-  return g_strjoinv (" ", (char **) addresses->pdata);
-}
-
+/* The first finding of @level about an address not told about yet (or
+ * with no address, the first of @level when nothing was told). Marks every
+ * address of @level as told. */
 static const LwFinding *
-first_at (LwReport *report,
-          LwLevel   level)
+first_new_at (LwNotifier *self,
+              LwReport   *report,
+              LwLevel     level)
 {
   GPtrArray *findings = lw_report_get_findings (report);
+  gboolean nothing_told = g_hash_table_size (self->told) == 0;
+  const LwFinding *first = NULL;
 
   for (guint i = 0; i < findings->len; i++)
     {
       const LwFinding *f = g_ptr_array_index (findings, i);
 
-      if (f->level == level)
-        return f;
+      if (f->level != level)
+        continue;
+      if (f->address == NULL)
+        {
+          if (first == NULL && nothing_told)
+            first = f;
+          continue;
+        }
+      if (g_hash_table_add (self->told, g_strdup (f->address)) && first == NULL)
+        first = f;
     }
-  return NULL;
+  return first;
 }
 
 /* Names the address and who sees it. */
 static LwNotice *
-notice_for (LwReport *report,
-            LwLevel   level)
+notice_for (LwReport        *report,
+            const LwFinding *f,
+            LwLevel          level)
 {
-  const LwFinding *f = first_at (report, level);
   char *title;
   char *body;
 
@@ -173,7 +160,7 @@ lw_notifier_update (LwNotifier *self,
                     gboolean    notify,
                     gboolean    notify_warnings)
 {
-  g_autofree char *key = NULL;
+  const LwFinding *fresh;
   LwStatus status, was;
   LwLevel level;
   char *title;
@@ -195,8 +182,9 @@ lw_notifier_update (LwNotifier *self,
         return NULL;
       was = self->told_status;
       self->told_status = LW_STATUS_PROTECTED;
-      g_clear_pointer (&self->told_key, g_free);
-      if (!notify)
+      g_hash_table_remove_all (self->told);
+      /* Warnings were turned off while one showed: stop, quietly. */
+      if (!notify || (was == LW_STATUS_WARNING && status == LW_STATUS_WARNING))
         return NULL;
 
       /* Without a VPN the address is not "leaked" any more, just not
@@ -208,12 +196,15 @@ lw_notifier_update (LwNotifier *self,
       return notice_new (title, lw_report_dup_headline (report), FALSE);
     }
 
-  key = key_for (report, level);
-  if (self->told_status == status && g_strcmp0 (self->told_key, key) == 0)
-    return NULL;  /* the same ongoing leak */
-
+  /* A leak that becomes a warning, or the reverse, starts afresh. */
+  if (self->told_status != status)
+    g_hash_table_remove_all (self->told);
   self->told_status = status;
-  g_free (self->told_key);
-  self->told_key = g_steal_pointer (&key);
-  return notify ? notice_for (report, level) : NULL;
+
+  /* Only an address not told about yet is news; one that drops out for a
+   * check and comes back is the same ongoing leak. */
+  fresh = first_new_at (self, report, level);
+  if (fresh == NULL)
+    return NULL;
+  return notify ? notice_for (report, fresh, level) : NULL;
 }

@@ -42,33 +42,30 @@ struct _Bound
   gboolean      finished;
 };
 
-static gboolean
-unref_later (gpointer agent)
+static void
+on_agent_closed (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
 {
-  g_object_unref (agent);
-  return G_SOURCE_REMOVE;
+  /* libnice's own way out (the result can be ignored: closing never
+   * fails): the agent is released once it is closed. */
+  g_object_unref (source);
 }
 
 static void
 agent_free (Agent *a)
 {
-  GSource *source;
-
-  if (a->agent == NULL)
+  if (a->agent != NULL)
     {
-      g_free (a);
-      return;
+      g_signal_handlers_disconnect_by_data (a->agent, a);
+      /* Detach our receive callback, then let libnice close the agent and
+       * release it when done: removing a stream and dropping the agent
+       * while its sockets still had sources pending crashed inside libnice
+       * when checks were cancelled in quick succession. */
+      if (a->stream_id != 0)
+        nice_agent_attach_recv (a->agent, a->stream_id, 1, a->bound->context, NULL, NULL);
+      nice_agent_close_async (a->agent, on_agent_closed, NULL);
     }
-
-  g_signal_handlers_disconnect_by_data (a->agent, a);
-  if (a->stream_id != 0)
-    nice_agent_remove_stream (a->agent, a->stream_id);
-  /* Never drop the last reference from inside one of the agent's own
-   * callbacks; let its main loop unwind first. */
-  source = g_idle_source_new ();
-  g_source_set_callback (source, unref_later, a->agent, NULL);
-  g_source_attach (source, a->bound->context);
-  g_source_unref (source);
   g_free (a);
 }
 

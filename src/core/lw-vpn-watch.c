@@ -43,6 +43,7 @@ struct _LwVpnWatch
   guint            name_watch;
   guint            subscriptions[5];
   gboolean         nm_running;
+  gboolean         nm_known;     /* the name watch has reported once */
 
   int              netlink_fd;
   guint            netlink_source;
@@ -167,23 +168,77 @@ on_netlink_settled (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Whether a netlink message is a change the fingerprint cannot see: a
+ * policy rule, or a route in a table other than main and local (wg-quick,
+ * Mullvad and Tailscale route through tables of their own). */
+static gboolean
+message_is_direct_change (const struct nlmsghdr *nh)
+{
+  const struct rtmsg *rtm;
+  const struct rtattr *attr;
+  guint table;
+  int len;
+
+  if (nh->nlmsg_type == RTM_NEWRULE || nh->nlmsg_type == RTM_DELRULE)
+    return TRUE;
+  if (nh->nlmsg_type != RTM_NEWROUTE && nh->nlmsg_type != RTM_DELROUTE)
+    return FALSE;
+
+  rtm = NLMSG_DATA (nh);
+  if (rtm->rtm_flags & RTM_F_CLONED)
+    return FALSE;
+  table = rtm->rtm_table;
+  len = RTM_PAYLOAD (nh);
+  for (attr = RTM_RTA (rtm); RTA_OK (attr, len); attr = RTA_NEXT (attr, len))
+    {
+      if (attr->rta_type == RTA_TABLE && RTA_PAYLOAD (attr) >= sizeof (guint32))
+        table = *(const guint32 *) RTA_DATA (attr);
+    }
+  return table != RT_TABLE_MAIN && table != RT_TABLE_LOCAL && table != RT_TABLE_UNSPEC;
+}
+
 static gboolean
 on_netlink (int          fd,
             GIOCondition condition,
             gpointer     data)
 {
   LwVpnWatch *self = data;
-  char buffer[16384];
+  guint8 buffer[16384] __attribute__ ((aligned (NLMSG_ALIGNTO)));
+  gboolean direct = FALSE;
+  ssize_t len;
 
-  /* Drain; the content does not matter, only that something changed. */
-  while (recv (fd, buffer, sizeof buffer, MSG_DONTWAIT) > 0)
-    ;
-
-  if (condition & (G_IO_ERR | G_IO_HUP))
+  while ((len = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT)) != 0)
     {
-      g_warning ("rtnetlink socket failed; kernel changes are no longer watched");
+      if (len < 0)
+        {
+          /* ENOBUFS: the queue overflowed (the process was frozen or busy)
+           * and messages were lost. Something changed; keep watching. */
+          if (errno == ENOBUFS)
+            {
+              direct = TRUE;
+              continue;
+            }
+          break;
+        }
+      for (struct nlmsghdr *nh = (struct nlmsghdr *) buffer; NLMSG_OK (nh, (guint) len);
+           nh = NLMSG_NEXT (nh, len))
+        direct |= message_is_direct_change (nh);
+    }
+
+  if (condition & (G_IO_HUP | G_IO_NVAL))
+    {
+      g_warning ("rtnetlink socket closed; kernel changes are no longer watched");
       self->netlink_source = 0;
       return G_SOURCE_REMOVE;
+    }
+
+  if (direct)
+    {
+      /* Nothing to compare: say it now (the monitor debounces). */
+      g_free (self->fingerprint);
+      self->fingerprint = lw_vpn_watch_dup_fingerprint (self);
+      emit_changed (self, "kernel: rules, other routing tables, or lost messages");
+      return G_SOURCE_CONTINUE;
     }
 
   /* A change comes as a burst of messages: look once it has settled. */
@@ -212,6 +267,15 @@ watch_kernel (LwVpnWatch *self)
       self->netlink_fd = -1;
       return;
     }
+  {
+    int group = RTNLGRP_IPV6_RULE;
+    int size = 1024 * 1024;
+
+    /* After bind, which sets the legacy group mask: IPv6 rules have no bit
+     * there. A larger queue overflows later. */
+    setsockopt (self->netlink_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group);
+    setsockopt (self->netlink_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
   self->netlink_source = g_unix_fd_add (self->netlink_fd, G_IO_IN | G_IO_ERR | G_IO_HUP,
                                         on_netlink, self);
 }
@@ -304,10 +368,12 @@ on_nm_appeared (GDBusConnection *connection,
                 gpointer         data)
 {
   LwVpnWatch *self = data;
-  gboolean was_running = self->nm_running;
+  gboolean was_running = self->nm_running, known = self->nm_known;
 
   self->nm_running = TRUE;
-  if (!was_running)
+  self->nm_known = TRUE;
+  /* The first report only says how things are at start-up. */
+  if (known && !was_running)
     emit_changed (self, "NetworkManager appeared");
 }
 
@@ -320,6 +386,7 @@ on_nm_vanished (GDBusConnection *connection,
   gboolean was_running = self->nm_running;
 
   self->nm_running = FALSE;
+  self->nm_known = TRUE;
   /* At start-up "vanished" only says it is not there; that is no change. */
   if (was_running)
     emit_changed (self, "NetworkManager vanished");

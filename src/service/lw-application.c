@@ -5,6 +5,7 @@
 
 #include <math.h>
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "lw-application.h"
@@ -495,6 +496,13 @@ on_settings_changed (GSettings     *settings,
     }
 }
 
+static gboolean
+on_sigterm (gpointer app)
+{
+  g_application_quit (app);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 lw_application_startup (GApplication *app)
 {
@@ -539,7 +547,9 @@ lw_application_startup (GApplication *app)
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
   lw_monitor_start (self->monitor);
 
-  /* The service runs until asked to quit. */
+  /* The service runs until asked to quit, or told to at logout. */
+  g_unix_signal_add (SIGTERM, on_sigterm, app);
+  g_unix_signal_add (SIGINT, on_sigterm, app);
   g_application_hold (app);
 }
 
@@ -555,6 +565,8 @@ lw_application_shutdown (GApplication *app)
 {
   LwApplication *self = LW_APPLICATION (app);
 
+  if (self->monitor != NULL)
+    lw_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
   if (self->history != NULL)
     lw_history_flush (self->history);

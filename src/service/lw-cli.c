@@ -63,6 +63,18 @@ options_from_history (LwCheckOptions *options,
   options->have_previous = lw_history_get_last_status (history, &options->previous_status);
 }
 
+/* Runs what is ready on the main context for up to @ms milliseconds: the
+ * clean-ups a finished check left (libnice agents close asynchronously),
+ * but never forever, whatever keeps a source busy. */
+static void
+drain (guint ms)
+{
+  gint64 until = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < until && g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 typedef struct
 {
   LwReport *report;
@@ -108,8 +120,7 @@ lw_cli_check (LwCheckOptions *options,
   while (!result.done)
     g_main_context_iteration (context, TRUE);
   /* Let deferred clean-ups (libnice agents) run before exiting. */
-  while (g_main_context_iteration (context, FALSE))
-    ;
+  drain (500);
 
   if ((report = g_steal_pointer (&result.report)) == NULL)
     return lw_status_exit_code (LW_STATUS_UNKNOWN);
@@ -191,11 +202,12 @@ lw_cli_watch (LwCheckOptions *options,
 
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  /* Stop first: a check still running must neither print nor record. */
+  lw_monitor_stop (monitor);
+  drain (500);
   g_clear_object (&monitor);
   if (history != NULL)
     lw_history_flush (history);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
   return 0;
 }
 
