@@ -31,6 +31,20 @@ PATH = "/io/github/leakwatch/Leakwatch"
 MONITOR = "io.github.leakwatch.Monitor1"
 
 
+def connect(address, seconds=10):
+    """A connection to the bus at ADDRESS, once it accepts them: its socket
+    file appears a moment before the daemon listens on it."""
+    import dbus
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return dbus.bus.BusConnection(address)
+        except dbus.exceptions.DBusException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 class Service:
     """A private session bus, and leakwatch's service on it."""
 
@@ -51,7 +65,7 @@ class Service:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lwnet._die_with_parent)
         lwnet._wait_for(lambda: os.path.exists(socket_path), "the private session bus")
         dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
-        self.bus = dbus.bus.BusConnection(self.address)
+        self.bus = connect(self.address)
         self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
                         DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent",
                         XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"))
@@ -228,7 +242,7 @@ def dbus_activation_starts_the_service(svc):
                               preexec_fn=lwnet._die_with_parent)
     try:
         lwnet._wait_for(lambda: os.path.exists(socket_path), "the activation bus")
-        bus = dbus.bus.BusConnection(f"unix:path={socket_path}")
+        bus = connect(f"unix:path={socket_path}")
         expect(not bus.name_has_owner(APP_ID), "not running before the call")
         bus.get_object(APP_ID, PATH).CheckNow(dbus_interface=MONITOR)
         expect(bus.name_has_owner(APP_ID), "running after the call")

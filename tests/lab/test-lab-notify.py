@@ -61,7 +61,15 @@ def main():
         deadline = time.monotonic() + 10
         while not os.path.exists(bus_socket) and time.monotonic() < deadline:
             time.sleep(0.05)
-        bus = dbus.bus.BusConnection(f"unix:path={bus_socket}")
+        while True:
+            try:
+                bus = dbus.bus.BusConnection(f"unix:path={bus_socket}")
+                break
+            except dbus.exceptions.DBusException:
+                # The socket exists a moment before the daemon listens.
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
         procs.append(subprocess.Popen([dbusmock_python(), "-m", "dbusmock", "--session", "-t",
                                        "notification_daemon"], env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
