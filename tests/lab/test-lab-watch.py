@@ -40,7 +40,10 @@ def main():
     results = []
 
     def lab(*args):
-        return subprocess.run([LAB] + list(args), env=env, capture_output=True, text=True, check=True).stdout
+        proc = subprocess.run([LAB] + list(args), env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"lab.sh {' '.join(args)} failed: {proc.stderr.strip()[-800:]}")
+        return proc.stdout
 
     def point(name, fn):
         try:
