@@ -23,26 +23,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 
 import lwnet  # noqa: E402
-from nmmock import dbusmock_python  # noqa: E402
+from nmmock import connect_bus, dbusmock_python  # noqa: E402
 from tap import expect, main, skip_all, test  # noqa: E402
 
 APP_ID = "io.github.leakwatch.Leakwatch"
 PATH = "/io/github/leakwatch/Leakwatch"
 MONITOR = "io.github.leakwatch.Monitor1"
-
-
-def connect(address, seconds=10):
-    """A connection to the bus at ADDRESS, once it accepts them: its socket
-    file appears a moment before the daemon listens on it."""
-    import dbus
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return dbus.bus.BusConnection(address)
-        except dbus.exceptions.DBusException:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 class Service:
@@ -65,7 +51,7 @@ class Service:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=lwnet._die_with_parent)
         lwnet._wait_for(lambda: os.path.exists(socket_path), "the private session bus")
         dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
-        self.bus = connect(self.address)
+        self.bus = connect_bus(self.address)
         self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
                         DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent",
                         XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"))
@@ -242,7 +228,7 @@ def dbus_activation_starts_the_service(svc):
                               preexec_fn=lwnet._die_with_parent)
     try:
         lwnet._wait_for(lambda: os.path.exists(socket_path), "the activation bus")
-        bus = connect(f"unix:path={socket_path}")
+        bus = connect_bus(f"unix:path={socket_path}")
         expect(not bus.name_has_owner(APP_ID), "not running before the call")
         bus.get_object(APP_ID, PATH).CheckNow(dbus_interface=MONITOR)
         expect(bus.name_has_owner(APP_ID), "running after the call")

@@ -50,6 +50,7 @@ typedef struct
 
 typedef struct _Socket
 {
+  Gather            *gather;
   const LwProbeBase *base;
   GSocket           *socket;
   GSource           *source;
@@ -337,7 +338,7 @@ on_socket_readable (GSocket      *socket,
                     gpointer      data)
 {
   Socket *s = data;
-  Gather *g = g_object_get_data (G_OBJECT (socket), "lw-gather");
+  Gather *g = s->gather;
   guint8 buffer[STUN_MAX_MESSAGE_SIZE_IPV6];
 
   /* Drain the socket; each datagram is matched to its transaction. */
@@ -385,6 +386,7 @@ open_socket (Gather            *g,
     }
 
   s = g_new0 (Socket, 1);
+  s->gather = g;
   s->base = base;
   s->socket = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_DATAGRAM,
                             G_SOCKET_PROTOCOL_UDP, error);
@@ -404,7 +406,6 @@ open_socket (Gather            *g,
     }
   s->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
 
-  g_object_set_data (G_OBJECT (s->socket), "lw-gather", g);
   s->source = g_socket_create_source (s->socket, G_IO_IN, NULL);
   g_source_set_callback (s->source, (GSourceFunc) G_CALLBACK (on_socket_readable), s, NULL);
   g_source_attach (s->source, g_main_context_get_thread_default ());

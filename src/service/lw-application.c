@@ -376,6 +376,17 @@ check_now_activated (GSimpleAction *action,
   lw_monitor_check_now (self->monitor, "check-now action");
 }
 
+/* A path relative to the directory of this executable: in an uninstalled
+ * build that is _build/src/service, beside the other programs and data. */
+static char *
+beside_executable (const char *relative)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+
+  return dir ? g_build_filename (dir, relative, NULL) : NULL;
+}
+
 /* The report window arrives with the desktop parts; until it exists, the
  * action says so instead of failing silently. */
 static void
@@ -384,9 +395,7 @@ show_report_activated (GSimpleAction *action,
                        gpointer       data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *here = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = here ? g_path_get_dirname (here) : NULL;
-  g_autofree char *built = dir ? g_build_filename (dir, "..", "report", "leakwatch-report", NULL) : NULL;
+  g_autofree char *built = beside_executable ("../report/leakwatch-report");
   g_autofree char *installed = g_find_program_in_path ("leakwatch-report");
   const char *program = built && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE) ? built : installed;
   const char *argv[] = { program, NULL };
@@ -424,9 +433,7 @@ load_settings (void)
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr(GSettingsSchemaSource) built = NULL;
   g_autoptr(GSettingsSchema) schema = NULL;
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *data = dir ? g_build_filename (dir, "..", "..", "data", NULL) : NULL;
+  g_autofree char *data = beside_executable ("../../data");
   g_autofree char *compiled = data ? g_build_filename (data, "gschemas.compiled", NULL) : NULL;
 
   if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS) &&

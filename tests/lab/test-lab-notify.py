@@ -20,8 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 from lablib import leftovers, require_lab  # noqa: E402
-from nmmock import dbusmock_python  # noqa: E402
-from tap import expect, skip_all  # noqa: E402
+from nmmock import connect_bus, dbusmock_python  # noqa: E402
+from tap import expect, print_results, skip_all  # noqa: E402
 
 LAB = os.path.join(HERE, "lab.sh")
 PREFIX = "lw-notify"
@@ -61,15 +61,7 @@ def main():
         deadline = time.monotonic() + 10
         while not os.path.exists(bus_socket) and time.monotonic() < deadline:
             time.sleep(0.05)
-        while True:
-            try:
-                bus = dbus.bus.BusConnection(f"unix:path={bus_socket}")
-                break
-            except dbus.exceptions.DBusException:
-                # The socket exists a moment before the daemon listens.
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
+        bus = connect_bus(f"unix:path={bus_socket}")
         procs.append(subprocess.Popen([dbusmock_python(), "-m", "dbusmock", "--session", "-t",
                                        "notification_daemon"], env=env, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL))
@@ -149,9 +141,7 @@ def main():
 
     spaces, stray = leftovers(PREFIX)
     results.append((not spaces and not stray, f"no leftovers {spaces} {stray}"))
-    for number, (ok, text) in enumerate(results, 1):
-        print(f"{'ok' if ok else 'not ok'} {number} - {text}")
-    return 0 if all(ok for ok, _ in results) and len(results) == 4 else 1
+    return print_results(results, 4)
 
 
 if __name__ == "__main__":

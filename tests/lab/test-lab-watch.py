@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 from lablib import leftovers, require_lab  # noqa: E402
 from lwwatch import Watch  # noqa: E402
-from tap import expect  # noqa: E402
+from tap import expect, print_results  # noqa: E402
 
 LAB = os.path.join(HERE, "lab.sh")
 ISP4, EXIT4 = "198.51.100.7", "203.0.113.51"
@@ -128,12 +128,7 @@ def main():
     results.append((not spaces, f"no lab namespaces left {spaces}"))
     results.append((not procs, f"no lab processes left {procs}"))
 
-    for number, (ok, text) in enumerate(results, 1):
-        first, *rest = text.splitlines() or [""]
-        print(f"{'ok' if ok else 'not ok'} {number} - {first}")
-        for line in rest:
-            print(f"# {line}")
-    return 0 if all(ok for ok, _ in results) else 1
+    return print_results(results, 5)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 from lablib import leftovers, require_lab  # noqa: E402
-from tap import expect  # noqa: E402
+from tap import expect, print_results  # noqa: E402
 
 LAB = os.path.join(HERE, "lab.sh")
 
@@ -210,14 +210,7 @@ def main():
     results.append((not spaces and not procs,
                     f"no leftovers (namespaces {spaces}, processes {procs})"))
 
-    for number, (ok, text) in enumerate(results, 1):
-        first, *rest = text.splitlines() or [""]
-        print(f"{'ok' if ok else 'not ok'} {number} - {first}")
-        for line in rest:
-            print(f"# {line}")
-    for number in range(len(results) + 1, 4):
-        print(f"not ok {number} - not reached")
-    return 0 if all(ok for ok, _ in results) and len(results) == 3 else 1
+    return print_results(results, 3)
 
 
 if __name__ == "__main__":

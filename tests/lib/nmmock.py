@@ -142,6 +142,20 @@ class Lab:
         self.call(ROOT, MOCK, "RemoveActiveConnection", f"'{self.eth}'", f"'{active}'")
 
 
+def connect_bus(address, seconds=10):
+    """A dbus-python connection to the bus at ADDRESS, once it accepts
+    them: its socket file appears a moment before the daemon listens."""
+    import dbus
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return dbus.bus.BusConnection(address)
+        except dbus.exceptions.DBusException:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 def available():
     """None when the mock can run here, else the reason it cannot."""
     if dbusmock_python() is None or shutil.which("dbus-daemon") is None or shutil.which("gdbus") is None:
