@@ -54,7 +54,11 @@ class Service:
         self.bus = connect_bus(self.address)
         self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
                         DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent",
-                        XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"))
+                        XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"),
+                        XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="lw-config-"))
+        # No display: no tray here (tests/test-tray.py has one).
+        for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+            self.env.pop(name, None)
         self.start()
         return self
 
@@ -125,7 +129,8 @@ def publishes_status_and_report(svc):
     expect(report["status"] == "unprotected", "Report", report)
     expect(svc.status() == "unprotected", f"status action {svc.status()}")
     actions = svc.obj().List(dbus_interface="org.gtk.Actions")
-    expect(sorted(actions) == ["check-now", "quit", "show-report", "status"], f"actions {actions}")
+    expect(sorted(actions) == ["check-now", "quit", "show-report", "start-at-login", "status"],
+           f"actions {actions}")
 
 
 @test
@@ -241,6 +246,32 @@ def dbus_activation_starts_the_service(svc):
     finally:
         daemon.terminate()
         daemon.wait()
+
+
+@test
+def start_at_login_writes_the_autostart_entry(svc):
+    import dbus
+    entry = os.path.join(svc.env["XDG_CONFIG_HOME"], "autostart", APP_ID + ".desktop")
+
+    def state():
+        return bool(svc.obj().Describe("start-at-login", dbus_interface="org.gtk.Actions")[2][0])
+
+    expect(not state() and not os.path.exists(entry), "off at first, and no entry")
+    svc.obj().SetState("start-at-login", dbus.Boolean(True, variant_level=1), {},
+                       dbus_interface="org.gtk.Actions")
+    svc.wait(lambda: state(), "the state to turn on")
+    expect(os.path.exists(entry), f"{entry} written")
+    with open(entry) as f:
+        text = f.read()
+    lines = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+    expect(lines.get("Exec", "").endswith(" --gapplication-service") and
+           lwnet.leakwatch() in lines.get("Exec", ""), f"starts this leakwatch as a service: {lines.get('Exec')}")
+    expect(lines.get("X-GNOME-Autostart-enabled") == "true" and "Hidden" not in lines,
+           f"enabled for the session: {text}")
+    svc.obj().SetState("start-at-login", dbus.Boolean(False, variant_level=1), {},
+                       dbus_interface="org.gtk.Actions")
+    svc.wait(lambda: not state(), "the state to turn off")
+    expect(not os.path.exists(entry), "the entry is removed")
 
 
 @test

@@ -9,7 +9,9 @@
 #include <glib/gi18n.h>
 
 #include "lw-application.h"
+#include "lw-autostart.h"
 #include "lw-cli.h"
+#include "lw-helper-keeper.h"
 #include "lw-monitor.h"
 #include "lw-notifier.h"
 
@@ -41,6 +43,7 @@ struct _LwApplication
 
   GSettings       *settings;         /* nullable: no schema installed */
   LwNotifier      *notifier;
+  LwHelperKeeper  *tray;             /* nullable: no display, or no tray installed */
 
   LwHistory       *history;
   LwMonitor       *monitor;
@@ -387,17 +390,33 @@ beside_executable (const char *relative)
   return dir ? g_build_filename (dir, relative, NULL) : NULL;
 }
 
-/* The report window arrives with the desktop parts; until it exists, the
- * action says so instead of failing silently. */
+/* A helper program (leakwatch-tray, leakwatch-report): in an uninstalled
+ * build beside this one (build/src/NAME/…), else installed in libexecdir,
+ * else anywhere in PATH. NULL when there is none. */
+static char *
+find_helper (const char *dir,
+             const char *name)
+{
+  g_autofree char *relative = g_build_filename ("..", dir, name, NULL);
+  g_autofree char *built = beside_executable (relative);
+  g_autofree char *installed = g_build_filename (LIBEXECDIR, name, NULL);
+
+  if (built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&built);
+  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&installed);
+  return g_find_program_in_path (name);
+}
+
+/* The report window is a process of its own, single-instance: starting it
+ * again presents the open one. */
 static void
 show_report_activated (GSimpleAction *action,
                        GVariant      *parameter,
                        gpointer       data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *built = beside_executable ("../report/leakwatch-report");
-  g_autofree char *installed = g_find_program_in_path ("leakwatch-report");
-  const char *program = built && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE) ? built : installed;
+  g_autofree char *program = find_helper ("report", "leakwatch-report");
   const char *argv[] = { program, NULL };
 
   if (program == NULL)
@@ -407,6 +426,53 @@ show_report_activated (GSimpleAction *action,
     }
   if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
     g_warning ("Cannot open the report window: %s", error->message);
+}
+
+/* The autostart entry to copy: beside an uninstalled build's binary, or
+ * the installed one. */
+static char *
+autostart_template (void)
+{
+  g_autofree char *built = beside_executable ("../../data/" APP_ID ".autostart.desktop");
+
+  if (built != NULL && g_file_test (built, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&built);
+  return g_build_filename (DATADIR, "leakwatch", "autostart", APP_ID ".desktop", NULL);
+}
+
+/* Turns start at login on or off; the action's state, the setting and the
+ * autostart entry end up agreeing, or stay as they were when the entry
+ * cannot be written. */
+static void
+apply_start_at_login (LwApplication *self,
+                      gboolean       enabled)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "start-at-login");
+  g_autofree char *template = autostart_template ();
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (state != NULL && g_variant_get_boolean (state) == enabled &&
+      (lw_autostart_in_flatpak () || lw_autostart_is_enabled () == enabled))
+    return;
+  if (!lw_autostart_set_enabled (enabled, template, exe ? exe : "leakwatch", &error))
+    {
+      g_warning ("Cannot change start at login: %s", error->message);
+      enabled = !enabled;
+    }
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                          "start-at-login")),
+                             g_variant_new_boolean (enabled));
+  if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != enabled)
+    g_settings_set_boolean (self->settings, "start-at-login", enabled);
+}
+
+static void
+start_at_login_change_state (GSimpleAction *action,
+                             GVariant      *value,
+                             gpointer       data)
+{
+  apply_start_at_login (LW_APPLICATION (data), g_variant_get_boolean (value));
 }
 
 static void
@@ -422,6 +488,7 @@ static const GActionEntry app_actions[] = {
   { "show-report", show_report_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
   { "status", NULL, NULL, "'checking'", NULL, { 0 } },
+  { "start-at-login", NULL, NULL, "false", start_at_login_change_state, { 0 } },
 };
 
 /* The settings schema: installed, or beside an uninstalled build's binary
@@ -501,6 +568,32 @@ on_settings_changed (GSettings     *settings,
       if (options != NULL)
         lw_monitor_set_options (self->monitor, options);
     }
+  else if (g_str_equal (key, "start-at-login"))
+    apply_start_at_login (self, g_settings_get_boolean (settings, key));
+}
+
+/* The tray: started when there is a display to show it on, and kept
+ * running. Without one the service still monitors and notifies. */
+static void
+start_tray (LwApplication *self)
+{
+  const char *x11 = g_getenv ("DISPLAY");
+  const char *wayland = g_getenv ("WAYLAND_DISPLAY");
+  g_autofree char *program = NULL;
+
+  if ((x11 == NULL || *x11 == '\0') && (wayland == NULL || *wayland == '\0'))
+    {
+      g_debug ("no display: no tray icon");
+      return;
+    }
+  program = find_helper ("tray", "leakwatch-tray");
+  if (program == NULL)
+    {
+      g_message ("The tray icon is not installed; notifications still come");
+      return;
+    }
+  self->tray = lw_helper_keeper_new (program);
+  lw_helper_keeper_start (self->tray);
 }
 
 static gboolean
@@ -550,9 +643,25 @@ lw_application_startup (GApplication *app)
   lw_monitor_set_interval (self->monitor, effective_interval (self));
   if (self->settings != NULL)
     g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
+
+  /* Start at login: natively the autostart entry is the truth (the user
+   * may have removed it elsewhere); in a Flatpak only the setting knows. */
+  if (lw_autostart_in_flatpak ())
+    apply_start_at_login (self, self->settings && g_settings_get_boolean (self->settings, "start-at-login"));
+  else
+    {
+      gboolean enabled = lw_autostart_is_enabled ();
+
+      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                              "start-at-login")),
+                                 g_variant_new_boolean (enabled));
+      if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != enabled)
+        g_settings_set_boolean (self->settings, "start-at-login", enabled);
+    }
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
   lw_monitor_start (self->monitor);
+  start_tray (self);
 
   /* The service runs until asked to quit, or told to at logout. */
   g_unix_signal_add (SIGTERM, on_sigterm, app);
@@ -572,6 +681,9 @@ lw_application_shutdown (GApplication *app)
 {
   LwApplication *self = LW_APPLICATION (app);
 
+  if (self->tray != NULL)
+    lw_helper_keeper_stop (self->tray);
+  g_clear_object (&self->tray);
   if (self->monitor != NULL)
     lw_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
