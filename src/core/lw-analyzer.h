@@ -97,4 +97,6 @@ gboolean        lw_audience_from_string       (const char              *str,
 int             lw_status_exit_code           (LwStatus                 status);
 const char     *lw_audience_describe          (LwAudience               audience);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwFinding, lw_finding_free)
+
 G_END_DECLS

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "lw-fixes.h"
+
+/* The fixes the report window shows under a finding, and the browsers it
+ * shows them for. */
+
+static char *tmp_dir;
+
+static LwFinding *
+finding (const char *id,
+         LwLevel     level,
+         LwAudience  audience,
+         int         family)
+{
+  LwFinding *f = lw_finding_new (id, level);
+
+  f->audience = audience;
+  f->family = family;
+  return f;
+}
+
+static const LwFix *
+fix_titled (GPtrArray  *fixes,
+            const char *title)
+{
+  for (guint i = 0; i < fixes->len; i++)
+    {
+      const LwFix *fix = g_ptr_array_index (fixes, i);
+
+      if (g_str_equal (fix->title, title))
+        return fix;
+    }
+  return NULL;
+}
+
+static char *
+titles (GPtrArray *fixes)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < fixes->len; i++)
+    g_string_append_printf (out, "%s%s", i ? "|" : "", ((LwFix *) g_ptr_array_index (fixes, i))->title);
+  return g_string_free (out, FALSE);
+}
+
+static void
+assert_complete (GPtrArray *fixes)
+{
+  for (guint i = 0; i < fixes->len; i++)
+    {
+      const LwFix *fix = g_ptr_array_index (fixes, i);
+
+      g_assert_nonnull (fix->title);
+      g_assert_true (g_str_has_prefix (fix->steps, "1. "));
+      g_assert_cmpuint (strlen (fix->cost), >, 10);
+    }
+}
+
+static void
+test_detect (void)
+{
+  /* Firefox as a system desktop file, Brave as the user's, Chromium only
+   * as a program in PATH; no Tor Browser. */
+  g_assert_cmpint (lw_browsers_detect (), ==, LW_BROWSER_FIREFOX | LW_BROWSER_BRAVE | LW_BROWSER_CHROMIUM);
+  g_assert_cmpstr (lw_browser_name (LW_BROWSER_TOR), ==, "Tor Browser");
+}
+
+static void
+test_split_tunnel_every_page (void)
+{
+  g_autoptr(LwFinding) f = finding ("public-address-leak", LW_LEVEL_LEAK, LW_AUDIENCE_EVERY_PAGE, 4);
+  g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (f, LW_BROWSER_FIREFOX | LW_BROWSER_BRAVE);
+  g_autofree char *names = titles (fixes);
+
+  /* Only the browsers found, then the VPN settings that matter. */
+  g_assert_cmpstr (names, ==, "Firefox|Brave|VPN: split tunnel|VPN: kill switch");
+  g_assert_nonnull (strstr (fix_titled (fixes, "Firefox")->steps, "media.peerconnection.enabled"));
+  g_assert_nonnull (strstr (fix_titled (fixes, "Brave")->steps, "Disable non-proxied UDP"));
+  g_assert_nonnull (strstr (fix_titled (fixes, "VPN: split tunnel")->steps, "ipv4.never-default"));
+  assert_complete (fixes);
+}
+
+static void
+test_camera_pages_only (void)
+{
+  g_autoptr(LwFinding) f = finding ("public-address-leak", LW_LEVEL_WARNING, LW_AUDIENCE_CAMERA_PAGES, 4);
+  g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (f, LW_BROWSER_FIREFOX | LW_BROWSER_CHROMIUM);
+  g_autofree char *names = titles (fixes);
+
+  /* Keeping such pages on the default route is enough: no need to break
+   * every call, and no split tunnel to undo. */
+  g_assert_cmpstr (names, ==, "Firefox|Chromium and Google Chrome|VPN: kill switch");
+  g_assert_nonnull (strstr (fix_titled (fixes, "Firefox")->steps, "default_address_only"));
+  g_assert_nonnull (strstr (fix_titled (fixes, "Chromium and Google Chrome")->steps,
+                            "default_public_interface_only"));
+  assert_complete (fixes);
+}
+
+static void
+test_no_browser_found_means_all (void)
+{
+  g_autoptr(LwFinding) f = finding ("ipv6-leak", LW_LEVEL_LEAK, LW_AUDIENCE_EVERY_PAGE, 6);
+  g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (f, 0);
+  g_autofree char *names = titles (fixes);
+
+  g_assert_cmpstr (names, ==,
+                   "Firefox|Chromium and Google Chrome|Brave|Tor Browser|VPN: IPv6|VPN: kill switch");
+  g_assert_nonnull (strstr (fix_titled (fixes, "VPN: IPv6")->steps, "ipv6.method disabled"));
+  assert_complete (fixes);
+}
+
+static void
+test_every_site_needs_the_vpn (void)
+{
+  g_autoptr(LwFinding) f = finding ("ipv6-outside-tunnel", LW_LEVEL_LEAK, LW_AUDIENCE_EVERY_SITE, 6);
+  g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (f, LW_BROWSERS_ALL);
+  g_autofree char *names = titles (fixes);
+
+  /* No browser setting hides an address every site sees. */
+  g_assert_cmpstr (names, ==, "VPN: IPv6|VPN: kill switch");
+}
+
+static void
+test_local_addresses (void)
+{
+  g_autoptr(LwFinding) warning = finding ("local-addresses-visible", LW_LEVEL_WARNING,
+                                          LW_AUDIENCE_EVERY_PAGE, 4);
+  g_autoptr(LwFinding) note = finding ("local-addresses-visible", LW_LEVEL_NOTE,
+                                       LW_AUDIENCE_CAMERA_PAGES, 4);
+  g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (warning, LW_BROWSER_CHROMIUM);
+  g_autoptr(GPtrArray) none = lw_fixes_for_finding (note, LW_BROWSER_CHROMIUM);
+
+  g_assert_cmpuint (fixes->len, ==, 1);
+  g_assert_nonnull (strstr (fix_titled (fixes, "Chromium and Google Chrome")->steps, "mdns"));
+  g_assert_cmpuint (none->len, ==, 0);
+  assert_complete (fixes);
+}
+
+static void
+test_nothing_to_fix (void)
+{
+  const char *ids[] = { "check-incomplete", "some-future-finding" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(LwFinding) f = finding (ids[i], LW_LEVEL_UNKNOWN, LW_AUDIENCE_NONE, 0);
+      g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (f, LW_BROWSERS_ALL);
+
+      g_assert_cmpuint (fixes->len, ==, 0);
+    }
+}
+
+static void
+test_vpn_findings (void)
+{
+  const struct { const char *id; const char *titles; } cases[] = {
+    { "ipv4-outside-tunnel", "VPN: split tunnel|VPN: kill switch" },
+    { "tunnel-not-carrying-traffic", "VPN: split tunnel|VPN: kill switch" },
+    { "vpn-not-default-route", "VPN: split tunnel|VPN: kill switch" },
+    { "tunnel-bypass-by-binding", "VPN: kill switch" },
+    { "no-vpn", "VPN" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(LwFinding) f = finding (cases[i].id, LW_LEVEL_LEAK, LW_AUDIENCE_NONE, 4);
+      g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (f, LW_BROWSERS_ALL);
+      g_autofree char *names = titles (fixes);
+
+      g_assert_cmpstr (names, ==, cases[i].titles);
+      assert_complete (fixes);
+    }
+}
+
+static void
+write_file (const char *path,
+            int         mode)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "[Desktop Entry]\nType=Application\n", -1, NULL));
+  g_assert_cmpint (g_chmod (path, mode), ==, 0);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *system = NULL;
+  g_autofree char *user = NULL;
+  g_autofree char *bin = NULL;
+  g_autofree char *path = NULL;
+  int ret;
+
+  tmp_dir = g_dir_make_tmp ("lw-fixes-XXXXXX", NULL);
+  system = g_build_filename (tmp_dir, "system", NULL);
+  user = g_build_filename (tmp_dir, "user", NULL);
+  bin = g_build_filename (tmp_dir, "bin", NULL);
+  path = g_build_filename (system, "applications", "firefox-esr.desktop", NULL);
+  write_file (path, 0644);
+  g_free (path);
+  path = g_build_filename (user, "applications", "brave-browser.desktop", NULL);
+  write_file (path, 0644);
+  g_free (path);
+  path = g_build_filename (bin, "chromium", NULL);
+  write_file (path, 0755);
+  g_setenv ("XDG_DATA_DIRS", system, TRUE);
+  g_setenv ("XDG_DATA_HOME", user, TRUE);
+  g_setenv ("PATH", bin, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fixes/detect", test_detect);
+  g_test_add_func ("/fixes/split-tunnel-every-page", test_split_tunnel_every_page);
+  g_test_add_func ("/fixes/camera-pages-only", test_camera_pages_only);
+  g_test_add_func ("/fixes/no-browser-found-means-all", test_no_browser_found_means_all);
+  g_test_add_func ("/fixes/every-site-needs-the-vpn", test_every_site_needs_the_vpn);
+  g_test_add_func ("/fixes/local-addresses", test_local_addresses);
+  g_test_add_func ("/fixes/nothing-to-fix", test_nothing_to_fix);
+  g_test_add_func ("/fixes/vpn-findings", test_vpn_findings);
+  ret = g_test_run ();
+
+  {
+    g_autofree char *quoted = g_shell_quote (tmp_dir);
+    g_autofree char *cmd = g_strdup_printf ("/bin/rm -rf %s", quoted);
+
+    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  }
+  g_free (tmp_dir);
+  return ret;
+}
