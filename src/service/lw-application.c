@@ -44,6 +44,8 @@ struct _LwApplication
   GSettings       *settings;         /* nullable: no schema installed */
   LwNotifier      *notifier;
   LwHelperKeeper  *tray;             /* nullable: no display, or no tray installed */
+  char            *activation_token; /* of the activation being handled, for the window */
+  char            *startup_id;
 
   LwHistory       *history;
   LwMonitor       *monitor;
@@ -416,15 +418,25 @@ show_report_activated (GSimpleAction *action,
                        gpointer       data)
 {
   g_autoptr(GError) error = NULL;
+  LwApplication *self = LW_APPLICATION (data);
   g_autofree char *program = find_helper ("report", "leakwatch-report");
   const char *argv[] = { program, NULL };
+  g_auto(GStrv) envp = g_get_environ ();
 
   if (program == NULL)
     {
       g_message ("%s", _("The report window is not installed; “leakwatch --check” prints the report."));
       return;
     }
-  if (!g_spawn_async (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
+  /* Hand the launcher's activation token on, so the window gets focus
+   * (Wayland) and the launch feedback ends (X11). */
+  envp = g_environ_unsetenv (envp, "XDG_ACTIVATION_TOKEN");
+  envp = g_environ_unsetenv (envp, "DESKTOP_STARTUP_ID");
+  if (self->activation_token != NULL)
+    envp = g_environ_setenv (envp, "XDG_ACTIVATION_TOKEN", self->activation_token, TRUE);
+  if (self->startup_id != NULL)
+    envp = g_environ_setenv (envp, "DESKTOP_STARTUP_ID", self->startup_id, TRUE);
+  if (!g_spawn_async (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
     g_warning ("Cannot open the report window: %s", error->message);
 }
 
@@ -669,6 +681,35 @@ lw_application_startup (GApplication *app)
   g_application_hold (app);
 }
 
+/* Activations over D-Bus (a launcher, a notification's button) carry a
+ * token for the window they lead to; keep it for the one being handled. */
+static void
+lw_application_before_emit (GApplication *app,
+                            GVariant     *platform_data)
+{
+  LwApplication *self = LW_APPLICATION (app);
+
+  g_clear_pointer (&self->activation_token, g_free);
+  g_clear_pointer (&self->startup_id, g_free);
+  if (platform_data != NULL)
+    {
+      g_variant_lookup (platform_data, "activation-token", "s", &self->activation_token);
+      g_variant_lookup (platform_data, "desktop-startup-id", "s", &self->startup_id);
+    }
+  G_APPLICATION_CLASS (lw_application_parent_class)->before_emit (app, platform_data);
+}
+
+static void
+lw_application_after_emit (GApplication *app,
+                           GVariant     *platform_data)
+{
+  LwApplication *self = LW_APPLICATION (app);
+
+  g_clear_pointer (&self->activation_token, g_free);
+  g_clear_pointer (&self->startup_id, g_free);
+  G_APPLICATION_CLASS (lw_application_parent_class)->after_emit (app, platform_data);
+}
+
 static void
 lw_application_activate (GApplication *app)
 {
@@ -702,6 +743,8 @@ lw_application_finalize (GObject *object)
   LwApplication *self = LW_APPLICATION (object);
 
   g_clear_pointer (&self->options, lw_check_options_free);
+  g_free (self->activation_token);
+  g_free (self->startup_id);
 
   G_OBJECT_CLASS (lw_application_parent_class)->finalize (object);
 }
@@ -720,6 +763,8 @@ lw_application_class_init (LwApplicationClass *klass)
   app_class->dbus_unregister = lw_application_dbus_unregister;
   app_class->startup = lw_application_startup;
   app_class->activate = lw_application_activate;
+  app_class->before_emit = lw_application_before_emit;
+  app_class->after_emit = lw_application_after_emit;
   app_class->shutdown = lw_application_shutdown;
 }
 
