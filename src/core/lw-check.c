@@ -65,6 +65,7 @@ lw_check_options_free (LwCheckOptions *self)
   g_strfreev (self->stun_servers);
   g_strfreev (self->ip_urls);
   g_free (self->ca_file);
+  g_free (self->https_helper);
   g_clear_pointer (&self->remembered, g_ptr_array_unref);
   g_free (self);
 }
@@ -209,6 +210,7 @@ lw_check_options_copy (const LwCheckOptions *o)
   copy->stun_servers = g_strdupv (o->stun_servers);
   copy->ip_urls = g_strdupv (o->ip_urls);
   copy->ca_file = g_strdup (o->ca_file);
+  copy->https_helper = g_strdup (o->https_helper);
   copy->timeout_ms = o->timeout_ms;
   copy->have_previous = o->have_previous;
   copy->previous_status = o->previous_status;
@@ -284,7 +286,9 @@ on_http (GObject      *source,
          gpointer      data)
 {
   Check *c = data;
-  g_autoptr(GPtrArray) results = lw_http_probe_run_finish (res, NULL);
+  g_autoptr(GPtrArray) results = c->options->https_helper
+                                   ? lw_http_probe_run_in_helper_finish (res, NULL)
+                                   : lw_http_probe_run_finish (res, NULL);
 
   c->timings.https_ms = elapsed_ms (c->started);
   if (results != NULL)
@@ -523,7 +527,7 @@ lw_check_run_async (const LwCheckOptions *options,
   c->cancellable = g_cancellable_new ();
   c->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_server_free);
 
-  if (c->options->ca_file != NULL &&
+  if (c->options->ca_file != NULL && c->options->https_helper == NULL &&
       (c->tls_database = g_tls_file_database_new (c->options->ca_file, &error)) == NULL)
     {
       g_task_return_error (c->task, g_steal_pointer (&error));
@@ -567,8 +571,14 @@ lw_check_run_async (const LwCheckOptions *options,
   lw_vpn_read_async (c->evidence, remaining_ms (c) / 2, c->cancellable, on_vpn, c);
 
   urls = (const char * const *) c->options->ip_urls;
-  lw_http_probe_run_async (urls, c->evidence->default_ipv4 != NULL, c->evidence->default_ipv6 != NULL,
-                           c->tls_database, remaining_ms (c), c->cancellable, on_http, c);
+  if (c->options->https_helper != NULL)
+    lw_http_probe_run_in_helper_async (c->options->https_helper, urls,
+                                       c->evidence->default_ipv4 != NULL,
+                                       c->evidence->default_ipv6 != NULL, c->options->ca_file,
+                                       remaining_ms (c), c->cancellable, on_http, c);
+  else
+    lw_http_probe_run_async (urls, c->evidence->default_ipv4 != NULL, c->evidence->default_ipv6 != NULL,
+                             c->tls_database, remaining_ms (c), c->cancellable, on_http, c);
 
   resolve_servers (c);
 }

@@ -12,6 +12,7 @@ typedef struct
   GStrv       stun_servers;     /* HOST:PORT */
   GStrv       ip_urls;
   char       *ca_file;          /* nullable: trust the system's CAs */
+  char       *https_helper;     /* nullable: `leakwatch` to run the HTTPS probe in (--probe-https) */
   guint       timeout_ms;
   GPtrArray  *remembered;       /* LwRememberedAddress, nullable */
   gboolean    have_previous;

@@ -243,6 +243,30 @@ build_findings (JsonBuilder *b,
 }
 
 static void
+add_public_addresses (JsonBuilder *b,
+                      GPtrArray   *addresses)
+{
+  json_builder_set_member_name (b, "public_addresses");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (addresses, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "family", family_to_string (pa->family));
+      add_string (b, "path", lw_http_path_to_string (pa->path));
+      add_string (b, "address", pa->address);
+      add_string (b, "url", pa->url);
+      add_string (b, "result", lw_result_to_string (pa->result));
+      add_string (b, "error", pa->error);
+      add_int (b, "ms", pa->ms);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+
+static void
 build_evidence (JsonBuilder      *b,
                 const LwEvidence *ev)
 {
@@ -285,23 +309,7 @@ build_evidence (JsonBuilder      *b,
     }
   json_builder_end_array (b);
 
-  json_builder_set_member_name (b, "public_addresses");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < ev->public_addresses->len; i++)
-    {
-      const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
-
-      json_builder_begin_object (b);
-      add_string (b, "family", family_to_string (pa->family));
-      add_string (b, "path", lw_http_path_to_string (pa->path));
-      add_string (b, "address", pa->address);
-      add_string (b, "url", pa->url);
-      add_string (b, "result", lw_result_to_string (pa->result));
-      add_string (b, "error", pa->error);
-      add_int (b, "ms", pa->ms);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
+  add_public_addresses (b, ev->public_addresses);
 
   json_builder_set_member_name (b, "vpn");
   json_builder_begin_object (b);
@@ -772,4 +780,53 @@ lw_report_new_from_json (const char  *json,
 
   return lw_report_new (g_steal_pointer (&ev), g_steal_pointer (&findings), status,
                         dt ? g_date_time_to_unix (dt) : 0, &t);
+}
+
+/**
+ * lw_public_addresses_to_json:
+ * @addresses: (element-type LwPublicAddress): HTTPS answers
+ *
+ * Returns: `{"public_addresses": [...]}`, in the report's own form: how the
+ *   HTTPS helper process hands its results to the service.
+ */
+char *
+lw_public_addresses_to_json (GPtrArray *addresses)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  add_public_addresses (b, addresses);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  return json_generator_to_data (gen, NULL);
+}
+
+/**
+ * lw_public_addresses_from_json:
+ *
+ * Returns: (transfer full) (element-type LwPublicAddress): the answers
+ *   written by lw_public_addresses_to_json(), or %NULL with @error set
+ */
+GPtrArray *
+lw_public_addresses_from_json (const char  *json,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(LwEvidence) ev = lw_evidence_new ();
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_public_address_free);
+  JsonNode *root;
+
+  g_return_val_if_fail (json != NULL, NULL);
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return bad (error, "not an object"), NULL;
+  if (!read_array (json_node_get_object (root), "public_addresses", read_public_address, ev, out, error))
+    return NULL;
+  return g_steal_pointer (&out);
 }

@@ -40,3 +40,7 @@ gint64            lw_report_get_time        (LwReport         *self);
 char             *lw_report_dup_headline    (LwReport         *self);
 char             *lw_report_to_json         (LwReport         *self,
                                              gboolean          pretty);
+
+char             *lw_public_addresses_to_json   (GPtrArray    *addresses);
+GPtrArray        *lw_public_addresses_from_json (const char   *json,
+                                                 GError      **error);

@@ -79,6 +79,8 @@ static const GOptionEntry main_entries[] = {
     N_("With --watch or as a service, check every SECONDS (default 300)"), N_("SECONDS") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
+  /* Internal: the HTTPS probe in a process of its own (lw-http-helper.c). */
+  { "probe-https", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -158,6 +160,7 @@ lw_application_handle_local_options (GApplication *app,
   g_autoptr(LwCheckOptions) options = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = g_variant_dict_contains (dict, "json");
+  const char *families = NULL;
   guint interval;
 
   self->options_parsed = TRUE;
@@ -178,8 +181,14 @@ lw_application_handle_local_options (GApplication *app,
       return LW_EXIT_USAGE;
     }
 
+  if (g_variant_dict_lookup (dict, "probe-https", "&s", &families))
+    return lw_cli_probe_https (options, families);
   if (g_variant_dict_contains (dict, "check"))
     return lw_cli_check (options, json);
+
+  /* The long-running modes ask the HTTPS services from a short-lived
+   * child, so TLS's memory is not theirs to keep. */
+  options->https_helper = g_file_read_link ("/proc/self/exe", NULL);
   if (g_variant_dict_contains (dict, "watch"))
     return lw_cli_watch (options, interval, json);
 
@@ -628,7 +637,10 @@ lw_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
 
   if (self->options == NULL)
-    self->options = lw_check_options_new ();  /* started by D-Bus activation */
+    {
+      self->options = lw_check_options_new ();  /* started by D-Bus activation */
+      self->options->https_helper = g_file_read_link ("/proc/self/exe", NULL);
+    }
 
   self->history = lw_history_new (path);
   if (!lw_history_open (self->history, &error))

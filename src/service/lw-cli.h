@@ -13,5 +13,7 @@ int        lw_cli_watch         (LwCheckOptions *options,
                                  guint           interval,
                                  gboolean        json);
 int        lw_cli_history       (gboolean        json);
+int        lw_cli_probe_https   (LwCheckOptions *options,
+                                 const char     *families);
 
 G_END_DECLS
