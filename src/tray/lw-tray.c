@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libayatana-appindicator/app-indicator.h>
+
+#include "lw-tray.h"
+
+/* leakwatch-tray: the service's verdict as an icon, a title and a menu.
+ *
+ * The tray holds no state of its own. It watches the service's bus name and
+ * renders the service's `status` action and its Report property; its menu
+ * items activate the service's actions. It exits when the service's name
+ * goes away (or is not there to begin with). Every D-Bus call is
+ * asynchronous. */
+
+#define SERVICE_PATH      "/io/github/leakwatch/Leakwatch"
+#define MONITOR_INTERFACE "io.github.leakwatch.Monitor1"
+#define START_AT_LOGIN    "start-at-login"
+
+struct _LwTray
+{
+  GtkApplication    parent_instance;
+
+  GCancellable     *cancellable;
+  guint             watch_id;
+  GDBusActionGroup *actions;      /* the service's; NULL until its name appears */
+  GDBusProxy       *monitor;      /* NULL until the proxy is ready */
+
+  AppIndicator     *indicator;
+  GtkWidget        *menu;
+  GtkWidget        *status_item;
+  GtkWidget        *last_check_item;
+  GtkWidget        *check_item;
+  GtkWidget        *report_item;
+  GtkWidget        *login_item;
+  GtkWidget        *quit_item;
+  gboolean          rendering;    /* the menu is being set from the service's state */
+};
+
+G_DEFINE_FINAL_TYPE (LwTray, lw_tray, GTK_TYPE_APPLICATION)
+
+static const char * const statuses[] = {
+  "protected", "leak", "warning", "unprotected", "unknown", "checking",
+};
+
+/* STATUS as one of the names the icons exist for; anything else is
+ * "unknown", never a verdict. */
+static const char *
+known_status (const char *status)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    if (g_strcmp0 (status, statuses[i]) == 0)
+      return statuses[i];
+  return "unknown";
+}
+
+/* What a report can say: a status other than "checking". */
+static gboolean
+is_verdict (const char *status)
+{
+  return status != NULL && !g_str_equal (status, "checking") &&
+         g_str_equal (known_status (status), status);
+}
+
+static const char *
+describe_status (const char *status)
+{
+  if (g_str_equal (status, "protected"))
+    return _("Leakwatch: protected");
+  if (g_str_equal (status, "leak"))
+    return _("Leakwatch: leak");
+  if (g_str_equal (status, "warning"))
+    return _("Leakwatch: warning");
+  if (g_str_equal (status, "unprotected"))
+    return _("Leakwatch: unprotected");
+  if (g_str_equal (status, "checking"))
+    return _("Leakwatch: checking");
+  return _("Leakwatch: status unknown");
+}
+
+/* --- what the service says ----------------------------------------------- */
+
+static const char *
+string_member (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* Reads the fields the tray shows from the service's Report. Anything but
+ * an object with a known status, a headline and a time is unreadable. */
+static gboolean
+parse_report (const char  *json,
+              char       **headline,
+              GDateTime  **checked_at)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  JsonNode *root;
+  JsonObject *object;
+  const char *status;
+  const char *text;
+  const char *time_text;
+
+  if (!json_parser_load_from_data (parser, json, -1, NULL))
+    return FALSE;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+  status = string_member (object, "status");
+  text = string_member (object, "headline");
+  time_text = string_member (object, "time");
+  if (!is_verdict (status) || text == NULL || *text == '\0' || time_text == NULL)
+    return FALSE;
+
+  *checked_at = g_date_time_new_from_iso8601 (time_text, NULL);
+  if (*checked_at == NULL)
+    return FALSE;
+  *headline = g_strdup (text);
+  return TRUE;
+}
+
+/* The service's Report, or NULL before the proxy is ready. It is empty
+ * until the first check has finished. */
+static char *
+dup_report_json (LwTray *self)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  if (self->monitor == NULL)
+    return NULL;
+  value = g_dbus_proxy_get_cached_property (self->monitor, "Report");
+  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    return NULL;
+  return g_variant_dup_string (value, NULL);
+}
+
+static gboolean
+action_enabled (LwTray     *self,
+                const char *name)
+{
+  GActionGroup *group = G_ACTION_GROUP (self->actions);
+
+  return group != NULL && g_action_group_has_action (group, name) &&
+         g_action_group_get_action_enabled (group, name);
+}
+
+/* The action's state if the service has the action with a state of TYPE. */
+static GVariant *
+action_state (LwTray             *self,
+              const char         *name,
+              const GVariantType *type)
+{
+  GActionGroup *group = G_ACTION_GROUP (self->actions);
+  g_autoptr(GVariant) state = NULL;
+
+  if (group == NULL || !g_action_group_has_action (group, name))
+    return NULL;
+  state = g_action_group_get_action_state (group, name);
+  if (state == NULL || !g_variant_is_of_type (state, type))
+    return NULL;
+  return g_steal_pointer (&state);
+}
+
+/* --- rendering ------------------------------------------------------------ */
+
+static void
+set_label (GtkWidget  *item,
+           const char *label)
+{
+  if (g_strcmp0 (gtk_menu_item_get_label (GTK_MENU_ITEM (item)), label) != 0)
+    gtk_menu_item_set_label (GTK_MENU_ITEM (item), label);
+}
+
+static void
+render_start_at_login (LwTray *self)
+{
+  g_autoptr(GVariant) state = action_state (self, START_AT_LOGIN, G_VARIANT_TYPE_BOOLEAN);
+
+  /* Hidden while the service does not offer it. */
+  gtk_widget_set_visible (self->login_item, state != NULL);
+  if (state == NULL)
+    return;
+  gtk_widget_set_sensitive (self->login_item, action_enabled (self, START_AT_LOGIN));
+  self->rendering = TRUE;
+  gtk_check_menu_item_set_active (GTK_CHECK_MENU_ITEM (self->login_item),
+                                  g_variant_get_boolean (state));
+  self->rendering = FALSE;
+}
+
+static void
+render (LwTray *self)
+{
+  g_autoptr(GVariant) state = action_state (self, "status", G_VARIANT_TYPE_STRING);
+  g_autofree char *json = dup_report_json (self);
+  g_autofree char *headline = NULL;
+  g_autoptr(GDateTime) checked_at = NULL;
+  g_autofree char *icon = NULL;
+  g_autofree char *last_check = NULL;
+  const char *status = known_status (state ? g_variant_get_string (state, NULL) : NULL);
+  gboolean checking = g_str_equal (status, "checking");
+  gboolean readable = FALSE;
+  const char *summary;
+
+  if (self->indicator == NULL)
+    return;
+
+  if (json != NULL && *json != '\0')
+    {
+      readable = parse_report (json, &headline, &checked_at);
+      /* A report that cannot be read is no verdict. */
+      if (!readable && !checking)
+        status = "unknown";
+    }
+
+  if (readable)
+    summary = headline;
+  else if (checking)
+    summary = _("Checking…");
+  else
+    summary = _("Status unknown");
+
+  if (readable)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (checked_at);
+      g_autofree char *hhmm = g_date_time_format (local, "%H:%M");
+
+      /* Translators: %s is the time of the latest check, such as 07:30. */
+      last_check = g_strdup_printf (_("Last check: %s"), hhmm);
+    }
+  else
+    last_check = g_strdup (_("No check yet"));
+
+  icon = g_strdup_printf ("%s-%s", APP_ID, status);
+  app_indicator_set_icon_full (self->indicator, icon, describe_status (status));
+  /* ayatana 0.5.92 has no tooltip: SNI hosts show the title instead. */
+  app_indicator_set_title (self->indicator, summary);
+
+  set_label (self->status_item, summary);
+  set_label (self->last_check_item, last_check);
+  gtk_widget_set_sensitive (self->check_item, action_enabled (self, "check-now") && !checking);
+  gtk_widget_set_sensitive (self->report_item, action_enabled (self, "show-report"));
+  gtk_widget_set_sensitive (self->quit_item, action_enabled (self, "quit"));
+  render_start_at_login (self);
+}
+
+/* --- the menu ------------------------------------------------------------- */
+
+static void
+activate_service_action (LwTray     *self,
+                         const char *name)
+{
+  if (self->actions != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (self->actions), name, NULL);
+}
+
+static void
+on_check_now (LwTray *self)
+{
+  activate_service_action (self, "check-now");
+}
+
+static void
+on_show_report (LwTray *self)
+{
+  activate_service_action (self, "show-report");
+}
+
+static void
+on_quit (LwTray *self)
+{
+  activate_service_action (self, "quit");
+}
+
+static void
+on_start_at_login_toggled (LwTray           *self,
+                           GtkCheckMenuItem *item)
+{
+  gboolean wanted = gtk_check_menu_item_get_active (item);
+
+  if (self->rendering || self->actions == NULL)
+    return;
+  /* The mark shows the service's state, not the click: put it back, and
+   * let the service's answer set it. */
+  render_start_at_login (self);
+  g_action_group_change_action_state (G_ACTION_GROUP (self->actions), START_AT_LOGIN,
+                                      g_variant_new_boolean (wanted));
+}
+
+static GtkWidget *
+append_item (LwTray    *self,
+             GtkWidget *item,
+             GCallback  callback)
+{
+  gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), item);
+  if (callback != NULL)
+    g_signal_connect_object (item, GTK_IS_CHECK_MENU_ITEM (item) ? "toggled" : "activate",
+                             callback, self, G_CONNECT_SWAPPED);
+  else
+    gtk_widget_set_sensitive (item, FALSE);
+  return item;
+}
+
+static void
+build_menu (LwTray *self)
+{
+  /* Our own reference: the indicator drops (and may destroy) its own. */
+  self->menu = g_object_ref_sink (gtk_menu_new ());
+  self->status_item = append_item (self, gtk_menu_item_new_with_label (""), NULL);
+  self->last_check_item = append_item (self, gtk_menu_item_new_with_label (""), NULL);
+  gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), gtk_separator_menu_item_new ());
+  self->check_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Check now")),
+                                  G_CALLBACK (on_check_now));
+  self->report_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Open report")),
+                                   G_CALLBACK (on_show_report));
+  self->login_item = append_item (self,
+                                  gtk_check_menu_item_new_with_mnemonic (_("_Start at login")),
+                                  G_CALLBACK (on_start_at_login_toggled));
+  gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), gtk_separator_menu_item_new ());
+  self->quit_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Quit")),
+                                 G_CALLBACK (on_quit));
+
+  /* Shown once the service offers the action. */
+  gtk_widget_set_no_show_all (self->login_item, TRUE);
+  gtk_widget_show_all (self->menu);
+}
+
+/* An uninstalled build copies the status icons flat into build/data/icons;
+ * this is build/src/tray/leakwatch-tray. Installed, the icons are in hicolor. */
+static char *
+uninstalled_icons_dir (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+  g_autofree char *icons = dir ? g_build_filename (dir, "..", "..", "data", "icons", NULL) : NULL;
+  g_autofree char *probe = icons ? g_build_filename (icons, APP_ID "-unknown.svg", NULL) : NULL;
+
+  if (probe == NULL || !g_file_test (probe, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  return g_canonicalize_filename (icons, NULL);
+}
+
+static void
+create_indicator (LwTray *self)
+{
+  g_autofree char *icons = uninstalled_icons_dir ();
+
+  self->indicator = app_indicator_new (APP_ID, APP_ID "-unknown",
+                                       APP_INDICATOR_CATEGORY_SYSTEM_SERVICES);
+  if (icons != NULL)
+    {
+      app_indicator_set_icon_theme_path (self->indicator, icons);
+      /* For the XEmbed fallback, which looks icons up through GTK. */
+      gtk_icon_theme_append_search_path (gtk_icon_theme_get_default (), icons);
+    }
+  else
+    {
+      /* Installed: tell the panel where, in case the prefix (say /opt)
+       * is not among its XDG data dirs. */
+      g_autofree char *installed = g_build_filename (DATADIR, "icons", NULL);
+
+      if (g_file_test (installed, G_FILE_TEST_IS_DIR))
+        app_indicator_set_icon_theme_path (self->indicator, installed);
+    }
+  app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_ACTIVE);
+  build_menu (self);
+  render (self);
+  app_indicator_set_menu (self->indicator, GTK_MENU (self->menu));
+}
+
+/* --- the service on the bus ---------------------------------------------- */
+
+static void
+on_monitor_ready (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  GDBusProxy *proxy = g_dbus_proxy_new_finish (result, &error);
+  LwTray *self;
+
+  if (proxy == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("Cannot follow the service's report: %s", error->message);
+      return;
+    }
+  self = LW_TRAY (data);
+  self->monitor = proxy;
+  g_signal_connect_object (proxy, "g-properties-changed", G_CALLBACK (render), self,
+                           G_CONNECT_SWAPPED);
+  render (self);
+}
+
+static void
+on_service_appeared (GDBusConnection *connection,
+                     const char      *name,
+                     const char      *owner,
+                     gpointer         data)
+{
+  LwTray *self = LW_TRAY (data);
+  static const char * const signals[] = {
+    "action-added", "action-removed", "action-enabled-changed", "action-state-changed",
+  };
+
+  if (self->actions != NULL)
+    return;
+  g_debug ("following %s (%s)", name, owner);
+
+  self->actions = g_dbus_action_group_get (connection, owner, SERVICE_PATH);
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    g_signal_connect_object (self->actions, signals[i], G_CALLBACK (render), self,
+                             G_CONNECT_SWAPPED);
+  /* A GDBusActionGroup fetches the actions on its first listing, and
+   * announces each with action-added. */
+  g_strfreev (g_action_group_list_actions (G_ACTION_GROUP (self->actions)));
+
+  g_dbus_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL, owner, SERVICE_PATH,
+                    MONITOR_INTERFACE, self->cancellable, on_monitor_ready, self);
+
+  create_indicator (self);
+}
+
+static void
+on_service_vanished (GDBusConnection *connection,
+                     const char      *name,
+                     gpointer         data)
+{
+  g_debug ("%s is not on the bus; the tray goes", name);
+  g_application_quit (G_APPLICATION (data));
+}
+
+/* --- the application ------------------------------------------------------ */
+
+static void
+lw_tray_startup (GApplication *app)
+{
+  LwTray *self = LW_TRAY (app);
+  GDBusConnection *connection;
+
+  G_APPLICATION_CLASS (lw_tray_parent_class)->startup (app);
+
+  /* No windows: the tray runs until the service goes. */
+  g_application_hold (app);
+  connection = g_application_get_dbus_connection (app);
+  if (connection == NULL)
+    {
+      g_application_quit (app);
+      return;
+    }
+  self->watch_id = g_bus_watch_name_on_connection (connection, APP_ID,
+                                                   G_BUS_NAME_WATCHER_FLAGS_NONE,
+                                                   on_service_appeared, on_service_vanished,
+                                                   self, NULL);
+}
+
+static void
+lw_tray_activate (GApplication *app)
+{
+  /* Started again while running: the icon is already there. */
+}
+
+static void
+lw_tray_shutdown (GApplication *app)
+{
+  LwTray *self = LW_TRAY (app);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
+  g_clear_object (&self->indicator);
+  if (self->menu != NULL)
+    gtk_widget_destroy (self->menu);
+  g_clear_object (&self->menu);
+  self->status_item = self->last_check_item = NULL;
+  self->check_item = self->report_item = self->login_item = self->quit_item = NULL;
+  g_clear_object (&self->monitor);
+  g_clear_object (&self->actions);
+
+  G_APPLICATION_CLASS (lw_tray_parent_class)->shutdown (app);
+}
+
+static void
+lw_tray_finalize (GObject *object)
+{
+  LwTray *self = LW_TRAY (object);
+
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (lw_tray_parent_class)->finalize (object);
+}
+
+static void
+lw_tray_class_init (LwTrayClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = lw_tray_finalize;
+
+  app_class->startup = lw_tray_startup;
+  app_class->activate = lw_tray_activate;
+  app_class->shutdown = lw_tray_shutdown;
+}
+
+static void
+lw_tray_init (LwTray *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+LwTray *
+lw_tray_new (void)
+{
+  return g_object_new (LW_TYPE_TRAY,
+                       "application-id", APP_ID ".Tray",
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       NULL);
+}

@@ -1,0 +1,459 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""leakwatch-tray, as a panel sees it.
+
+The service runs in a headless desktop of our own (lib/lwdesktop.py: Xvfb,
+a private session bus, a notification daemon and a panel's
+StatusNotifierWatcher) with a display, so it starts the tray itself. The
+tests read the tray's StatusNotifierItem and its dbusmenu the way a panel
+does: icon, title, menu labels, clicks. They also cover the tray's life:
+one copy only, started again when it crashes, gone with the service, an
+XEmbed fallback without a panel, and nothing without the service.
+
+Then a stand-in for the service (lwdesktop.FakeService) says what this
+network cannot: a leak, damaged reports, an action that comes and goes;
+the tray must never show a damaged report as a verdict.
+
+Runs in a network namespace of its own with a real coturn and HTTPS echo
+(lib/lwnet.py). Every check asks one extra address service that answers
+too late, so a check lasts the whole --timeout (3 s) and "checking" can be
+seen; the verdict is still "unprotected" (no VPN here). The clock is in a
+zone of the test's own, UTC+5:30, so "Last check" is in local time.
+"""
+
+import datetime
+import json
+import os
+import signal
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+
+import lwdesktop  # noqa: E402
+import lwnet  # noqa: E402
+from tap import expect, main, skip_all, test  # noqa: E402
+
+APP_ID = "io.github.leakwatch.Leakwatch"
+TRAY_ID = APP_ID + ".Tray"
+PATH = "/io/github/leakwatch/Leakwatch"
+MONITOR = "io.github.leakwatch.Monitor1"
+ICON = APP_ID + "-"
+
+
+def tray_program():
+    default = os.path.join(os.path.dirname(lwnet.leakwatch()), "..", "tray", "leakwatch-tray")
+    return os.path.realpath(os.environ.get("LEAKWATCH_TRAY", default))
+
+
+class Session:
+    """lwnet's network, a headless desktop, and the service in it."""
+
+    def __init__(self):
+        self.net = lwnet.Net()
+        self.desktop = lwdesktop.Desktop()
+        self.service = None
+        self.starts = 0
+
+    def __enter__(self):
+        self.net.__enter__()
+        try:
+            self.desktop.__enter__()
+            self.d = self.desktop
+            self.start_service()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_service()
+        self.desktop.__exit__(*exc)
+        self.net.__exit__(*exc)
+
+    def args(self):
+        return ["--gapplication-service",
+                "--stun", self.net.stun(4), "--stun", self.net.stun(6),
+                "--ip-url", self.net.echo_url("/", 4), "--ip-url", self.net.echo_url("/json", 6),
+                "--ip-url", self.net.echo_url("/slow", 4),
+                "--ca-file", self.net.ca, "--timeout", "3", "--interval", "3600"]
+
+    def start_service(self, display=True):
+        """Starts the service; with DISPLAY set it starts the tray."""
+        self.starts += 1
+        self.log = f"service-{self.starts}"
+        env = {} if display else {"DISPLAY": ""}
+        self.service = self.d.spawn([lwnet.leakwatch()] + self.args(), self.log, env=env)
+        self.d.wait(lambda: self.d.bus.name_has_owner(APP_ID) or self.service.poll() is not None,
+                    "the service on the bus")
+        expect(self.service.poll() is None, "the service exited:\n" + self.d.read_log(self.log))
+
+    def stop_service(self):
+        if self.service is not None and self.service.poll() is None:
+            self.service.terminate()
+            self.service.wait(timeout=10)
+
+    def obj(self):
+        return self.d.bus.get_object(APP_ID, PATH)
+
+    def actions(self):
+        return [str(a) for a in self.obj().List(dbus_interface="org.gtk.Actions")]
+
+    def state(self, action):
+        _, _, state = self.obj().Describe(action, dbus_interface="org.gtk.Actions")
+        return lwdesktop._plain(state[0]) if state else None
+
+    def report(self):
+        text = str(self.obj().Get(MONITOR, "Report", dbus_interface=lwdesktop.PROPERTIES))
+        return json.loads(text) if text else None
+
+    def settled_report(self):
+        """The latest report, once no check is running."""
+        self.d.wait(lambda: self.report() is not None and self.state("status") != "checking",
+                    "a finished check", seconds=20)
+        return self.report()
+
+    def tray_item(self, exclude=()):
+        """The tray's StatusNotifierItem, checked to belong to the tray
+        under test: (bus name, path)."""
+        item = self.d.wait_item(seconds=20, exclude=exclude)
+        pid = self.d.item_pid(item)
+        exe = os.path.realpath(f"/proc/{pid}/exe")
+        expect(exe == tray_program(), f"the item belongs to {exe}, not {tray_program()}")
+        return item
+
+    def icon(self, item):
+        return self.d.item_properties(item)["IconName"]
+
+    def entries(self, item):
+        """The menu as a panel shows it: visible entries, separators too."""
+        return [e for e in self.d.menu_entries(item) if e["visible"]]
+
+    def entry(self, item, label):
+        found = [e for e in self.entries(item) if e["label"] == label]
+        expect(len(found) == 1, f"one menu entry {label!r} in {self.entries(item)}")
+        return found[0]
+
+    def sanitizer_reports(self):
+        """Reports of AddressSanitizer, LeakSanitizer or UBSan in the
+        service's log, where the trays it starts write theirs."""
+        return [line for line in self.d.read_log(self.log).splitlines()
+                if "Sanitizer" in line or "runtime error:" in line]
+
+    def tray_failures(self):
+        """What the service logged about trays that failed, but for the
+        SIGKILLs of the tests."""
+        return [line for line in self.d.read_log(self.log).splitlines()
+                if any(s in line for s in ("died of signal", "failed with status", "keeps failing"))
+                and "signal 9" not in line]
+
+
+def last_check_label(report):
+    """The tray's "Last check: HH:MM", in local time."""
+    when = datetime.datetime.fromisoformat(report["time"].replace("Z", "+00:00")).astimezone()
+    return "Last check: " + when.strftime("%H:%M")
+
+
+@test
+def the_tray_shows_the_verdict_on_the_panel(s):
+    item = s.tray_item()
+    report = s.settled_report()
+    expect(report["status"] == "unprotected", "no VPN here: unprotected", report)
+    s.d.wait(lambda: s.icon(item) == ICON + "unprotected", "the unprotected icon")
+    props = s.d.item_properties(item)
+    expect(props["Title"] == report["headline"],
+           f"title {props['Title']!r}, headline {report['headline']!r}")
+    expect(props["IconAccessibleDesc"] == "Leakwatch: unprotected", f"description {props}")
+    expect(props["Status"] == "Active" and props["Id"] == APP_ID and
+           props["Category"] == "SystemServices", f"item {props}")
+    # The icon the panel is told to show exists where it is told to look.
+    svg = os.path.join(props["IconThemePath"], props["IconName"] + ".svg")
+    expect(os.path.isfile(svg), f"no icon file {svg}")
+    expect((item[1], item[0]) in s.d.registrations(), f"registrations {s.d.registrations()}")
+
+
+@test
+def a_check_shows_checking_then_the_verdict(s):
+    item = s.tray_item()
+    before = s.settled_report()
+    new_icons = []
+    # A panel redraws on NewIcon: there must be one for each change.
+    match = s.d.bus.add_signal_receiver(lambda *a: new_icons.append(time.monotonic()), "NewIcon",
+                                        lwdesktop.ITEM, item[0], item[1])
+    try:
+        s.obj().CheckNow(dbus_interface=MONITOR)
+        s.d.wait(lambda: s.icon(item) == ICON + "checking", "the checking icon", seconds=5)
+        props = s.d.item_properties(item)
+        expect(props["IconAccessibleDesc"] == "Leakwatch: checking", f"description {props}")
+        expect(props["Title"] == before["headline"],
+               "the title keeps the last verdict while checking")
+        check_now = s.entry(item, "Check now")
+        expect(not check_now["enabled"], "Check now is greyed out while a check runs")
+
+        s.d.wait(lambda: s.icon(item) == ICON + "unprotected", "the unprotected icon again",
+                 seconds=10)
+        s.d.wait(lambda: len(new_icons) >= 2, "NewIcon for checking and for the verdict")
+    finally:
+        match.remove()
+    expect(s.entry(item, "Check now")["enabled"], "Check now works again")
+    expect(s.report()["time"] >= before["time"], "a new report")
+
+
+@test
+def the_menu_tells_and_clicking_check_now_checks(s):
+    item = s.tray_item()
+    report = s.settled_report()
+    login = "start-at-login" in s.actions()
+    want = [report["headline"], last_check_label(report), "", "Check now", "Open report"]
+    want += ["Start at login"] if login else []
+    want += ["", "Quit"]
+    s.d.wait(lambda: [e["label"] for e in s.entries(item)] == want,
+             f"the menu {want} (it is {[e['label'] for e in s.entries(item)]})")
+    entries = s.entries(item)
+    expect([e["type"] for e in entries if e["label"] == ""] == ["separator", "separator"],
+           f"separators {entries}")
+    expect(not entries[0]["enabled"] and not entries[1]["enabled"],
+           "the status and time lines are not clickable")
+
+    reports = []
+    statuses = []
+    matches = [
+        s.d.bus.add_signal_receiver(
+            lambda iface, changed, _: reports.append(json.loads(str(changed["Report"])))
+            if iface == MONITOR and "Report" in changed else None,
+            "PropertiesChanged", "org.freedesktop.DBus.Properties", APP_ID, PATH),
+        s.d.bus.add_signal_receiver(
+            lambda removed, enabled, changes, added: statuses.append(str(changes["status"]))
+            if "status" in changes else None,
+            "Changed", "org.gtk.Actions", APP_ID, PATH),
+    ]
+    try:
+        s.d.click(item, s.entry(item, "Check now")["id"])
+        s.d.wait(lambda: reports, "a report after clicking Check now", seconds=10)
+    finally:
+        for match in matches:
+            match.remove()
+    expect(statuses[:1] == ["checking"], f"the service checked: {statuses}")
+    expect(reports[-1]["time"] >= report["time"], "a new report", reports[-1])
+    latest = s.settled_report()
+    s.d.wait(lambda: s.entries(item)[1]["label"] == last_check_label(latest),
+             f"{last_check_label(latest)} in the menu")
+
+
+@test
+def start_at_login_follows_the_service(s):
+    item = s.tray_item()
+    if "start-at-login" not in s.actions():
+        labels = [e["label"] for e in s.entries(item)]
+        expect("Start at login" not in labels, f"hidden while the service lacks it: {labels}")
+        return
+    before = s.state("start-at-login")
+    entry = s.entry(item, "Start at login")
+    expect(entry["toggle_type"] == "checkmark" and entry["toggle_state"] == int(before),
+           f"the check mark shows the service's {before}: {entry}")
+    for wanted in (not before, before):
+        s.d.click(item, entry["id"])
+        s.d.wait(lambda: s.state("start-at-login") == wanted,
+                 f"the service's start-at-login {wanted}")
+        s.d.wait(lambda: s.entry(item, "Start at login")["toggle_state"] == int(wanted),
+                 f"the check mark {wanted}")
+
+
+@test
+def a_second_tray_leaves_at_once(s):
+    item = s.tray_item()
+    pid = s.d.item_pid(item)
+    registered = len(s.d.registrations())
+    second = s.d.spawn([tray_program()], "second-tray")
+    code = second.wait(timeout=10)
+    expect(code == 0, f"second tray exit {code}:\n{s.d.read_log('second-tray')}")
+    expect(s.d.items() == [item] and s.d.item_pid(item) == pid, f"items {s.d.items()}")
+    expect(len(s.d.registrations()) == registered, "the second copy never showed an icon")
+
+
+@test
+def a_crashed_tray_comes_back(s):
+    item = s.tray_item()
+    pid = s.d.item_pid(item)
+    os.kill(pid, signal.SIGKILL)
+    s.d.wait(lambda: lwdesktop.process_gone(pid), "the tray to die")
+    again = s.tray_item(exclude=[item])
+    expect(s.d.item_pid(again) != pid, "a new tray process")
+    s.d.wait(lambda: s.icon(again) == ICON + s.state("status"), "the new icon shows the status")
+    expect(s.d.item_properties(again)["Title"] == s.report()["headline"], "and the headline")
+
+
+@test
+def the_tray_goes_when_the_service_quits(s):
+    item = s.tray_item()
+    pid = s.d.item_pid(item)
+    s.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
+    code = s.service.wait(timeout=10)
+    expect(code == 0, f"service exit {code}")
+    s.d.wait(lambda: lwdesktop.process_gone(pid), "the tray to exit", seconds=5)
+    s.d.wait(lambda: not s.d.items(), "the icon to leave the panel", seconds=5)
+    expect(not s.tray_failures(), "trays failed:\n" + "\n".join(s.tray_failures()))
+    expect(not s.sanitizer_reports(), "\n".join(s.sanitizer_reports()))
+
+
+@test
+def the_tray_goes_when_the_service_dies(s):
+    s.start_service()
+    item = s.tray_item()
+    pid = s.d.item_pid(item)
+    # No SIGTERM from the service this time: the tray sees the name go.
+    s.service.kill()
+    s.service.wait()
+    s.d.wait(lambda: lwdesktop.process_gone(pid), "the tray to exit by itself", seconds=5)
+    s.d.wait(lambda: not s.d.items(), "the icon to leave the panel", seconds=5)
+    expect(not s.sanitizer_reports(), "\n".join(s.sanitizer_reports()))
+
+
+@test
+def without_a_panel_the_tray_falls_back_until_one_comes(s):
+    # The tray as our own child (the service without a display starts
+    # none), to see how it exits.
+    s.d.stop_watcher()
+    try:
+        s.start_service(display=False)
+        tray = s.d.spawn([tray_program()], "tray-xembed")
+        s.d.wait(lambda: s.d.bus.name_has_owner(TRAY_ID) or tray.poll() is not None, "the tray")
+        time.sleep(2)
+        expect(tray.poll() is None,
+               f"the tray exited {tray.returncode}:\n{s.d.read_log('tray-xembed')}")
+        expect(s.d.pid_of(TRAY_ID) == tray.pid, "it is the only tray")
+        # The panel starts after the tray (as at login): the icon moves there.
+        s.d.start_watcher()
+        item = s.tray_item()
+        expect(s.d.item_pid(item) == tray.pid, "the same tray registered")
+        s.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
+        code = tray.wait(timeout=10)
+        expect(code == 0, f"tray exit {code}:\n{s.d.read_log('tray-xembed')}")
+        expect(s.service.wait(timeout=10) == 0, "the service quit")
+    finally:
+        if s.d.watcher is None:
+            s.d.start_watcher()
+
+
+@test
+def without_the_service_the_tray_leaves_at_once(s):
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    registered = len(s.d.registrations())
+    tray = s.d.spawn([tray_program()], "tray-alone")
+    code = tray.wait(timeout=10)
+    expect(code == 0, f"tray exit {code}:\n{s.d.read_log('tray-alone')}")
+    expect(len(s.d.registrations()) == registered, "it never showed an icon")
+
+
+# --- with a stand-in for the service: verdicts this network cannot give --
+
+LEAK = "Leak: An address outside the VPN, 198.51.100.7, is visible to web pages"
+PROTECTED = "Protected: your VPN carries everything"
+
+
+def fake_report(status, headline, when="2026-11-21T07:30:00Z"):
+    return {"version": 1, "time": when, "status": status, "headline": headline, "findings": []}
+
+
+def with_fake_service(s, body):
+    """Runs BODY(fake, item) with a FakeService and a tray of our own;
+    then the fake goes, and the tray must exit with status 0."""
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    fake = s.d.start_fake_service()
+    tray = s.d.spawn([tray_program()], "tray-fake")
+    try:
+        body(fake, s.tray_item())
+    finally:
+        fake.stop()
+        code = tray.wait(timeout=10)
+    expect(code == 0, f"tray exit {code}:\n{s.d.read_log('tray-fake')}")
+
+
+@test
+def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
+    def body(fake, item):
+        # The service checks and has no report yet.
+        s.d.wait(lambda: s.icon(item) == ICON + "checking", "the checking icon")
+        labels = [e["label"] for e in s.entries(item)]
+        expect(s.d.item_properties(item)["Title"] == "Checking…" and
+               labels[:2] == ["Checking…", "No check yet"], f"before the first report: {labels}")
+
+        leak = fake_report("leak", LEAK)
+        fake.set_report(leak)
+        fake.set_status("leak")
+        s.d.wait(lambda: s.icon(item) == ICON + "leak", "the leak icon")
+        props = s.d.item_properties(item)
+        expect(props["Title"] == LEAK and props["IconAccessibleDesc"] == "Leakwatch: leak",
+               f"item {props}")
+        # 07:30 UTC is 13:00 here.
+        s.d.wait(lambda: [e["label"] for e in s.entries(item)][:2] == [LEAK, "Last check: 13:00"],
+                 "the leak and its local time in the menu")
+
+        damaged = ["not json", "[]", '{"status": "protected"}',
+                   '{"status": "protected", "headline": 7, "time": "2026-11-21T07:30:00Z"}',
+                   '{"status": "protected", "headline": "Protected", "time": "yesterday"}',
+                   '{"status": "safe", "headline": "Safe", "time": "2026-11-21T07:30:00Z"}']
+        for text in damaged:
+            fake.set_report(fake_report("protected", PROTECTED))
+            fake.set_status("protected")
+            s.d.wait(lambda: s.icon(item) == ICON + "protected", "the protected icon")
+            fake.set_report(text)
+            s.d.wait(lambda: s.icon(item) == ICON + "unknown", f"unknown for the report {text!r}")
+            labels = [e["label"] for e in s.entries(item)]
+            expect(s.d.item_properties(item)["Title"] == "Status unknown" and
+                   labels[:2] == ["Status unknown", "No check yet"], f"for {text!r}: {labels}")
+
+        # A status the tray does not know is no verdict either.
+        fake.set_report(fake_report("protected", PROTECTED))
+        fake.set_status("safe")
+        s.d.wait(lambda: s.icon(item) == ICON + "unknown", "unknown for the status 'safe'")
+    with_fake_service(s, body)
+
+
+@test
+def the_menu_follows_the_service_actions(s):
+    def body(fake, item):
+        fake.set_report(fake_report("unprotected", "No VPN: sites see your real address"))
+        fake.set_status("unprotected")
+        s.d.wait(lambda: s.icon(item) == ICON + "unprotected", "the unprotected icon")
+        labels = lambda: [e["label"] for e in s.entries(item)]  # noqa: E731
+        expect("Start at login" not in labels(), f"no start-at-login action: {labels()}")
+
+        # The service gains the action: the item appears, and asks it.
+        fake.set_action("start-at-login", True, False)
+        s.d.wait(lambda: "Start at login" in labels(), "Start at login to appear")
+        entry = s.entry(item, "Start at login")
+        expect(entry["toggle_type"] == "checkmark" and entry["toggle_state"] == 0, f"{entry}")
+        s.d.click(item, entry["id"])
+        s.d.wait(lambda: fake.state_requests() == [("start-at-login", True)],
+                 f"the request for True ({fake.state_requests()})")
+        s.d.wait(lambda: s.entry(item, "Start at login")["toggle_state"] == 1, "the check mark")
+        fake.set_action("start-at-login", False, True)
+        s.d.wait(lambda: not s.entry(item, "Start at login")["enabled"], "the item greyed out")
+        fake.remove_action("start-at-login")
+        s.d.wait(lambda: "Start at login" not in labels(), "Start at login to go")
+
+        fake.set_status("checking")
+        s.d.wait(lambda: not s.entry(item, "Check now")["enabled"],
+                 "Check now greyed while checking")
+        fake.set_status("unprotected")
+        s.d.wait(lambda: s.entry(item, "Check now")["enabled"], "Check now back")
+        for label in ("Check now", "Open report", "Quit"):
+            s.d.click(item, s.entry(item, label)["id"])
+        s.d.wait(lambda: fake.activations() == ["check-now", "show-report", "quit"],
+                 f"the service's actions activated ({fake.activations()})")
+    with_fake_service(s, body)
+
+
+if __name__ == "__main__":
+    # POSIX TZ strings need no tzdata: the tray and this script agree.
+    os.environ["TZ"] = "LWT-5:30"
+    time.tzset()
+    lwdesktop.require()
+    if not os.access(tray_program(), os.X_OK):
+        skip_all(f"no tray program at {tray_program()}")
+    reason = lwnet.enter()
+    if reason:
+        skip_all(reason)
+    main(setup=Session)
