@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "lw-analyzer.h"
+#include "lw-fixes.h"
+
+G_BEGIN_DECLS
+
+#define LW_TYPE_FINDING_ROW (lw_finding_row_get_type ())
+
+G_DECLARE_FINAL_TYPE (LwFindingRow, lw_finding_row, LW, FINDING_ROW, AdwExpanderRow)
+
+GtkWidget  *lw_finding_row_new  (const LwFinding *finding,
+                                 LwBrowsers       browsers);
+
+G_END_DECLS

@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "lw-finding-row.h"
+#include "lw-report-page.h"
+#include "lw-report-util.h"
+#include "lw-status-banner.h"
+
+/* The "Report" page: the status banner, then the findings (most serious
+ * first, as the report orders them), then the notes. The first finding
+ * that is new to this window opens by itself; what the user opened or
+ * closed stays so when the same finding comes again. */
+
+struct _LwReportPage
+{
+  AdwBin                parent_instance;
+
+  LwStatusBanner       *banner;
+  AdwPreferencesGroup  *findings_group;
+  GtkWidget            *nothing_box;
+  AdwPreferencesGroup  *notes_group;
+
+  LwBrowsers            browsers;
+  LwReport             *report;
+  GPtrArray            *rows;       /* the LwFindingRows shown, each in one of the groups */
+  GHashTable           *seen;       /* summaries of the findings shown so far */
+  GHashTable           *expanded;   /* summaries of the findings the user keeps open */
+};
+
+G_DEFINE_FINAL_TYPE (LwReportPage, lw_report_page, ADW_TYPE_BIN)
+
+static void
+on_row_expanded (LwFindingRow *row,
+                 GParamSpec   *pspec,
+                 LwReportPage *self)
+{
+  const char *summary = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+
+  if (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)))
+    g_hash_table_add (self->expanded, g_strdup (summary));
+  else
+    g_hash_table_remove (self->expanded, summary);
+}
+
+static void
+clear_rows (LwReportPage *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      g_signal_handlers_disconnect_by_data (row, self);
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+show_findings (LwReportPage *self)
+{
+  GPtrArray *findings = self->report ? lw_report_get_findings (self->report) : NULL;
+  guint n_findings = 0, n_notes = 0;
+  gboolean first_new = TRUE;
+
+  clear_rows (self);
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+      GtkWidget *row = lw_finding_row_new (f, self->browsers);
+      gboolean note = f->level == LW_LEVEL_NOTE;
+      gboolean is_new = !g_hash_table_contains (self->seen, f->summary);
+
+      if ((is_new && first_new && !note) || g_hash_table_contains (self->expanded, f->summary))
+        {
+          adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+          g_hash_table_add (self->expanded, g_strdup (f->summary));
+        }
+      if (!note)
+        first_new = FALSE;
+      g_hash_table_add (self->seen, g_strdup (f->summary));
+      g_signal_connect (row, "notify::expanded", G_CALLBACK (on_row_expanded), self);
+
+      adw_preferences_group_add (note ? self->notes_group : self->findings_group, row);
+      g_ptr_array_add (self->rows, row);
+      if (note)
+        n_notes++;
+      else
+        n_findings++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_findings > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->notes_group), n_notes > 0);
+  gtk_widget_set_visible (self->nothing_box,
+                          self->report != NULL && n_findings == 0 &&
+                          lw_report_get_status (self->report) == LW_STATUS_PROTECTED);
+}
+
+/**
+ * lw_report_page_set_browsers:
+ * @browsers: the browsers on this machine, from lw_browsers_detect()
+ */
+void
+lw_report_page_set_browsers (LwReportPage *self,
+                             LwBrowsers    browsers)
+{
+  g_return_if_fail (LW_IS_REPORT_PAGE (self));
+
+  if (self->browsers == browsers)
+    return;
+  self->browsers = browsers;
+  show_findings (self);
+}
+
+/**
+ * lw_report_page_update:
+ * @report: (nullable): the report to show; %NULL before the first check ends
+ * @checking: whether a check runs now
+ */
+void
+lw_report_page_update (LwReportPage *self,
+                       LwReport     *report,
+                       gboolean      checking)
+{
+  g_return_if_fail (LW_IS_REPORT_PAGE (self));
+
+  lw_status_banner_update (self->banner, report, checking);
+  if (self->report == report)
+    return;
+  g_set_object (&self->report, report);
+  show_findings (self);
+}
+
+static void
+lw_report_page_dispose (GObject *object)
+{
+  LwReportPage *self = LW_REPORT_PAGE (object);
+
+  if (self->rows != NULL)
+    clear_rows (self);
+  g_clear_object (&self->report);
+
+  G_OBJECT_CLASS (lw_report_page_parent_class)->dispose (object);
+}
+
+static void
+lw_report_page_finalize (GObject *object)
+{
+  LwReportPage *self = LW_REPORT_PAGE (object);
+
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+  g_clear_pointer (&self->seen, g_hash_table_unref);
+  g_clear_pointer (&self->expanded, g_hash_table_unref);
+
+  G_OBJECT_CLASS (lw_report_page_parent_class)->finalize (object);
+}
+
+static void
+lw_report_page_class_init (LwReportPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lw_report_page_dispose;
+  object_class->finalize = lw_report_page_finalize;
+
+  g_type_ensure (LW_TYPE_STATUS_BANNER);
+  gtk_widget_class_set_template_from_resource (widget_class, LW_RESOURCE ("lw-report-page.ui"));
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, banner);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, findings_group);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, nothing_box);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, notes_group);
+}
+
+static void
+lw_report_page_init (LwReportPage *self)
+{
+  self->rows = g_ptr_array_new ();
+  self->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  show_findings (self);
+}

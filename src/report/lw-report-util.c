@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-report-util.h"
+
+/* The words and paths the window's widgets share. */
+
+/**
+ * lw_status_verdict:
+ *
+ * Returns: the verdict in plain words, the title of the report. It
+ *   complements the report's headline ("No VPN: sites see…"), which the
+ *   window shows beneath it, instead of repeating its first word.
+ */
+const char *
+lw_status_verdict (LwStatus status)
+{
+  switch (status)
+    {
+    case LW_STATUS_PROTECTED:   return _("No leaks found");
+    case LW_STATUS_LEAK:        return _("Your real address is visible");
+    case LW_STATUS_WARNING:     return _("Needs attention");
+    case LW_STATUS_UNPROTECTED: return _("Not protected");
+    case LW_STATUS_CHECKING:    return _("Checking…");
+    case LW_STATUS_UNKNOWN:
+    default:                    return _("Could not check");
+    }
+}
+
+/**
+ * lw_status_short_name:
+ *
+ * Returns: the status in a word or two, as the history lists it
+ */
+const char *
+lw_status_short_name (LwStatus status)
+{
+  switch (status)
+    {
+    case LW_STATUS_PROTECTED:   return _("Protected");
+    case LW_STATUS_LEAK:        return _("Leak");
+    case LW_STATUS_WARNING:     return _("Warning");
+    case LW_STATUS_UNPROTECTED: return _("No VPN");
+    case LW_STATUS_CHECKING:    return _("Checking");
+    case LW_STATUS_UNKNOWN:
+    default:                    return _("Unknown");
+    }
+}
+
+/**
+ * lw_status_icon_name:
+ *
+ * Returns: (transfer full): the status icon, as data/icons installs it
+ */
+char *
+lw_status_icon_name (LwStatus status,
+                     gboolean symbolic)
+{
+  return g_strdup_printf ("%s-%s%s", APP_ID, lw_status_to_string (status),
+                          symbolic ? "-symbolic" : "");
+}
+
+/**
+ * lw_level_tag:
+ *
+ * Returns: the level of a finding as a short tag
+ */
+const char *
+lw_level_tag (LwLevel level)
+{
+  switch (level)
+    {
+    case LW_LEVEL_LEAK:        return _("Leak");
+    case LW_LEVEL_WARNING:     return _("Warning");
+    case LW_LEVEL_UNKNOWN:     return _("Unknown");
+    case LW_LEVEL_UNPROTECTED: return _("No VPN");
+    case LW_LEVEL_NOTE:
+    default:                   return _("Note");
+    }
+}
+
+/**
+ * lw_format_clock:
+ *
+ * Returns: (transfer full): the local time of day, hours and minutes
+ */
+char *
+lw_format_clock (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+
+  /* Translators: a time of day, see the GDateTime format docs */
+  return g_date_time_format (local, _("%H:%M"));
+}
+
+/**
+ * lw_format_date_time:
+ *
+ * Returns: (transfer full): the local time of day and the date
+ */
+char *
+lw_format_date_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = g_date_time_to_local (time);
+
+  /* Translators: a time and a date, see the GDateTime format docs */
+  return g_date_time_format (local, _("%H:%M, %-d %B %Y"));
+}
+
+/**
+ * lw_beside_executable:
+ *
+ * Returns: (transfer full) (nullable): a path relative to the directory of
+ *   this program. In an uninstalled build that is _build/src/report, beside
+ *   the service (../service) and the data (../../data).
+ */
+char *
+lw_beside_executable (const char *relative)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
+
+  return dir ? g_build_filename (dir, relative, NULL) : NULL;
+}
+
+/**
+ * lw_find_leakwatch:
+ *
+ * Returns: (transfer full) (nullable): the `leakwatch` program of the same
+ *   build tree, else the one in PATH
+ */
+char *
+lw_find_leakwatch (void)
+{
+  g_autofree char *built = lw_beside_executable ("../service/leakwatch");
+
+  if (built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
+    return g_steal_pointer (&built);
+  return g_find_program_in_path ("leakwatch");
+}
+
+/**
+ * lw_load_settings:
+ *
+ * The settings schema of an uninstalled build (build/data/gschemas.compiled),
+ * else the installed one, as the service finds it.
+ *
+ * Returns: (transfer full) (nullable): the settings, or %NULL without a schema
+ */
+GSettings *
+lw_load_settings (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchemaSource) built = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autofree char *data = lw_beside_executable ("../../data");
+  g_autofree char *compiled = data ? g_build_filename (data, "gschemas.compiled", NULL) : NULL;
+
+  if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS) &&
+      (built = g_settings_schema_source_new_from_directory (data, source, FALSE, NULL)) != NULL)
+    source = built;
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL)
+    {
+      g_debug ("no settings schema; preferences are not available");
+      return NULL;
+    }
+  return g_settings_new_full (schema, NULL, NULL);
+}

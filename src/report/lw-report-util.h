@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "lw-analyzer.h"
+
+G_BEGIN_DECLS
+
+/* The GResource prefix, which is also the application's resource base path. */
+#define LW_RESOURCE_PATH    "/io/github/leakwatch/Leakwatch"
+#define LW_RESOURCE(name)   LW_RESOURCE_PATH "/" name
+
+const char *lw_status_verdict        (LwStatus     status);
+const char *lw_status_short_name     (LwStatus     status);
+char       *lw_status_icon_name      (LwStatus     status,
+                                      gboolean     symbolic);
+const char *lw_level_tag             (LwLevel      level);
+char       *lw_format_clock          (GDateTime   *time);
+char       *lw_format_date_time      (GDateTime   *time);
+char       *lw_beside_executable     (const char  *relative);
+char       *lw_find_leakwatch        (void);
+GSettings  *lw_load_settings         (void);
+
+G_END_DECLS

@@ -1,0 +1,598 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "lw-evidence-page.h"
+#include "lw-history-page.h"
+#include "lw-report-page.h"
+#include "lw-report-util.h"
+#include "lw-report-window.h"
+#include "lw-text.h"
+#include "lw-widget-dump.h"
+
+/* The report window: the service's latest report on three pages (Report,
+ * Evidence, History), following it as it changes.
+ *
+ * Test hooks, read from the environment when the window is made:
+ *
+ * LEAKWATCH_REPORT_DUMP=FILE
+ *   After every render (a new report, a change of status or of the
+ *   service, a page switch, a new history), FILE is replaced atomically by
+ *   the text the window shows. The first lines are
+ *     status: WORD      checking (also before the first report), or the
+ *                       status of the report shown (protected, leak,
+ *                       warning, unprotected, unknown); without one:
+ *                       starting, failed, stopped, or error (the
+ *                       report cannot be read)
+ *     title: TEXT       the window title
+ *     check-now: sensitive | insensitive
+ *     page: NAME        report, evidence or history (or starting, failed)
+ *     --
+ *   then the text of the widget tree, walked as it is (lw_widget_dump_text):
+ *   every visible label, entry text ("entry: …") and tooltip ("tooltip: …"),
+ *   in widget order, one per line. Hidden pages and collapsed rows are not
+ *   in it, as the user does not see them.
+ *
+ * LEAKWATCH_REPORT_SCREENSHOT=FILE
+ *   Once the first report is rendered and the window is shown, a PNG of
+ *   the window is written to FILE (atomically), and again after every
+ *   later render.
+ *
+ * The exported action win.show-page (a string: report, evidence or
+ * history) switches pages, for tests and for anyone else. */
+
+struct _LwReportWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  AdwToastOverlay      *toast_overlay;
+  AdwViewSwitcherTitle *switcher_title;
+  AdwViewSwitcherBar   *switcher_bar;
+  GtkButton            *check_button;
+  GtkLabel             *check_label;
+  GtkStack             *check_icon_stack;
+  GtkSpinner           *check_spinner;
+  GtkStack             *main_stack;
+  GtkSpinner           *starting_spinner;
+  AdwStatusPage        *failed_page;
+  GtkButton            *retry_button;
+  AdwViewStack         *view_stack;
+  LwReportPage         *report_page;
+  LwEvidencePage       *evidence_page;
+  LwHistoryPage        *history_page;
+
+  LwService            *service;
+  GCancellable         *cancellable;
+  GtkNativeDialog      *chooser;
+  gboolean              history_read;
+  gint64                history_time;     /* the report the history was last read for */
+  LwStatus              history_status;
+
+  char                 *dump_path;
+  char                 *screenshot_path;
+  guint                 dump_id;
+  guint                 screenshot_id;
+  gboolean              screenshot_pending;
+  gboolean              report_rendered;
+  gulong                after_paint_id;
+};
+
+G_DEFINE_FINAL_TYPE (LwReportWindow, lw_report_window, ADW_TYPE_APPLICATION_WINDOW)
+
+#define SCREENSHOT_SETTLE_MS 400
+#define NARROW_WIDTH         500
+
+/* --- test hooks ----------------------------------------------------------- */
+
+static const char *
+status_word (LwReportWindow *self)
+{
+  LwReport *report = lw_service_get_report (self->service);
+
+  switch (lw_service_get_state (self->service))
+    {
+    case LW_SERVICE_CONNECTING:
+    case LW_SERVICE_STARTING:
+      return "starting";
+    case LW_SERVICE_FAILED:
+      return "failed";
+    case LW_SERVICE_STOPPED:
+      return "stopped";
+    case LW_SERVICE_READY:
+    default:
+      if (report != NULL && !lw_service_get_checking (self->service))
+        return lw_status_to_string (lw_report_get_status (report));
+      /* No report: the first check has not ended, or the report is damaged. */
+      return lw_service_get_report_error (self->service) ? "error" : "checking";
+    }
+}
+
+static const char *
+page_name (LwReportWindow *self)
+{
+  const char *main_page = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (g_strcmp0 (main_page, "report") != 0)
+    return main_page;
+  return adw_view_stack_get_visible_child_name (self->view_stack);
+}
+
+static gboolean
+write_dump (gpointer data)
+{
+  LwReportWindow *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *widgets = NULL;
+  g_autofree char *text = NULL;
+
+  self->dump_id = 0;
+  widgets = lw_widget_dump_text (GTK_WIDGET (self));
+  text = g_strdup_printf ("status: %s\ntitle: %s\ncheck-now: %s\npage: %s\n--\n%s",
+                          status_word (self), gtk_window_get_title (GTK_WINDOW (self)),
+                          gtk_widget_is_sensitive (GTK_WIDGET (self->check_button))
+                            ? "sensitive" : "insensitive",
+                          page_name (self), widgets);
+  if (!g_file_set_contents (self->dump_path, text, -1, &error))
+    g_warning ("Cannot write %s: %s", self->dump_path, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+write_screenshot (gpointer data)
+{
+  LwReportWindow *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->screenshot_id = 0;
+  if (lw_widget_save_png (GTK_WIDGET (self), self->screenshot_path, &error))
+    return G_SOURCE_REMOVE;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
+    {
+      /* Not drawn yet: after the next frame, then. */
+      self->screenshot_pending = TRUE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+  else
+    g_warning ("Cannot write %s: %s", self->screenshot_path, error->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* After a frame is painted, everything rendered so far is on screen; a
+ * moment later, the transitions it started (a switcher's highlight, a
+ * title giving way to the switcher) have ended too. */
+static void
+on_after_paint (GdkFrameClock  *clock,
+                LwReportWindow *self)
+{
+  if (!self->screenshot_pending || self->screenshot_id != 0)
+    return;
+  self->screenshot_pending = FALSE;
+  self->screenshot_id = g_timeout_add (SCREENSHOT_SETTLE_MS, write_screenshot, self);
+}
+
+static void
+on_map (LwReportWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->screenshot_path != NULL && self->after_paint_id == 0 && clock != NULL)
+    self->after_paint_id = g_signal_connect_object (clock, "after-paint",
+                                                    G_CALLBACK (on_after_paint), self, 0);
+  if (self->report_rendered)
+    self->screenshot_pending = TRUE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Called after every render: the test hooks follow what the user sees. */
+static void
+rendered (LwReportWindow *self)
+{
+  if (self->dump_path != NULL && self->dump_id == 0)
+    self->dump_id = g_idle_add (write_dump, self);
+  if (self->screenshot_path != NULL && self->report_rendered)
+    {
+      self->screenshot_pending = TRUE;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+    }
+}
+
+/* --- rendering ------------------------------------------------------------ */
+
+/* Narrow, the pages are switched at the bottom. */
+static void
+update_switcher (LwReportWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
+  gboolean on_report = g_strcmp0 (page, "report") == 0;
+  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+
+  adw_view_switcher_title_set_view_switcher_enabled (self->switcher_title, on_report);
+  adw_view_switcher_bar_set_reveal (self->switcher_bar, on_report && narrow);
+}
+
+/* A narrow window shows "Check now" as an icon, so the title has room.
+ * The width of the window decides, not the header's room, which the
+ * label itself changes. */
+static void
+on_width_changed (LwReportWindow *self)
+{
+  int width = 0, height = 0;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  gtk_widget_set_visible (GTK_WIDGET (self->check_label), width <= 0 || width >= NARROW_WIDTH);
+}
+
+static void
+show_failure (LwReportWindow *self,
+              const char     *icon_name,
+              const char     *title,
+              const char     *description,
+              const char     *button)
+{
+  g_autofree char *escaped = g_markup_escape_text (description ? description : "", -1);
+
+  adw_status_page_set_icon_name (self->failed_page, icon_name);
+  adw_status_page_set_title (self->failed_page, title);
+  adw_status_page_set_description (self->failed_page, escaped);
+  gtk_button_set_label (self->retry_button, button);
+  gtk_stack_set_visible_child_name (self->main_stack, "failed");
+}
+
+static void
+refresh_history (LwReportWindow *self,
+                 LwReport       *report)
+{
+  gint64 time = report ? lw_report_get_time (report) : 0;
+  LwStatus status = report ? lw_report_get_status (report) : LW_STATUS_CHECKING;
+
+  if (self->history_read && self->history_time == time && self->history_status == status)
+    return;
+  self->history_read = TRUE;
+  self->history_time = time;
+  self->history_status = status;
+  lw_history_page_refresh (self->history_page, status);
+}
+
+static void
+render (LwReportWindow *self)
+{
+  LwReport *report = lw_service_get_report (self->service);
+  gboolean checking = lw_service_get_checking (self->service);
+  GAction *action;
+
+  switch (lw_service_get_state (self->service))
+    {
+    case LW_SERVICE_CONNECTING:
+    case LW_SERVICE_STARTING:
+      gtk_stack_set_visible_child_name (self->main_stack, "starting");
+      break;
+    case LW_SERVICE_FAILED:
+      show_failure (self, "dialog-error-symbolic", _("Leakwatch could not start"),
+                    lw_service_get_error (self->service), _("_Try Again"));
+      break;
+    case LW_SERVICE_STOPPED:
+      show_failure (self, "dialog-warning-symbolic", _("Leakwatch is not running"),
+                    _("Nothing watches for leaks now. Start Leakwatch to see the state of "
+                      "your connection."),
+                    _("_Start Leakwatch"));
+      break;
+    case LW_SERVICE_READY:
+    default:
+      if (report == NULL && lw_service_get_report_error (self->service) != NULL)
+        {
+          show_failure (self, "dialog-error-symbolic", _("The report cannot be read"),
+                        lw_service_get_report_error (self->service), _("_Check Again"));
+          break;
+        }
+      gtk_stack_set_visible_child_name (self->main_stack, "report");
+      lw_report_page_update (self->report_page, report, checking);
+      lw_evidence_page_set_report (self->evidence_page, report);
+      refresh_history (self, report);
+      if (report != NULL)
+        self->report_rendered = TRUE;
+      break;
+    }
+  gtk_spinner_set_spinning (self->starting_spinner,
+                            g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack),
+                                       "starting") == 0);
+  update_switcher (self);
+
+  /* The header: a spinner in "Check now" while a check runs, and the
+   * verdict under the title when the window is narrow. */
+  gtk_stack_set_visible_child_name (self->check_icon_stack, checking ? "checking" : "idle");
+  gtk_spinner_set_spinning (self->check_spinner, checking);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button),
+                               checking ? _("A check is running") : _("Check for leaks now"));
+  adw_view_switcher_title_set_subtitle (self->switcher_title, report != NULL
+                                          ? lw_status_short_name (lw_report_get_status (report))
+                                          : NULL);
+
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "copy-report");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), report != NULL);
+  action = g_action_map_lookup_action (G_ACTION_MAP (self), "save-json");
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), report != NULL);
+
+  rendered (self);
+}
+
+static void
+on_service_changed (LwService      *service,
+                    GParamSpec     *pspec,
+                    LwReportWindow *self)
+{
+  render (self);
+}
+
+static void
+on_retry_clicked (LwReportWindow *self)
+{
+  if (lw_service_get_state (self->service) == LW_SERVICE_READY)
+    lw_service_check_now (self->service);
+  else
+    lw_service_start (self->service);
+}
+
+static void
+on_page_changed (LwReportWindow *self)
+{
+  rendered (self);
+}
+
+static void
+on_title_visible (LwReportWindow *self)
+{
+  update_switcher (self);
+  rendered (self);
+}
+
+static void
+on_history_updated (LwReportWindow *self)
+{
+  rendered (self);
+}
+
+/* --- actions -------------------------------------------------------------- */
+
+static void
+toast (LwReportWindow *self,
+       const char     *title)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  rendered (self);
+}
+
+static void
+copy_report_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       data)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (data);
+  LwReport *report = lw_service_get_report (self->service);
+  g_autofree char *text = NULL;
+
+  if (report == NULL)
+    return;
+  text = lw_text_format_report (report);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  toast (self, _("Report copied"));
+}
+
+static void
+on_saved (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  GFile *file = G_FILE (source);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+  LwReportWindow *self;
+  AdwMessageDialog *dialog;
+
+  if (!g_file_replace_contents_finish (file, result, NULL, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self = LW_REPORT_WINDOW (data);
+
+  if (error == NULL)
+    {
+      name = g_file_get_basename (file);
+      message = g_strdup_printf (_("Saved as “%s”"), name);
+      toast (self, message);
+      return;
+    }
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       _("The report could not be saved"),
+                                                       error->message));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_chooser_response (GtkNativeDialog *chooser,
+                     int              response,
+                     LwReportWindow  *self)
+{
+  g_autoptr(GFile) file = NULL;
+  LwReport *report = lw_service_get_report (self->service);
+
+  if (response == GTK_RESPONSE_ACCEPT && report != NULL &&
+      (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser))) != NULL)
+    {
+      char *json = lw_report_to_json (report, TRUE);
+      g_autoptr(GBytes) bytes = g_bytes_new_take (json, strlen (json));
+
+      g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE,
+                                           G_FILE_CREATE_REPLACE_DESTINATION,
+                                           self->cancellable, on_saved, self);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+save_json_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       data)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (data);
+  LwReport *report = lw_service_get_report (self->service);
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autofree char *name = NULL;
+  GtkFileChooserNative *chooser;
+
+  if (report == NULL || self->chooser != NULL)
+    return;
+
+  utc = g_date_time_new_from_unix_utc (lw_report_get_time (report));
+  local = g_date_time_to_local (utc);
+  name = g_date_time_format (local, "leakwatch-report-%Y%m%d-%H%M.json");
+
+  chooser = gtk_file_chooser_native_new (_("Save Report as JSON"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  gtk_file_filter_set_name (filter, _("JSON files"));
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_chooser_response), self);
+
+  self->chooser = GTK_NATIVE_DIALOG (chooser);
+  gtk_native_dialog_show (self->chooser);
+}
+
+static void
+show_page_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       data)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (data);
+  const char *name = g_variant_get_string (parameter, NULL);
+
+  if (adw_view_stack_get_child_by_name (self->view_stack, name) != NULL)
+    adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/* GtkApplication exports these on the bus, at its object path + /window/ID. */
+static const GActionEntry win_actions[] = {
+  { "copy-report", copy_report_activated, NULL, NULL, NULL, { 0 } },
+  { "save-json", save_json_activated, NULL, NULL, NULL, { 0 } },
+  { "show-page", show_page_activated, "s", NULL, NULL, { 0 } },
+};
+
+/* --- the object ----------------------------------------------------------- */
+
+static void
+lw_report_window_dispose (GObject *object)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->dump_id, g_source_remove);
+  g_clear_handle_id (&self->screenshot_id, g_source_remove);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (self->chooser);
+      g_clear_object (&self->chooser);
+    }
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->service);
+
+  G_OBJECT_CLASS (lw_report_window_parent_class)->dispose (object);
+}
+
+static void
+lw_report_window_finalize (GObject *object)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  g_free (self->dump_path);
+  g_free (self->screenshot_path);
+
+  G_OBJECT_CLASS (lw_report_window_parent_class)->finalize (object);
+}
+
+static void
+lw_report_window_class_init (LwReportWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = lw_report_window_dispose;
+  object_class->finalize = lw_report_window_finalize;
+
+  g_type_ensure (LW_TYPE_REPORT_PAGE);
+  g_type_ensure (LW_TYPE_EVIDENCE_PAGE);
+  g_type_ensure (LW_TYPE_HISTORY_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class, LW_RESOURCE ("lw-report-window.ui"));
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, check_button);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, check_label);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, check_icon_stack);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, check_spinner);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, starting_spinner);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, failed_page);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, report_page);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, evidence_page);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, history_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_title_visible);
+  gtk_widget_class_bind_template_callback (widget_class, on_history_updated);
+}
+
+static void
+lw_report_window_init (LwReportWindow *self)
+{
+  const char *dump = g_getenv ("LEAKWATCH_REPORT_DUMP");
+  const char *screenshot = g_getenv ("LEAKWATCH_REPORT_SCREENSHOT");
+
+  self->cancellable = g_cancellable_new ();
+  self->dump_path = dump && *dump ? g_strdup (dump) : NULL;
+  self->screenshot_path = screenshot && *screenshot ? g_strdup (screenshot) : NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
+                                   self);
+  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
+  g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
+}
+
+/**
+ * lw_report_window_new:
+ * @service: the service whose report to show
+ * @browsers: the browsers on this machine, for the fixes
+ *
+ * Returns: (transfer none): the window, which GTK owns until it is closed
+ */
+LwReportWindow *
+lw_report_window_new (GtkApplication *application,
+                      LwService      *service,
+                      LwBrowsers      browsers)
+{
+  LwReportWindow *self = g_object_new (LW_TYPE_REPORT_WINDOW, "application", application, NULL);
+
+  self->service = g_object_ref (service);
+  lw_report_page_set_browsers (self->report_page, browsers);
+  g_signal_connect (service, "notify::state", G_CALLBACK (on_service_changed), self);
+  g_signal_connect (service, "notify::status", G_CALLBACK (on_service_changed), self);
+  g_signal_connect (service, "notify::report", G_CALLBACK (on_service_changed), self);
+  render (self);
+  return self;
+}

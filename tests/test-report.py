@@ -1,0 +1,690 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""leakwatch-report, the report window, as a user sees it.
+
+The service runs in a headless desktop of our own (lib/lwdesktop.py: Xvfb,
+a private session bus, a notification daemon and a panel's
+StatusNotifierWatcher) and opens the window through its show-report action.
+The window's test hooks say what it shows: LEAKWATCH_REPORT_DUMP is the
+text of its widget tree after every render, LEAKWATCH_REPORT_SCREENSHOT a
+PNG of it (see src/report/lw-report-window.c). Pages are switched and the
+window closed through the actions GtkApplication exports on the bus.
+
+The tests compare the window with the service's Report: the verdict, the
+headline, every finding, the public addresses and candidates, the history
+of changes. They cover the window's life too: one window only, checking
+and the new report, quitting, and starting the service when it is not
+running (by D-Bus activation, by hand, or saying why it cannot). A fake
+service shows what the test network cannot produce: a leak, and a report
+that cannot be read.
+
+Runs in a network namespace of its own with a real coturn and HTTPS echo
+(lib/lwnet.py). Every check asks one extra address service that answers
+too late, so a check lasts the whole --timeout (2 s) and "checking" can be
+seen; the verdict is still "unprotected" (no VPN here). Screenshots are
+kept in the build directory (or $LW_ARTIFACTS) as report-*.png.
+"""
+
+import ctypes
+import json
+import os
+import shutil
+import struct
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "lib"))
+
+import lwdesktop  # noqa: E402
+import lwnet  # noqa: E402
+from tap import expect, main, skip_all, test  # noqa: E402
+
+APP_ID = "io.github.leakwatch.Leakwatch"
+PATH = "/io/github/leakwatch/Leakwatch"
+MONITOR = "io.github.leakwatch.Monitor1"
+ACTIONS = "org.gtk.Actions"
+REPORT_ID = APP_ID + ".Report"
+REPORT_PATH = "/io/github/leakwatch/Leakwatch/Report"
+
+
+def report_program():
+    default = os.path.join(os.path.dirname(lwnet.leakwatch()), "..", "report", "leakwatch-report")
+    return os.path.realpath(os.environ.get("LEAKWATCH_REPORT", default))
+
+
+def artifacts_dir():
+    return os.environ.get("LW_ARTIFACTS") or os.environ.get("MESON_BUILD_ROOT") or os.getcwd()
+
+
+def exe_of(pid):
+    try:
+        return os.path.realpath(f"/proc/{pid}/exe")
+    except OSError:
+        return None
+
+
+def parent_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[1])
+
+
+def window_pids():
+    """The running leakwatch-report processes (of the program under test)."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and exe_of(entry) == report_program() and \
+                not lwdesktop.process_gone(entry):
+            pids.append(int(entry))
+    return pids
+
+
+class Dump:
+    """What the window shows, as its LEAKWATCH_REPORT_DUMP file says."""
+
+    def __init__(self, text):
+        self.text = text
+        head, _, body = text.partition("--\n")
+        self.fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
+        self.lines = body.splitlines()
+
+    def __getattr__(self, name):
+        return self.fields.get(name.replace("_", "-"))
+
+    def __contains__(self, line):
+        return line in self.lines
+
+    def __str__(self):
+        return self.text
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    expect(head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR", f"{path} is not a PNG")
+    return struct.unpack(">II", head[16:24])
+
+
+def png_colours(path):
+    """How many different colours a PNG has (a blank picture has one)."""
+    import gi
+    gi.require_version("GdkPixbuf", "2.0")
+    from gi.repository import GdkPixbuf
+    pixbuf = GdkPixbuf.Pixbuf.new_from_file(path)
+    data = pixbuf.get_pixels()
+    step = pixbuf.get_n_channels()
+    return len({bytes(data[i:i + 3]) for i in range(0, len(data), step * 7)})
+
+
+class Keyboard:
+    """Keys pressed on the test display, as a user presses them (XTEST)."""
+
+    def __init__(self, display):
+        self.x11 = ctypes.CDLL("libX11.so.6")
+        self.xtst = ctypes.CDLL("libXtst.so.6")
+        self.x11.XOpenDisplay.restype = ctypes.c_void_p
+        self.x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+        self.x11.XStringToKeysym.restype = ctypes.c_ulong
+        self.x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+        self.x11.XKeysymToKeycode.restype = ctypes.c_ubyte
+        self.x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+        self.x11.XFlush.argtypes = [ctypes.c_void_p]
+        self.x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+        self.xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                                ctypes.c_ulong]
+        self.xtst.XTestFakeMotionEvent.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                                                   ctypes.c_int, ctypes.c_ulong]
+        self.display = self.x11.XOpenDisplay(display.encode())
+        expect(self.display, f"cannot open the display {display}")
+
+    def close(self):
+        self.x11.XCloseDisplay(self.display)
+
+    def point_at(self, x, y):
+        """Moves the pointer; with no window manager, keys go where it is."""
+        self.xtst.XTestFakeMotionEvent(self.display, -1, x, y, 0)
+        self.x11.XFlush(self.display)
+
+    def press(self, *keys):
+        """Presses KEYS together (e.g. "Control_L", "r") and lets go."""
+        codes = [self.x11.XKeysymToKeycode(self.display, self.x11.XStringToKeysym(k.encode()))
+                 for k in keys]
+        expect(all(codes), f"keycodes for {keys}: {codes}")
+        for code in codes:
+            self.xtst.XTestFakeKeyEvent(self.display, code, True, 0)
+        for code in reversed(codes):
+            self.xtst.XTestFakeKeyEvent(self.display, code, False, 0)
+        self.x11.XFlush(self.display)
+
+
+class Session:
+    """lwnet's network, a headless desktop, and the service in it."""
+
+    def __init__(self):
+        self.net = lwnet.Net()
+        self.desktop = lwdesktop.Desktop()
+        self.service = None
+        self.starts = 0
+
+    def __enter__(self):
+        self.net.__enter__()
+        try:
+            self.desktop.__enter__()
+            self.d = self.desktop
+            self.dump_path = os.path.join(self.d.tmp, "report-dump.txt")
+            self.shot_path = os.path.join(self.d.tmp, "report.png")
+            # Software rendering, and no OpenGL at all: Xvfb has none worth
+            # having, and Mesa's EGL keeps an allocation LeakSanitizer reports.
+            self.hooks = {"LEAKWATCH_REPORT_DUMP": self.dump_path,
+                          "LEAKWATCH_REPORT_SCREENSHOT": self.shot_path,
+                          "GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"}
+            self.start_service()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_service()
+        self.desktop.__exit__(*exc)
+        self.net.__exit__(*exc)
+
+    def args(self):
+        return ["--stun", self.net.stun(4), "--stun", self.net.stun(6),
+                "--ip-url", self.net.echo_url("/", 4), "--ip-url", self.net.echo_url("/json", 6),
+                "--ip-url", self.net.echo_url("/slow", 4),
+                "--ca-file", self.net.ca, "--timeout", "2", "--interval", "3600"]
+
+    def start_service(self):
+        """Starts the service, which starts the window when asked; the
+        window inherits its environment, the test hooks with it."""
+        self.starts += 1
+        self.log = f"service-{self.starts}"
+        self.service = self.d.spawn([lwnet.leakwatch(), "--gapplication-service"] + self.args(),
+                                    self.log, env=self.hooks)
+        self.d.wait(lambda: self.d.bus.name_has_owner(APP_ID) or self.service.poll() is not None,
+                    "the service on the bus")
+        expect(self.service.poll() is None, "the service exited:\n" + self.d.read_log(self.log))
+
+    def stop_service(self):
+        if self.service is not None and self.service.poll() is None:
+            self.service.terminate()
+            self.service.wait(timeout=10)
+
+    def quit_service(self):
+        """Asks whatever owns the service's name to quit, and waits."""
+        if self.d.bus.name_has_owner(APP_ID):
+            pid = self.d.pid_of(APP_ID)
+            self.obj().Activate("quit", [], {}, dbus_interface=ACTIONS)
+            self.d.wait(lambda: not self.d.bus.name_has_owner(APP_ID), "the service to quit")
+            self.d.wait(lambda: lwdesktop.process_gone(pid), "the service process to end")
+
+    def obj(self):
+        return self.d.bus.get_object(APP_ID, PATH)
+
+    def status(self):
+        _, _, state = self.obj().Describe("status", dbus_interface=ACTIONS)
+        return str(state[0]) if state else None
+
+    def report(self):
+        text = str(self.obj().Get(MONITOR, "Report",
+                                  dbus_interface="org.freedesktop.DBus.Properties"))
+        return json.loads(text) if text else None
+
+    def settled_report(self):
+        """The latest report, once no check is running."""
+        self.d.wait(lambda: self.report() is not None and self.status() != "checking",
+                    "a finished check", seconds=30)
+        return self.report()
+
+    def check_now(self):
+        self.obj().CheckNow(dbus_interface=MONITOR)
+
+    # --- the window ------------------------------------------------------
+
+    def app(self):
+        return self.d.bus.get_object(REPORT_ID, REPORT_PATH)
+
+    def window(self):
+        return self.d.bus.get_object(REPORT_ID, REPORT_PATH + "/window/1")
+
+    def show_page(self, page):
+        import dbus
+        self.window().Activate("show-page", [dbus.String(page)], {}, dbus_interface=ACTIONS)
+        return self.wait_dump(lambda d: d.page == page, f"the {page} page")
+
+    def window_pid(self):
+        pid = self.d.pid_of(REPORT_ID)
+        expect(exe_of(pid) == report_program(),
+               f"{REPORT_ID} belongs to {exe_of(pid)}, not {report_program()}")
+        return pid
+
+    def dump(self):
+        try:
+            with open(self.dump_path) as f:
+                return Dump(f.read())
+        except FileNotFoundError:
+            return None
+
+    def wait_dump(self, predicate, what, seconds=20):
+        """The dump, once PREDICATE holds for it."""
+        found = []
+
+        def check():
+            dump = self.dump()
+            if dump is not None and predicate(dump):
+                found.append(dump)
+                return True
+            return False
+        try:
+            self.d.wait(check, what, seconds)
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the window shows:\n{self.dump()}\n"
+                                 f"log:\n{self.d.read_log(self.log)[-3000:]}") from None
+        return found[0]
+
+    def keep_screenshot(self, name):
+        """Waits for a screenshot newer than the latest dump, checks it,
+        and keeps it as NAME in the artifacts directory."""
+        since = os.stat(self.dump_path).st_mtime
+        self.d.wait(lambda: os.path.exists(self.shot_path) and
+                    os.stat(self.shot_path).st_mtime >= since, "a screenshot", seconds=10)
+        width, height = png_size(self.shot_path)
+        expect(360 <= width <= 1280 and 400 <= height <= 1024, f"screenshot size {width}x{height}")
+        expect(png_colours(self.shot_path) > 20, "the screenshot has content")
+        target = os.path.join(artifacts_dir(), name)
+        shutil.copyfile(self.shot_path, target)
+        print(f"# screenshot: {target} ({width}x{height})")
+        return target
+
+    def sanitizer_reports(self, log=None):
+        return [line for line in self.d.read_log(log or self.log).splitlines()
+                if "Sanitizer" in line or "runtime error:" in line]
+
+
+@test
+def show_report_opens_the_window_with_the_services_report(s):
+    report = s.settled_report()
+    expect(report["status"] == "unprotected", "no VPN on the test network", report)
+    expect(not s.d.bus.name_has_owner(REPORT_ID), "no window before show-report")
+    s.obj().Activate("show-report", [], {}, dbus_interface=ACTIONS)
+    s.d.wait(lambda: s.d.bus.name_has_owner(REPORT_ID), "the window's application on the bus")
+    s.window_pid()
+
+    dump = s.wait_dump(lambda d: d.status == report["status"], "the report in the window")
+    report = s.report()
+    expect(dump.page == "report" and dump.title == "Leakwatch", f"page and title:\n{dump}")
+    expect(dump.check_now == "sensitive", f"Check now can be pressed:\n{dump}")
+    expect(report["headline"] in dump, f"the headline {report['headline']!r} in:\n{dump}")
+    expect("Not protected" in dump, f"the verdict in plain words:\n{dump}")
+    for finding in report["findings"]:
+        expect(finding["summary"] in dump, f"the finding {finding['summary']!r} in:\n{dump}")
+    # The most serious finding is open: what happened and what to do.
+    first = report["findings"][0]
+    expect(first["detail"] in dump and first["advice"] in dump and "What to do" in dump,
+           f"the first finding open:\n{dump}")
+    expect(any(line.startswith("Last checked at ") for line in dump.lines), f"the time:\n{dump}")
+
+
+@test
+def the_window_is_drawn(s):
+    s.wait_dump(lambda d: d.status == "unprotected", "the report")
+    s.keep_screenshot("report-unprotected.png")
+
+
+@test
+def a_second_show_report_presents_the_same_window(s):
+    pid = s.window_pid()
+    # A second leakwatch-report hands over to the first: it calls
+    # org.gtk.Application.Activate on it, and exits.
+    callers = []
+
+    def on_message(bus, message):
+        if message.get_interface() == "org.gtk.Application" and \
+                message.get_member() == "Activate" and message.get_path() == REPORT_PATH:
+            callers.append(message.get_sender())
+    s.d.bus.add_match_string("eavesdrop='true',type='method_call',"
+                             "interface='org.gtk.Application',member='Activate'")
+    s.d.bus.add_message_filter(on_message)
+    try:
+        s.obj().Activate("show-report", [], {}, dbus_interface=ACTIONS)
+        s.d.wait(lambda: callers, "the second window process to hand over", seconds=20)
+        s.d.wait(lambda: not s.d.bus.name_has_owner(callers[0]),
+                 "the second window process to leave")
+        # Under AddressSanitizer an exiting process lingers a while.
+        s.d.wait(lambda: window_pids() == [pid],
+                 f"one window process ({window_pids()}, first {pid})", seconds=30)
+    finally:
+        s.d.bus.remove_message_filter(on_message)
+    expect(s.window_pid() == pid, "the first still owns the name")
+    windows = s.d.bus.get_object(REPORT_ID, REPORT_PATH + "/window").Introspect(
+        dbus_interface="org.freedesktop.DBus.Introspectable")
+    expect(windows.count("<node name=") == 1, f"one window:\n{windows}")
+
+
+@test
+def check_now_shows_checking_then_the_new_report(s):
+    before = s.settled_report()
+    old = s.wait_dump(lambda d: d.status == "unprotected", "the report")
+    old_time = [line for line in old.lines if line.startswith("tooltip: Checked on ")]
+    expect(len(old_time) == 1, f"the exact time of the check:\n{old}")
+
+    # The window's own "Check now" (app.check-now) asks the service.
+    s.app().Activate("check-now", [], {}, dbus_interface=ACTIONS)
+    checking = s.wait_dump(lambda d: d.status == "checking", "the checking state")
+    expect(checking.check_now == "insensitive", f"Check now greyed while checking:\n{checking}")
+    expect("Checking…" in checking and "tooltip: A check is running" in checking,
+           f"checking shown:\n{checking}")
+    expect(before["headline"] in checking, f"the last verdict stays while checking:\n{checking}")
+
+    after = s.wait_dump(lambda d: d.status == "unprotected", "the new report")
+    report = s.settled_report()
+    expect(report["time"] != before["time"], f"a new report: {before['time']} → {report['time']}")
+    new_time = [line for line in after.lines if line.startswith("tooltip: Checked on ")]
+    expect(new_time and new_time != old_time, f"the new time shown: {old_time} → {new_time}")
+    expect(after.check_now == "sensitive", f"Check now back:\n{after}")
+
+
+@test
+def the_evidence_page_lists_what_the_check_saw(s):
+    report = s.settled_report()
+    dump = s.show_page("evidence")
+    for title in ("VPN", "Public addresses", "Every page (default route)",
+                  "Pages with camera permission (all interfaces)", "Native apps (interface-bound)",
+                  "Interfaces", "STUN requests"):
+        expect(title in dump, f"the group {title!r}:\n{dump}")
+    expect("No VPN is connected" in dump, f"the VPN state:\n{dump}")
+    answered = [pa for pa in report["public_addresses"] if pa["result"] == "answered"]
+    expect({pa["family"] for pa in answered} == {"ipv4", "ipv6"}, "both families answered", report)
+    for pa in answered:
+        family = "IPv4" if pa["family"] == "ipv4" else "IPv6"
+        expect(f"{family} · {pa['address']}" in dump,
+               f"the public address {pa['address']}:\n{dump}")
+    failed = [pa for pa in report["public_addresses"] if pa["result"] != "answered"]
+    expect(failed, "the slow address service failed", report)
+    expect(any("/slow" in line and pa["error"] in line for pa in failed for line in dump.lines),
+           f"the failure and its reason:\n{dump}")
+    expect(report["candidates"], "candidates", report)
+    for c in report["candidates"]:
+        expect(f"{c['type']} · {c['address']}" in dump, f"the candidate {c}:\n{dump}")
+    for lan in (lwnet.CLIENT4, lwnet.CLIENT6):
+        expect(any(line.startswith(lan + "/") for line in dump.lines), f"lan0's {lan}:\n{dump}")
+    s.keep_screenshot("report-evidence.png")
+
+
+CLIPBOARD_READER = """
+import sys
+import gi
+gi.require_version("Gdk", "3.0")
+gi.require_version("Gtk", "3.0")
+from gi.repository import Gdk, Gtk
+sys.stdout.write(Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_text() or "")
+"""
+
+
+@test
+def copy_report_puts_the_report_as_text_on_the_clipboard(s):
+    import subprocess
+    report = s.settled_report()
+    s.window().Activate("copy-report", [], {}, dbus_interface=ACTIONS)
+    s.wait_dump(lambda d: "Report copied" in d, "the toast")
+    # Read it as another program would, through the X clipboard.
+    reader = subprocess.run([lwdesktop.dbusmock_python(), "-c", CLIPBOARD_READER], env=s.d.env,
+                            capture_output=True, text=True, timeout=30)
+    text = reader.stdout
+    expect(text.splitlines()[:1] == [report["headline"]],
+           f"the headline first:\n{text[:2000]}\n{reader.stderr[-2000:]}")
+    for finding in report["findings"]:
+        expect(finding["summary"] in text, f"the finding {finding['summary']!r} in:\n{text[:3000]}")
+    for pa in report["public_addresses"]:
+        expect(pa["address"] is None or pa["address"] in text,
+               f"{pa['address']} in:\n{text[:3000]}")
+
+
+@test
+def the_keyboard_checks_and_copies(s):
+    s.settled_report()
+    s.show_page("report")
+    keyboard = Keyboard(s.d.env["DISPLAY"])
+    try:
+        keyboard.point_at(300, 300)
+        time.sleep(0.2)
+        keyboard.press("Control_L", "r")
+        s.wait_dump(lambda d: d.status == "checking", "Ctrl+R to check")
+        s.wait_dump(lambda d: d.status == "unprotected", "the new report")
+        keyboard.press("F5")
+        s.wait_dump(lambda d: d.status == "checking", "F5 to check")
+        s.wait_dump(lambda d: d.status == "unprotected", "the new report")
+        keyboard.press("Control_L", "Shift_L", "c")
+        s.wait_dump(lambda d: "Report copied" in d, "Ctrl+Shift+C to copy")
+    finally:
+        keyboard.close()
+
+
+@test
+def the_history_page_shows_the_changes_of_status(s):
+    s.settled_report()
+    s.show_page("report")
+    # Silence the STUN server: the next check cannot complete ("unknown"),
+    # then let it answer again: back to "unprotected".
+    s.net.stop_stun()
+    try:
+        s.check_now()
+        s.d.wait(lambda: s.status() == "unknown", "status unknown", seconds=20)
+        dump = s.wait_dump(lambda d: d.status == "unknown", "the unknown report")
+        expect("Could not check" in dump, f"the verdict in plain words:\n{dump}")
+    finally:
+        s.net.start_stun()
+    s.check_now()
+    s.d.wait(lambda: s.status() == "unprotected", "status unprotected", seconds=20)
+
+    # Each row: "HH:MM, date — old → new", with the headline under it.
+    wanted = ["— Unknown → No VPN", "— No VPN → Unknown", "— First check → No VPN"]
+
+    def shown(d):
+        rows = [line for line in d.lines if " → " in line and " — " in line]
+        return [w for row in rows for w in wanted if row.endswith(w)] == wanted
+    s.show_page("history")
+    dump = s.wait_dump(lambda d: d.page == "history" and shown(d),
+                       "the three changes, newest first")
+    expect("Changes of status" in dump, f"the history group:\n{dump}")
+    expect(any(line.startswith("Unknown: ") for line in dump.lines),
+           f"the headline of the unknown report:\n{dump}")
+    s.keep_screenshot("report-history.png")
+    s.show_page("report")
+
+
+@test
+def quit_ends_the_window(s):
+    pid = s.window_pid()
+    s.app().Activate("quit", [], {}, dbus_interface=ACTIONS)
+    s.d.wait(lambda: lwdesktop.process_gone(pid), "the window process to end")
+    s.d.wait(lambda: not s.d.bus.name_has_owner(REPORT_ID), "the name to go")
+    expect(window_pids() == [], f"no window process left: {window_pids()}")
+    expect(not s.sanitizer_reports(), "\n".join(s.sanitizer_reports()))
+
+
+def with_window_alone(s, log, body, program=None, env=None):
+    """Runs BODY(window process) with a window started by hand, without
+    the service's help; then closes it, which must end it cleanly."""
+    if os.path.exists(s.dump_path):
+        os.unlink(s.dump_path)
+    s.log = log
+    window = s.d.spawn([program or report_program()], log, env=dict(s.hooks, **(env or {})))
+    try:
+        s.d.wait(lambda: s.d.bus.name_has_owner(REPORT_ID) or window.poll() is not None,
+                 "the window's application on the bus")
+        expect(window.poll() is None, f"the window exited:\n{s.d.read_log(log)[-3000:]}")
+        body(window)
+    finally:
+        if window.poll() is None and s.d.bus.name_has_owner(REPORT_ID):
+            s.app().Activate("quit", [], {}, dbus_interface=ACTIONS)
+        try:
+            code = window.wait(timeout=15)
+        except Exception:
+            window.kill()
+            raise
+    expect(code == 0, f"the window exited with {code}:\n{s.d.read_log(log)[-3000:]}")
+    expect(not s.sanitizer_reports(log), "\n".join(s.sanitizer_reports(log)))
+
+
+@test
+def without_the_service_the_window_has_d_bus_start_it(s):
+    s.quit_service()
+    # As installed: a D-Bus service file that starts leakwatch.
+    service_file = os.path.join(s.d.services_dir, APP_ID + ".service")
+    with open(service_file, "w") as f:
+        f.write(f"[D-BUS Service]\nName={APP_ID}\n"
+                f"Exec={lwnet.leakwatch()} --gapplication-service {' '.join(s.args())}\n")
+    daemon = s.d.bus.get_object("org.freedesktop.DBus", "/org/freedesktop/DBus")
+    daemon.ReloadConfig(dbus_interface="org.freedesktop.DBus")
+
+    def body(window):
+        s.d.wait(lambda: s.d.bus.name_has_owner(APP_ID), "the service to be started", seconds=30)
+        service_pid = s.d.pid_of(APP_ID)
+        expect(exe_of(service_pid) == os.path.realpath(lwnet.leakwatch()),
+               f"the service is {exe_of(service_pid)}")
+        expect(parent_of(service_pid) != window.pid, "D-Bus started it, not the window")
+        dump = s.wait_dump(lambda d: d.status == "unprotected", "the report", seconds=40)
+        expect(s.settled_report()["headline"] in dump, f"the service's headline:\n{dump}")
+    try:
+        with_window_alone(s, "window-activation", body)
+    finally:
+        os.unlink(service_file)
+        daemon.ReloadConfig(dbus_interface="org.freedesktop.DBus")
+        s.quit_service()
+
+
+@test
+def without_d_bus_activation_the_window_starts_the_service_itself(s):
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    # The settings point the service at the test network's servers (its
+    # CA is not trusted there, so the address services fail: "unknown").
+    keyfile = os.path.join(s.d.env["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile")
+    os.makedirs(os.path.dirname(keyfile), exist_ok=True)
+    with open(keyfile, "w") as f:
+        f.write("[io/github/leakwatch/Leakwatch]\n"
+                f"stun-servers=['{s.net.stun(4)}', '{s.net.stun(6)}']\n"
+                f"ip-urls=['{s.net.echo_url('/', 4)}', '{s.net.echo_url('/json', 6)}']\n")
+
+    def body(window):
+        s.d.wait(lambda: s.d.bus.name_has_owner(APP_ID), "the service to be started", seconds=30)
+        service_pid = s.d.pid_of(APP_ID)
+        expect(exe_of(service_pid) == os.path.realpath(lwnet.leakwatch()),
+               f"the service is {exe_of(service_pid)}")
+        expect(parent_of(service_pid) == window.pid, "the window started it")
+        dump = s.wait_dump(lambda d: d.status not in ("starting", "checking"), "a verdict",
+                           seconds=40)
+        expect(dump.status in ("unprotected", "unknown"),
+               f"never green from a failed check:\n{dump}")
+    try:
+        with_window_alone(s, "window-spawn", body)
+        # The service it started watches on when the window is closed.
+        expect(s.d.bus.name_has_owner(APP_ID), "the service outlives the window")
+    finally:
+        s.quit_service()
+        os.unlink(keyfile)
+
+
+@test
+def when_the_service_cannot_start_the_window_says_why(s):
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    # A copy of the window with no leakwatch beside it or in PATH.
+    bindir = os.path.join(s.d.tmp, "alone", "bin")
+    os.makedirs(bindir, exist_ok=True)
+    program = os.path.join(bindir, "leakwatch-report")
+    shutil.copy(report_program(), program)
+
+    def body(window):
+        dump = s.wait_dump(lambda d: d.status == "failed", "the failure", seconds=40)
+        expect("Leakwatch could not start" in dump, f"the failure in words:\n{dump}")
+        expect(any("not installed" in line and "“leakwatch”" in line for line in dump.lines),
+               f"the reason:\n{dump}")
+        expect("Try Again" in dump, f"a way out:\n{dump}")
+        expect(dump.check_now == "insensitive", f"nothing to check:\n{dump}")
+        expect(not any(line in ("No leaks found", "Protected") for line in dump.lines),
+               f"never a green look:\n{dump}")
+    with_window_alone(s, "window-alone", body, program=program, env={"PATH": bindir})
+
+
+LEAK_FINDING = {
+    "id": "public-address-leak", "level": "leak", "audience": "every-page",
+    "mode": "default-route", "family": "ipv4", "address": "198.51.100.7", "interface": "wlan0",
+    "server": "203.0.113.1:3478",
+    "summary": "An address outside the VPN, 198.51.100.7, is visible to web pages",
+    "detail": "A STUN request from 10.8.0.2 on tun0 came back as 198.51.100.7, while HTTPS "
+              "shows the VPN's exit 203.0.113.51.",
+    "advice": "Route all traffic through the VPN, or restrict WebRTC in your browsers.",
+}
+NOTE_FINDING = {
+    "id": "tunnel-bypass-by-binding", "level": "note", "audience": "native-apps",
+    "mode": "interface-bound", "family": "ipv4", "address": "198.51.100.7", "interface": "wlan0",
+    "server": "203.0.113.1:3478",
+    "summary": "Programs can bypass the VPN by binding to wlan0",
+    "detail": "A socket bound to wlan0 showed 198.51.100.7.",
+    "advice": "Turn on your VPN's kill switch.",
+}
+
+
+def fake_report(status, findings, when="2026-11-21T07:30:00Z"):
+    return {"version": 1, "time": when, "status": status, "headline": "", "findings": findings,
+            "candidates": [], "stun": [], "public_addresses": [],
+            "vpn": {"active": True, "source": "networkmanager", "interfaces": ["tun0"],
+                    "connections": [{"name": "Office", "type": "vpn", "interface": "tun0",
+                                     "state": "activated"}], "note": None},
+            "interfaces": [], "default_addresses": {"ipv4": "10.8.0.2", "ipv6": None},
+            "stun_servers": [], "remembered_addresses": [], "timings": {}}
+
+
+@test
+def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s):
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    fake = s.d.start_fake_service()
+
+    def body(window):
+        try:
+            # The service checks and has no report yet.
+            dump = s.wait_dump(lambda d: d.status == "checking", "the first check")
+            expect("Checking…" in dump and "The first check takes a few seconds." in dump,
+                   f"the first check:\n{dump}")
+
+            fake.set_report(fake_report("leak", [LEAK_FINDING, NOTE_FINDING]))
+            fake.set_status("leak")
+            dump = s.wait_dump(lambda d: d.status == "leak", "the leak")
+            for line in ("Your real address is visible", "Leak: " + LEAK_FINDING["summary"],
+                         "Every web page can read it, without asking for permission.", "Leak",
+                         LEAK_FINDING["detail"], LEAK_FINDING["advice"], "How to fix it",
+                         "Notes", NOTE_FINDING["summary"], "Note"):
+                expect(line in dump, f"{line!r} in:\n{dump}")
+            expect(any(line.startswith("Cost: ") for line in dump.lines),
+                   f"what a fix costs:\n{dump}")
+            expect(NOTE_FINDING["detail"] not in dump, f"notes stay closed:\n{dump}")
+            # 07:30 UTC is 13:00 here (TZ is set below).
+            expect(any(line.startswith("Last checked at 13:00") for line in dump.lines),
+                   f"the local time:\n{dump}")
+            s.keep_screenshot("report-leak.png")
+
+            fake.set_report("not json")
+            dump = s.wait_dump(lambda d: d.status == "error", "the damaged report")
+            expect("The report cannot be read" in dump, f"the damage in words:\n{dump}")
+            expect(not any(line in ("No leaks found", "Your real address is visible")
+                           for line in dump.lines), f"no verdict from a damaged report:\n{dump}")
+        finally:
+            fake.stop()
+        dump = s.wait_dump(lambda d: d.status == "stopped", "the service gone")
+        expect("Leakwatch is not running" in dump and "Start Leakwatch" in dump,
+               f"the service gone, in words:\n{dump}")
+    with_window_alone(s, "window-fake", body)
+
+
+if __name__ == "__main__":
+    # POSIX TZ strings need no tzdata: the window and this script agree.
+    os.environ["TZ"] = "LWT-5:30"
+    time.tzset()
+    lwdesktop.require()
+    if not os.access(report_program(), os.X_OK):
+        skip_all(f"no report window at {report_program()}")
+    reason = lwnet.enter()
+    if reason:
+        skip_all(reason)
+    main(setup=Session)
