@@ -80,7 +80,7 @@ static void
 test_answers (void)
 {
   g_autofree char *helper = script ("answers",
-    "case \"$*\" in *'--probe-https 46 --timeout 3 --ip-url https://203.0.113.5/ --ip-url "
+    "case \"$*\" in *'--probe-https 46 --timeout 2.600 --ip-url https://203.0.113.5/ --ip-url "
     "https://[2001:db8:113::5]/json'*) ;; *) echo \"unexpected: $*\" >&2; exit 9;; esac\n"
     "echo '{\"public_addresses\":[{\"family\":\"ipv4\",\"path\":\"direct\",\"address\":\"203.0.113.51\","
     "\"url\":\"https://203.0.113.5/\",\"result\":\"answered\",\"error\":null,\"ms\":12}]}'");
@@ -165,9 +165,10 @@ test_cancelled (void)
 
   g_timeout_add (100, cancel_cb, cancellable);
   r = run (helper, 5000, cancellable);
-  g_assert_null (r.answers);
-  g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_clear_error (&r.error);
+  /* Still a result per service and family, saying why there is none. */
+  g_assert_no_error (r.error);
+  assert_all_failed (r.answers, "ended before");
+  g_ptr_array_unref (r.answers);
 }
 
 int

@@ -172,6 +172,17 @@ def check_now_changes_status_and_report(svc):
 
 
 @test
+def a_client_cannot_set_the_status(svc):
+    import dbus
+    first_report(svc)
+    svc.wait(lambda: svc.status() == "unprotected", "the first verdict")
+    svc.obj().SetState("status", dbus.String("protected", variant_level=1), {},
+                       dbus_interface="org.gtk.Actions")
+    time.sleep(0.3)
+    expect(svc.status() == "unprotected", f"status stays the service's: {svc.status()}")
+
+
+@test
 def second_instance_hands_over(svc):
     pid = owner_pid(svc)
     started = time.monotonic()

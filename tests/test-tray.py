@@ -150,9 +150,12 @@ class Session:
 
 
 def last_check_label(report):
-    """The tray's "Last check: HH:MM", in local time."""
+    """The tray's "Last check: HH:MM" in local time, with the day when that
+    was not today ("21 Nov, 13:00")."""
     when = datetime.datetime.fromisoformat(report["time"].replace("Z", "+00:00")).astimezone()
-    return "Last check: " + when.strftime("%H:%M")
+    if when.date() == datetime.datetime.now().astimezone().date():
+        return "Last check: " + when.strftime("%H:%M")
+    return "Last check: " + when.strftime("%-d %b, %H:%M")
 
 
 @test
@@ -386,9 +389,22 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         props = s.d.item_properties(item)
         expect(props["Title"] == LEAK and props["IconAccessibleDesc"] == "Leakwatch: leak",
                f"item {props}")
-        # 07:30 UTC is 13:00 here.
-        s.d.wait(lambda: [e["label"] for e in s.entries(item)][:2] == [LEAK, "Last check: 13:00"],
+        # 07:30 UTC is 13:00 here (UTC+5:30); a day that is not today is named.
+        s.d.wait(lambda: [e["label"] for e in s.entries(item)][:2] == [LEAK, last_check_label(leak)],
                  "the leak and its local time in the menu")
+        expect(last_check_label(leak).endswith("13:00"), f"local time: {last_check_label(leak)}")
+        today = fake_report("leak", LEAK, datetime.datetime.now(datetime.timezone.utc)
+                            .strftime("%Y-%m-%dT%H:%M:%SZ"))
+        fake.set_report(today)
+        s.d.wait(lambda: [e["label"] for e in s.entries(item)][1] == last_check_label(today),
+                 "today's check without a day")
+        expect(len(last_check_label(today)) == len("Last check: 13:00"), last_check_label(today))
+
+        # No report, with the service saying "protected": no verdict, no colour.
+        fake.set_report("")
+        fake.set_status("protected")
+        s.d.wait(lambda: s.icon(item) == ICON + "unknown", "unknown without a report")
+        expect(s.d.item_properties(item)["Title"] == "Status unknown", "and says so")
 
         damaged = ["not json", "[]", '{"status": "protected"}',
                    '{"status": "protected", "headline": 7, "time": "2026-11-21T07:30:00Z"}',
@@ -404,10 +420,12 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
             expect(s.d.item_properties(item)["Title"] == "Status unknown" and
                    labels[:2] == ["Status unknown", "No check yet"], f"for {text!r}: {labels}")
 
-        # A status the tray does not know is no verdict either.
-        fake.set_report(fake_report("protected", PROTECTED))
-        fake.set_status("safe")
-        s.d.wait(lambda: s.icon(item) == ICON + "unknown", "unknown for the status 'safe'")
+        # The verdict is the report's own: icon and title never disagree,
+        # whatever the status action says between two reports.
+        fake.set_report(fake_report("leak", LEAK))
+        fake.set_status("protected")
+        s.d.wait(lambda: s.icon(item) == ICON + "leak", "the report's leak, not the action's word")
+        expect(s.d.item_properties(item)["Title"] == LEAK, "the title agrees")
     with_fake_service(s, body)
 
 

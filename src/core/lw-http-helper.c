@@ -16,7 +16,12 @@
  * report's own form. A child that fails, hangs or answers garbage gives a
  * failed result per service and family, never an address. */
 
-#define SAFETY_MS 2000   /* beyond the child's own deadline */
+/* The child gets the deadline less LEEWAY_MS for its start and exit, and
+ * is stopped SAFETY_MS after its own deadline: both well before the
+ * check's backstop, so its answers, or failures saying why, always reach
+ * the report. */
+#define LEEWAY_MS 400
+#define SAFETY_MS 300
 
 typedef struct
 {
@@ -88,12 +93,13 @@ on_communicated (GObject      *source,
   g_clear_handle_id (&h->safety_id, g_source_remove);
   if (!g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output, NULL, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_task_return_error (task, g_steal_pointer (&error));
-          return;   /* helper_free() stops the child */
-        }
-      g_task_return_pointer (task, failures (h, error->message), (GDestroyNotify) g_ptr_array_unref);
+      /* Cancelled (the check's backstop, or a newer check): the services
+       * still get a result each, saying so; helper_free() stops the child. */
+      const char *message = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                              ? _("The check ended before the address check did")
+                              : error->message;
+
+      g_task_return_pointer (task, failures (h, message), (GDestroyNotify) g_ptr_array_unref);
       return;
     }
 
@@ -146,10 +152,12 @@ lw_http_probe_run_in_helper_async (const char          *helper,
   g_autoptr(GError) error = NULL;
   char seconds[G_ASCII_DTOSTR_BUF_SIZE];
   Helper *h = g_new0 (Helper, 1);
+  guint child_ms;
 
   g_return_if_fail (helper != NULL && urls != NULL);
 
   g_task_set_source_tag (task, lw_http_probe_run_in_helper_async);
+  g_task_set_check_cancellable (task, FALSE);
   h->urls = g_strdupv ((char **) urls);
   h->ipv4 = ipv4;
   h->ipv6 = ipv6;
@@ -161,7 +169,8 @@ lw_http_probe_run_in_helper_async (const char          *helper,
       return;
     }
 
-  g_ascii_dtostr (seconds, sizeof seconds, MAX (timeout_ms, 100) / 1000.0);
+  child_ms = timeout_ms > 2 * LEEWAY_MS ? timeout_ms - LEEWAY_MS : MAX (timeout_ms / 2, 100);
+  g_ascii_formatd (seconds, sizeof seconds, "%.3f", child_ms / 1000.0);
   g_ptr_array_add (argv, g_strdup (helper));
   g_ptr_array_add (argv, g_strdup ("--probe-https"));
   g_ptr_array_add (argv, g_strdup (ipv4 && ipv6 ? "46" : ipv4 ? "4" : "6"));
@@ -189,7 +198,7 @@ lw_http_probe_run_in_helper_async (const char          *helper,
       g_task_return_pointer (task, failures (h, message), (GDestroyNotify) g_ptr_array_unref);
       return;
     }
-  h->safety_id = g_timeout_add (timeout_ms + SAFETY_MS, on_safety, h);
+  h->safety_id = g_timeout_add (child_ms + SAFETY_MS, on_safety, h);
   g_subprocess_communicate_utf8_async (h->process, NULL, cancellable, on_communicated,
                                        g_steal_pointer (&task));
 }
@@ -198,7 +207,8 @@ lw_http_probe_run_in_helper_async (const char          *helper,
  * lw_http_probe_run_in_helper_finish:
  *
  * Returns: (transfer full) (element-type LwPublicAddress): as
- *   lw_http_probe_run_finish(); %NULL only when cancelled
+ *   lw_http_probe_run_finish(), with a failed result per service and
+ *   family when the child could not answer, or was cancelled
  */
 GPtrArray *
 lw_http_probe_run_in_helper_finish (GAsyncResult  *result,

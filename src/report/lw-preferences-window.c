@@ -135,9 +135,14 @@ show_list (AdwEntryRow *row,
   g_autofree char *text = g_strjoinv (", ", values);
   g_auto(GStrv) shown = split_list (gtk_editable_get_text (GTK_EDITABLE (row)));
 
-  /* Leave the text alone when it already says the same. */
+  /* Leave the text alone when it already says the same. Setting it would
+   * show the Apply button (libadwaita 1.2) as if the user had typed. */
   if (!g_strv_equal ((const char * const *) shown, (const char * const *) values))
-    gtk_editable_set_text (GTK_EDITABLE (row), text);
+    {
+      adw_entry_row_set_show_apply_button (row, FALSE);
+      gtk_editable_set_text (GTK_EDITABLE (row), text);
+      adw_entry_row_set_show_apply_button (row, TRUE);
+    }
 }
 
 static void
@@ -174,7 +179,8 @@ save_list (LwPreferencesWindow *self,
     }
   if (!lw_check_options_validate (options, &error))
     {
-      g_autoptr(AdwToast) toast = adw_toast_new (error->message);
+      g_autofree char *escaped = g_markup_escape_text (error->message, -1);  /* titles are markup */
+      g_autoptr(AdwToast) toast = adw_toast_new (escaped);
 
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
       gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,

@@ -361,7 +361,11 @@ static void
 toast (LwReportWindow *self,
        const char     *title)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+  /* A toast's title is markup in libadwaita 1.2: a file name with "&" would
+   * leave it blank. */
+  g_autofree char *escaped = g_markup_escape_text (title, -1);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
   rendered (self);
 }
 

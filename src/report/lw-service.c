@@ -137,6 +137,14 @@ update_report (LwService *self)
 
   if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
     set_report_json (self, g_variant_get_string (value, NULL));
+  else
+    {
+      /* Something else owns the name, or an older service: no verdict. */
+      set_report_json (self, NULL);
+      g_free (self->report_error);
+      self->report_error = g_strdup (_("The service on the bus publishes no report."));
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+    }
 }
 
 static void
@@ -232,7 +240,9 @@ on_start_timeout (gpointer data)
 
   self->timeout_id = 0;
   self->starting = FALSE;
-  message = g_strdup_printf (_("It did not appear on the session bus within %d seconds."),
+  message = g_strdup_printf (ngettext ("It did not appear on the session bus within %d second.",
+                                      "It did not appear on the session bus within %d seconds.",
+                                      START_TIMEOUT_S),
                              START_TIMEOUT_S);
   set_state (self, LW_SERVICE_FAILED, message);
   return G_SOURCE_REMOVE;

@@ -70,10 +70,12 @@ last_checked (LwReport *report)
   clock = lw_format_clock (local);
   if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
+    /* Translators: %s is a time of day, such as 07:30. */
     return g_strdup_printf (_("Last checked at %s"), clock);
 
   date = lw_format_date_time (local);
-  return g_strdup_printf (_("Last checked at %s"), date);
+  /* Translators: %s is a date and a time, such as 21 November 2026 at 07:30. */
+  return g_strdup_printf (_("Last checked on %s"), date);
 }
 
 /**
@@ -87,8 +89,10 @@ lw_status_banner_update (LwStatusBanner *self,
                          LwReport       *report,
                          gboolean        checking)
 {
-  /* The service has no report only until its first check ends. */
-  LwStatus status = report ? lw_report_get_status (report) : LW_STATUS_CHECKING;
+  /* The service has no report only until its first check ends. While a
+   * check runs, the last verdict is history: no colour of its own, so a
+   * green banner never stands for a network that may have changed. */
+  LwStatus status = report && !checking ? lw_report_get_status (report) : LW_STATUS_CHECKING;
   g_autofree char *icon = lw_status_icon_name (status, FALSE);
   g_autofree char *css_class = g_strconcat ("lw-status-", lw_status_to_string (status), NULL);
   g_autofree char *headline = NULL;
@@ -99,7 +103,10 @@ lw_status_banner_update (LwStatusBanner *self,
 
   if (report != NULL)
     {
-      headline = lw_report_dup_headline (report);
+      g_autofree char *last = lw_report_dup_headline (report);
+
+      /* Translators: %s is the verdict of the previous check, in one line. */
+      headline = checking ? g_strdup_printf (_("Last result: %s"), last) : g_steal_pointer (&last);
       time = last_checked (report);
       exactly = checked_exactly (report);
     }

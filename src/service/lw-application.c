@@ -46,6 +46,9 @@ struct _LwApplication
   LwHelperKeeper  *tray;             /* nullable: no display, or no tray installed */
   char            *activation_token; /* of the activation being handled, for the window */
   char            *startup_id;
+  char            *launch_token;     /* this process's own, from its launcher */
+  char            *launch_startup_id;
+  char            *executable;       /* this program, as it was at start */
 
   LwHistory       *history;
   LwMonitor       *monitor;
@@ -188,7 +191,7 @@ lw_application_handle_local_options (GApplication *app,
 
   /* The long-running modes ask the HTTPS services from a short-lived
    * child, so TLS's memory is not theirs to keep. */
-  options->https_helper = g_file_read_link ("/proc/self/exe", NULL);
+  options->https_helper = g_strdup (self->executable);
   if (g_variant_dict_contains (dict, "watch"))
     return lw_cli_watch (options, interval, json);
 
@@ -240,7 +243,8 @@ update_status (LwApplication *self)
   else
     status = "unknown";
 
-  g_action_group_change_action_state (G_ACTION_GROUP (self), "status", g_variant_new_string (status));
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "status")),
+                             g_variant_new_string (status));
 }
 
 static void
@@ -398,7 +402,10 @@ beside_executable (const char *relative)
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
 
-  return dir ? g_build_filename (dir, relative, NULL) : NULL;
+  /* Installed, there is no build tree to look in. */
+  if (dir == NULL || g_str_equal (dir, BINDIR))
+    return NULL;
+  return g_build_filename (dir, relative, NULL);
 }
 
 /* A helper program (leakwatch-tray, leakwatch-report): in an uninstalled
@@ -465,27 +472,48 @@ autostart_template (void)
  * autostart entry end up agreeing, or stay as they were when the entry
  * cannot be written. */
 static void
-apply_start_at_login (LwApplication *self,
-                      gboolean       enabled)
+show_start_at_login (LwApplication *self,
+                     gboolean       enabled)
 {
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "start-at-login");
-  g_autofree char *template = autostart_template ();
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autoptr(GError) error = NULL;
-
-  if (state != NULL && g_variant_get_boolean (state) == enabled &&
-      (lw_autostart_in_flatpak () || lw_autostart_is_enabled () == enabled))
-    return;
-  if (!lw_autostart_set_enabled (enabled, template, exe ? exe : "leakwatch", &error))
-    {
-      g_warning ("Cannot change start at login: %s", error->message);
-      enabled = !enabled;
-    }
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
                                                                           "start-at-login")),
                              g_variant_new_boolean (enabled));
   if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != enabled)
     g_settings_set_boolean (self->settings, "start-at-login", enabled);
+}
+
+/* What the Background portal decided, in a Flatpak: the user may refuse. */
+static void
+on_start_at_login_decided (gboolean enabled,
+                           gpointer data)
+{
+  g_autoptr(LwApplication) self = data;
+
+  show_start_at_login (self, enabled);
+}
+
+static void
+apply_start_at_login (LwApplication *self,
+                      gboolean       enabled)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "start-at-login");
+  g_autofree char *template = autostart_template ();
+  gboolean flatpak = lw_autostart_in_flatpak ();
+  g_autoptr(GError) error = NULL;
+
+  if (state != NULL && g_variant_get_boolean (state) == enabled &&
+      (flatpak || lw_autostart_is_enabled () == enabled))
+    return;
+  if (!lw_autostart_set_enabled (enabled, template, self->executable ? self->executable : "leakwatch",
+                                 flatpak ? on_start_at_login_decided : NULL,
+                                 flatpak ? g_object_ref (self) : NULL, &error))
+    {
+      g_warning ("Cannot change start at login: %s", error->message);
+      if (flatpak)
+        g_object_unref (self);
+      enabled = !enabled;
+    }
+  show_start_at_login (self, enabled);
 }
 
 static void
@@ -494,6 +522,15 @@ start_at_login_change_state (GSimpleAction *action,
                              gpointer       data)
 {
   apply_start_at_login (LW_APPLICATION (data), g_variant_get_boolean (value));
+}
+
+/* The status is the service's to say: a client cannot set it. */
+static void
+status_change_state (GSimpleAction *action,
+                     GVariant      *value,
+                     gpointer       data)
+{
+  g_debug ("ignoring a request to set the status to %s", g_variant_get_string (value, NULL));
 }
 
 static void
@@ -508,7 +545,7 @@ static const GActionEntry app_actions[] = {
   { "check-now", check_now_activated, NULL, NULL, NULL, { 0 } },
   { "show-report", show_report_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
-  { "status", NULL, NULL, "'checking'", NULL, { 0 } },
+  { "status", NULL, NULL, "'checking'", status_change_state, { 0 } },
   { "start-at-login", NULL, NULL, "false", start_at_login_change_state, { 0 } },
 };
 
@@ -639,7 +676,7 @@ lw_application_startup (GApplication *app)
   if (self->options == NULL)
     {
       self->options = lw_check_options_new ();  /* started by D-Bus activation */
-      self->options->https_helper = g_file_read_link ("/proc/self/exe", NULL);
+      self->options->https_helper = g_strdup (self->executable);
     }
 
   self->history = lw_history_new (path);
@@ -691,6 +728,25 @@ lw_application_startup (GApplication *app)
   g_unix_signal_add (SIGTERM, on_sigterm, app);
   g_unix_signal_add (SIGINT, on_sigterm, app);
   g_application_hold (app);
+}
+
+/* A launcher that ran `leakwatch` gave it a token in the environment; it
+ * travels with the activation to the service (this process, or the one
+ * running), which hands it to the window. */
+static void
+lw_application_add_platform_data (GApplication    *app,
+                                  GVariantBuilder *builder)
+{
+  LwApplication *self = LW_APPLICATION (app);
+
+  G_APPLICATION_CLASS (lw_application_parent_class)->add_platform_data (app, builder);
+  if (self->launch_token != NULL)
+    g_variant_builder_add (builder, "{sv}", "activation-token", g_variant_new_string (self->launch_token));
+  if (self->launch_startup_id != NULL)
+    g_variant_builder_add (builder, "{sv}", "desktop-startup-id",
+                           g_variant_new_string (self->launch_startup_id));
+  g_clear_pointer (&self->launch_token, g_free);
+  g_clear_pointer (&self->launch_startup_id, g_free);
 }
 
 /* Activations over D-Bus (a launcher, a notification's button) carry a
@@ -757,6 +813,9 @@ lw_application_finalize (GObject *object)
   g_clear_pointer (&self->options, lw_check_options_free);
   g_free (self->activation_token);
   g_free (self->startup_id);
+  g_free (self->launch_token);
+  g_free (self->launch_startup_id);
+  g_free (self->executable);
 
   G_OBJECT_CLASS (lw_application_parent_class)->finalize (object);
 }
@@ -776,6 +835,7 @@ lw_application_class_init (LwApplicationClass *klass)
   app_class->startup = lw_application_startup;
   app_class->activate = lw_application_activate;
   app_class->before_emit = lw_application_before_emit;
+  app_class->add_platform_data = lw_application_add_platform_data;
   app_class->after_emit = lw_application_after_emit;
   app_class->shutdown = lw_application_shutdown;
 }
@@ -783,6 +843,14 @@ lw_application_class_init (LwApplicationClass *klass)
 static void
 lw_application_init (LwApplication *self)
 {
+  /* Read once: after an upgrade /proc/self/exe says "… (deleted)". The
+   * launcher's tokens are this activation's, not the children's. */
+  self->executable = g_file_read_link ("/proc/self/exe", NULL);
+  self->launch_token = g_strdup (g_getenv ("XDG_ACTIVATION_TOKEN"));
+  self->launch_startup_id = g_strdup (g_getenv ("DESKTOP_STARTUP_ID"));
+  g_unsetenv ("XDG_ACTIVATION_TOKEN");
+  g_unsetenv ("DESKTOP_STARTUP_ID");
+
   g_application_add_main_option_entries (G_APPLICATION (self), main_entries);
   g_application_set_option_context_summary (G_APPLICATION (self),
                                             _("Watch for WebRTC IP leaks around your VPN.\n\n"

@@ -47,29 +47,103 @@ lw_autostart_is_enabled (void)
   return TRUE;
 }
 
+/* The Background portal answers in two steps: the call returns a request
+ * handle, and the user's choice arrives later as its Response signal. */
+typedef struct
+{
+  GDBusConnection   *bus;
+  guint              subscription;
+  gboolean           requested;
+  LwAutostartResult  done;
+  gpointer           data;
+} PortalRequest;
+
+static void
+portal_request_finish (PortalRequest *req,
+                       gboolean       enabled)
+{
+  if (req->subscription != 0)
+    g_dbus_connection_signal_unsubscribe (req->bus, req->subscription);
+  if (req->done != NULL)
+    req->done (enabled, req->data);
+  g_object_unref (req->bus);
+  g_free (req);
+}
+
+static void
+on_portal_response (GDBusConnection *bus,
+                    const char      *sender,
+                    const char      *path,
+                    const char      *interface,
+                    const char      *signal,
+                    GVariant        *parameters,
+                    gpointer         data)
+{
+  PortalRequest *req = data;
+  g_autoptr(GVariant) results = NULL;
+  gboolean autostart = !req->requested;
+  guint32 response;
+
+  g_variant_get (parameters, "(u@a{sv})", &response, &results);
+  if (response == 0)
+    g_variant_lookup (results, "autostart", "b", &autostart);
+  else
+    g_message ("The Background portal did not change start at login (response %u)", response);
+  portal_request_finish (req, autostart);
+}
+
 static void
 on_portal_reply (GObject      *source,
                  GAsyncResult *result,
                  gpointer      data)
 {
+  PortalRequest *req = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
 
   if (reply == NULL)
-    g_warning ("The Background portal refused to change start at login: %s", error->message);
+    {
+      g_warning ("The Background portal cannot change start at login: %s", error->message);
+      portal_request_finish (req, !req->requested);
+    }
 }
 
 static gboolean
-request_background (gboolean   enabled,
-                    GError   **error)
+request_background (gboolean            enabled,
+                    LwAutostartResult   done,
+                    gpointer            data,
+                    GError            **error)
 {
   g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, error);
   const char *const commandline[] = { "leakwatch", "--gapplication-service", NULL };
+  g_autofree char *token = NULL;
+  g_autofree char *sender = NULL;
+  g_autofree char *handle = NULL;
   GVariantBuilder options;
+  PortalRequest *req;
 
   if (bus == NULL)
     return FALSE;
+
+  /* The request's path is known in advance from our name and a token of
+   * ours, so the Response cannot arrive before we listen. */
+  token = g_strdup_printf ("leakwatch%u", g_random_int ());
+  sender = g_strdup (g_dbus_connection_get_unique_name (bus) + 1);
+  g_strdelimit (sender, ".", '_');
+  handle = g_strdup_printf ("/org/freedesktop/portal/desktop/request/%s/%s", sender, token);
+
+  req = g_new0 (PortalRequest, 1);
+  req->bus = g_object_ref (bus);
+  req->requested = enabled;
+  req->done = done;
+  req->data = data;
+  req->subscription = g_dbus_connection_signal_subscribe (bus, "org.freedesktop.portal.Desktop",
+                                                          "org.freedesktop.portal.Request", "Response",
+                                                          handle, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                          on_portal_response, req, NULL);
+
   g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "handle_token", g_variant_new_string (token));
   g_variant_builder_add (&options, "{sv}", "reason",
                          g_variant_new_string (_("Leakwatch watches for leaks from the start of your session")));
   g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (enabled));
@@ -77,7 +151,7 @@ request_background (gboolean   enabled,
   g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
                           "org.freedesktop.portal.Background", "RequestBackground",
                           g_variant_new ("(sa{sv})", "", &options), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_portal_reply, NULL);
+                          G_DBUS_CALL_FLAGS_NONE, -1, NULL, on_portal_reply, req);
   return TRUE;
 }
 
@@ -87,7 +161,9 @@ new_entry (const char  *template_path,
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autofree char *quoted = g_shell_quote (executable);
-  g_autofree char *exec = g_strconcat (quoted, " --gapplication-service", NULL);
+  g_auto(GStrv) parts = g_strsplit (quoted, "%", -1);
+  g_autofree char *escaped = g_strjoinv ("%%", parts);  /* "%" starts a field code */
+  g_autofree char *exec = g_strconcat (escaped, " --gapplication-service", NULL);
   g_autoptr(GError) error = NULL;
 
   if (template_path == NULL ||
@@ -109,17 +185,20 @@ new_entry (const char  *template_path,
 }
 
 /* Writes or removes the autostart entry. TEMPLATE_PATH is the installed
- * entry to copy (nullable); EXECUTABLE the leakwatch to start. */
+ * entry to copy (nullable); EXECUTABLE the leakwatch to start. In a
+ * Flatpak the portal decides later: DONE then gets what it decided. */
 gboolean
-lw_autostart_set_enabled (gboolean     enabled,
-                          const char  *template_path,
-                          const char  *executable,
-                          GError     **error)
+lw_autostart_set_enabled (gboolean            enabled,
+                          const char         *template_path,
+                          const char         *executable,
+                          LwAutostartResult   done,
+                          gpointer            data,
+                          GError            **error)
 {
   g_autofree char *path = entry_path ();
 
   if (lw_autostart_in_flatpak ())
-    return request_background (enabled, error);
+    return request_background (enabled, done, data, error);
 
   if (enabled)
     {

@@ -36,7 +36,29 @@ struct _LwHelperKeeper
 
 G_DEFINE_FINAL_TYPE (LwHelperKeeper, lw_helper_keeper, G_TYPE_OBJECT)
 
-static void spawn (LwHelperKeeper *self);
+static void     spawn      (LwHelperKeeper *self);
+static gboolean restart_cb (gpointer        data);
+
+/* After a failure: try again later, unless it keeps failing quickly. */
+static void
+schedule_restart (LwHelperKeeper *self,
+                  gboolean        lived_long)
+{
+  if (lived_long)
+    {
+      self->quick_failures = 0;
+      self->delay_ms = FIRST_DELAY_MS;
+    }
+  else if (++self->quick_failures >= MAX_QUICK_FAILS)
+    {
+      g_warning ("%s keeps failing; not starting it again", self->program);
+      self->running = FALSE;   /* lw_helper_keeper_start() may try anew */
+      return;
+    }
+
+  self->restart_id = g_timeout_add (self->delay_ms, restart_cb, self);
+  self->delay_ms = MIN (self->delay_ms * 2, LAST_DELAY_MS);
+}
 
 static gboolean
 restart_cb (gpointer data)
@@ -73,26 +95,13 @@ on_exited (GObject      *source,
     }
 
   lived_long = g_get_monotonic_time () - self->started_at >= QUICK_US;
-  if (lived_long)
-    {
-      self->quick_failures = 0;
-      self->delay_ms = FIRST_DELAY_MS;
-    }
-  else if (++self->quick_failures >= MAX_QUICK_FAILS)
-    {
-      g_warning ("%s keeps failing; not starting it again", self->program);
-      return;
-    }
-
   if (g_subprocess_get_if_signaled (process))
     g_message ("%s died of signal %d; starting it again", self->program,
                g_subprocess_get_term_sig (process));
   else
     g_message ("%s failed with status %d; starting it again", self->program,
                g_subprocess_get_exit_status (process));
-
-  self->restart_id = g_timeout_add (self->delay_ms, restart_cb, self);
-  self->delay_ms = MIN (self->delay_ms * 2, LAST_DELAY_MS);
+  schedule_restart (self, lived_long);
 }
 
 static void
@@ -104,6 +113,7 @@ spawn (LwHelperKeeper *self)
   if (self->process == NULL)
     {
       g_warning ("Cannot start %s: %s", self->program, error->message);
+      schedule_restart (self, FALSE);
       return;
     }
   self->started_at = g_get_monotonic_time ();

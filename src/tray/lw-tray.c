@@ -97,9 +97,10 @@ string_member (JsonObject *object,
 /* Reads the fields the tray shows from the service's Report. Anything but
  * an object with a known status, a headline and a time is unreadable. */
 static gboolean
-parse_report (const char  *json,
-              char       **headline,
-              GDateTime  **checked_at)
+parse_report (const char   *json,
+              const char  **verdict,
+              char        **headline,
+              GDateTime   **checked_at)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   JsonNode *root;
@@ -124,6 +125,7 @@ parse_report (const char  *json,
   if (*checked_at == NULL)
     return FALSE;
   *headline = g_strdup (text);
+  *verdict = known_status (status);
   return TRUE;
 }
 
@@ -204,21 +206,21 @@ render (LwTray *self)
   g_autoptr(GDateTime) checked_at = NULL;
   g_autofree char *icon = NULL;
   g_autofree char *last_check = NULL;
-  const char *status = known_status (state ? g_variant_get_string (state, NULL) : NULL);
-  gboolean checking = g_str_equal (status, "checking");
+  gboolean checking = state != NULL && g_str_equal (g_variant_get_string (state, NULL), "checking");
   gboolean readable = FALSE;
+  const char *status = "unknown";
   const char *summary;
 
   if (self->indicator == NULL)
     return;
 
+  /* The verdict is the report's own, so icon and title always agree; the
+   * action only tells that a check runs. No report, one not read yet or
+   * one that cannot be read is no verdict: unknown, never a colour. */
   if (json != NULL && *json != '\0')
-    {
-      readable = parse_report (json, &headline, &checked_at);
-      /* A report that cannot be read is no verdict. */
-      if (!readable && !checking)
-        status = "unknown";
-    }
+    readable = parse_report (json, &status, &headline, &checked_at);
+  if (checking)
+    status = "checking";
 
   if (readable)
     summary = headline;
@@ -230,10 +232,17 @@ render (LwTray *self)
   if (readable)
     {
       g_autoptr(GDateTime) local = g_date_time_to_local (checked_at);
-      g_autofree char *hhmm = g_date_time_format (local, "%H:%M");
+      g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+      gboolean today = g_date_time_get_year (local) == g_date_time_get_year (now) &&
+                       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now);
+      /* Translators: a time of day, as strftime() takes it: 07:30. */
+      g_autofree char *when = g_date_time_format (local, today ? _("%H:%M")
+      /* Translators: a day and a time, as strftime() takes them: 21 Nov, 07:30. */
+                                                                : _("%-d %b, %H:%M"));
 
-      /* Translators: %s is the time of the latest check, such as 07:30. */
-      last_check = g_strdup_printf (_("Last check: %s"), hhmm);
+      /* Translators: %s is when the latest check ran: "07:30", or "21 Nov, 07:30"
+       * when that was not today. */
+      last_check = g_strdup_printf (_("Last check: %s"), when);
     }
   else
     last_check = g_strdup (_("No check yet"));
