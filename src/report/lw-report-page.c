@@ -97,6 +97,33 @@ show_findings (LwReportPage *self)
                           lw_report_get_status (self->report) == LW_STATUS_PROTECTED);
 }
 
+/* Whether two reports' findings read the same: then the rows stay as they
+ * are, and with them the keyboard focus and a screen reader's place. */
+static gboolean
+same_findings (LwReport *a,
+               LwReport *b)
+{
+  GPtrArray *fa, *fb;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  fa = lw_report_get_findings (a);
+  fb = lw_report_get_findings (b);
+  if (fa->len != fb->len || lw_report_get_status (a) != lw_report_get_status (b))
+    return FALSE;
+  for (guint i = 0; i < fa->len; i++)
+    {
+      const LwFinding *x = g_ptr_array_index (fa, i);
+      const LwFinding *y = g_ptr_array_index (fb, i);
+
+      if (x->level != y->level || x->audience != y->audience ||
+          g_strcmp0 (x->id, y->id) != 0 || g_strcmp0 (x->summary, y->summary) != 0 ||
+          g_strcmp0 (x->detail, y->detail) != 0 || g_strcmp0 (x->advice, y->advice) != 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * lw_report_page_set_browsers:
  * @browsers: the browsers on this machine, from lw_browsers_detect()
@@ -128,6 +155,11 @@ lw_report_page_update (LwReportPage *self,
   lw_status_banner_update (self->banner, report, checking);
   if (self->report == report)
     return;
+  if (same_findings (self->report, report))
+    {
+      g_set_object (&self->report, report);
+      return;
+    }
   g_set_object (&self->report, report);
   show_findings (self);
 }
