@@ -14,7 +14,10 @@ StatusNotifierWatcher). What a user would meet:
   the service's Report, with the steps to fix the split tunnel;
 - the user fixes the network (the split route goes, IPv6 is turned off on
   the LAN): tray, window and a notification follow, to protected;
-- closing the window ends its process.
+- closing the window ends its process;
+- opening Leakwatch from the applications menu (org.freedesktop.Application
+  .Activate on the service, as the DBusActivatable desktop entry makes a
+  launcher do) opens it again, with the launcher's activation token.
 
 Screenshots of the window for the leak and for protected are saved as
 report-leak.png and report-protected.png in $LW_ARTIFACTS (the build
@@ -46,7 +49,7 @@ MONITOR = "io.github.leakwatch.Monitor1"
 ISP4 = "198.51.100.7"
 STUN4 = "203.0.113.1"
 LAN6 = "2001:db8:1::23"
-POINTS = 6
+POINTS = 7
 
 
 def main():
@@ -170,12 +173,29 @@ def main():
             desk.wait(lambda: lwdesktop.process_gone(pid), "the window's process to end", 10)
             expect(status() == "protected", "the service runs on")
 
+        def the_applications_menu_opens_the_window():
+            # What a launcher does with the DBusActivatable desktop entry.
+            os.unlink(dump)
+            service().Activate({"activation-token": "lw-test-token"},
+                               dbus_interface="org.freedesktop.Application")
+            desk.wait(lambda: window_text().startswith("status: protected"), "the window again", 20)
+            pid = desk.pid_of(REPORT_ID)
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environ = f.read().split(b"\0")
+            expect(b"XDG_ACTIVATION_TOKEN=lw-test-token" in environ,
+                   "the window gets the launcher's activation token, to take focus")
+            desk.bus.get_object(REPORT_ID, REPORT_PATH).Activate(
+                "quit", [], {}, dbus_interface="org.gtk.Actions")
+            desk.wait(lambda: lwdesktop.process_gone(pid), "the window's process to end", 10)
+
         for name, fn in (("the tray shows the leak and names the address", tray_shows_the_leak),
                          ("one notification names the leaked address", one_notification),
                          ("Show report opens a window with the service's report", window_shows_the_report),
                          ("fixing the network turns tray, window and notification to protected",
                           fixing_the_network_shows_protected),
-                         ("closing the window ends its process", closing_ends_the_window)):
+                         ("closing the window ends its process", closing_ends_the_window),
+                         ("the applications menu opens the window, with the launcher's token",
+                          the_applications_menu_opens_the_window)):
             point(name, fn)
     except Exception as e:  # noqa: BLE001
         results.append((False, f"setting up: {e}\n" + desk.read_log("service")[-2000:]
