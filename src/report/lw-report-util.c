@@ -5,6 +5,8 @@
 
 #include "lw-report-util.h"
 
+#include "lw-paths.h"
+
 /* The words and paths the window's widgets share. */
 
 /**
@@ -110,61 +112,13 @@ lw_format_date_time (GDateTime *time)
 }
 
 /**
- * lw_beside_executable:
- *
- * Returns: (transfer full) (nullable): a path relative to the directory of
- *   this program. In an uninstalled build that is _build/src/report, beside
- *   the service (../service) and the data (../../data).
- */
-char *
-lw_beside_executable (const char *relative)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-
-  return dir ? g_build_filename (dir, relative, NULL) : NULL;
-}
-
-/**
  * lw_find_leakwatch:
  *
  * Returns: (transfer full) (nullable): the `leakwatch` program of the same
- *   build tree, else the one in PATH
+ *   build tree, else the installed one, else one in PATH
  */
 char *
 lw_find_leakwatch (void)
 {
-  g_autofree char *built = lw_beside_executable ("../service/leakwatch");
-
-  if (built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&built);
-  return g_find_program_in_path ("leakwatch");
-}
-
-/**
- * lw_load_settings:
- *
- * The settings schema of an uninstalled build (build/data/gschemas.compiled),
- * else the installed one, as the service finds it.
- *
- * Returns: (transfer full) (nullable): the settings, or %NULL without a schema
- */
-GSettings *
-lw_load_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchemaSource) built = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autofree char *data = lw_beside_executable ("../../data");
-  g_autofree char *compiled = data ? g_build_filename (data, "gschemas.compiled", NULL) : NULL;
-
-  if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS) &&
-      (built = g_settings_schema_source_new_from_directory (data, source, FALSE, NULL)) != NULL)
-    source = built;
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL)
-    {
-      g_debug ("no settings schema; preferences are not available");
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
+  return lw_find_program ("service", "leakwatch", BINDIR);
 }

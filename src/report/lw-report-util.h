@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "lw-analyzer.h"
+#include "lw-paths.h"
 
 G_BEGIN_DECLS
 
@@ -18,8 +19,6 @@ char       *lw_status_icon_name      (LwStatus     status,
 const char *lw_level_tag             (LwLevel      level);
 char       *lw_format_clock          (GDateTime   *time);
 char       *lw_format_date_time      (GDateTime   *time);
-char       *lw_beside_executable     (const char  *relative);
 char       *lw_find_leakwatch        (void);
-GSettings  *lw_load_settings         (void);
 
 G_END_DECLS

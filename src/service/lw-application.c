@@ -14,6 +14,7 @@
 #include "lw-helper-keeper.h"
 #include "lw-monitor.h"
 #include "lw-notifier.h"
+#include "lw-paths.h"
 
 /* `leakwatch`: with --check, --watch or --history a command-line tool;
  * without, the background service. The service is a unique GApplication:
@@ -394,20 +395,6 @@ check_now_activated (GSimpleAction *action,
   lw_monitor_check_now (self->monitor, "check-now action");
 }
 
-/* A path relative to the directory of this executable: in an uninstalled
- * build that is _build/src/service, beside the other programs and data. */
-static char *
-beside_executable (const char *relative)
-{
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-
-  /* Installed, there is no build tree to look in. */
-  if (dir == NULL || g_str_equal (dir, BINDIR))
-    return NULL;
-  return g_build_filename (dir, relative, NULL);
-}
-
 /* A helper program (leakwatch-tray, leakwatch-report): in an uninstalled
  * build beside this one (build/src/NAME/…), else installed in libexecdir,
  * else anywhere in PATH. NULL when there is none. */
@@ -415,15 +402,7 @@ static char *
 find_helper (const char *dir,
              const char *name)
 {
-  g_autofree char *relative = g_build_filename ("..", dir, name, NULL);
-  g_autofree char *built = beside_executable (relative);
-  g_autofree char *installed = g_build_filename (LIBEXECDIR, name, NULL);
-
-  if (built != NULL && g_file_test (built, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&built);
-  if (g_file_test (installed, G_FILE_TEST_IS_EXECUTABLE))
-    return g_steal_pointer (&installed);
-  return g_find_program_in_path (name);
+  return lw_find_program (dir, name, LIBEXECDIR);
 }
 
 /* The report window is a process of its own, single-instance: starting it
@@ -461,7 +440,7 @@ show_report_activated (GSimpleAction *action,
 static char *
 autostart_template (void)
 {
-  g_autofree char *built = beside_executable ("../../data/" APP_ID ".autostart.desktop");
+  g_autofree char *built = lw_beside_executable ("../../data/" APP_ID ".autostart.desktop");
 
   if (built != NULL && g_file_test (built, G_FILE_TEST_EXISTS))
     return g_steal_pointer (&built);
@@ -548,29 +527,6 @@ static const GActionEntry app_actions[] = {
   { "status", NULL, NULL, "'checking'", status_change_state, { 0 } },
   { "start-at-login", NULL, NULL, "false", start_at_login_change_state, { 0 } },
 };
-
-/* The settings schema: installed, or beside an uninstalled build's binary
- * (build/src/service/leakwatch -> build/data/gschemas.compiled). Without
- * either, the built-in defaults apply. */
-static GSettings *
-load_settings (void)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchemaSource) built = NULL;
-  g_autoptr(GSettingsSchema) schema = NULL;
-  g_autofree char *data = beside_executable ("../../data");
-  g_autofree char *compiled = data ? g_build_filename (data, "gschemas.compiled", NULL) : NULL;
-
-  if (compiled != NULL && g_file_test (compiled, G_FILE_TEST_EXISTS) &&
-      (built = g_settings_schema_source_new_from_directory (data, source, FALSE, NULL)) != NULL)
-    source = built;
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL)
-    {
-      g_debug ("no settings schema; using the built-in defaults");
-      return NULL;
-    }
-  return g_settings_new_full (schema, NULL, NULL);
-}
 
 /* The interval: the command line's, else the settings', else 300 s. */
 static guint
@@ -695,7 +651,7 @@ lw_application_startup (GApplication *app)
     }
 
   self->notifier = lw_notifier_new ();
-  self->settings = load_settings ();
+  self->settings = lw_load_settings ();
   {
     g_autoptr(LwCheckOptions) options = effective_options (self);
 
