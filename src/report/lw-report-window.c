@@ -364,8 +364,12 @@ toast (LwReportWindow *self,
   /* A toast's title is markup in libadwaita 1.2: a file name with "&" would
    * leave it blank. */
   g_autofree char *escaped = g_markup_escape_text (title, -1);
+  AdwToast *toast = adw_toast_new (escaped);
 
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (escaped));
+  /* Toasts queue: when this one goes, the next shows; the test dump
+   * follows what is on screen. */
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (rendered), self, G_CONNECT_SWAPPED);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
   rendered (self);
 }
 
