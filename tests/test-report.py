@@ -619,6 +619,37 @@ def without_d_bus_activation_the_window_starts_the_service_itself(s):
                            seconds=40)
         expect(dump.status in ("unprotected", "unknown"),
                f"never green from a failed check:\n{dump}")
+
+        # Settings changed while it runs, as the Preferences window changes
+        # them (the same GSettings keyfile): they apply without a restart.
+        before = s.settled_report()
+        expect(before["stun_servers"] == [s.net.stun(4), s.net.stun(6)],
+               f"the servers of the settings: {before['stun_servers']}")
+        gsettings("set", APP_ID, "stun-servers", f"['{s.net.stun(4)}']")
+        gsettings("set", APP_ID, "start-at-login", "true")
+        entry = os.path.join(s.d.env["XDG_CONFIG_HOME"], "autostart", APP_ID + ".desktop")
+        s.d.wait(lambda: os.path.exists(entry), "the autostart entry", seconds=10)
+        # The service reads the keyfile when it changes; ask for checks
+        # until one asks the new server only.
+        asked = [0.0]
+
+        def asks_the_new_server():
+            if (s.report() or {}).get("stun_servers") == [s.net.stun(4)]:
+                return True
+            if time.monotonic() - asked[0] > 0.5 and s.status() != "checking":
+                asked[0] = time.monotonic()
+                s.check_now()
+            return False
+        s.d.wait(asks_the_new_server, "a check that asks only the new server", seconds=30)
+        gsettings("set", APP_ID, "start-at-login", "false")
+        s.d.wait(lambda: not os.path.exists(entry), "the autostart entry to go", seconds=10)
+
+    def gsettings(*args):
+        schemas = os.path.join(os.path.dirname(lwnet.leakwatch()), "..", "..", "data")
+        subprocess.run(["gsettings", "--schemadir", schemas] + list(args), env=s.d.env, check=True,
+                       timeout=10)
+
+    import subprocess
     try:
         with_window_alone(s, "window-spawn", body)
         # The service it started watches on when the window is closed.
