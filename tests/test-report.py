@@ -166,59 +166,24 @@ class Keyboard:
         self.x11.XFlush(self.display)
 
 
-class Session:
+class Session(lwdesktop.ServiceSession):
     """lwnet's network, a headless desktop, and the service in it."""
 
-    def __init__(self):
-        self.net = lwnet.Net()
-        self.desktop = lwdesktop.Desktop()
-        self.service = None
-        self.starts = 0
+    TIMEOUT = "2"
 
-    def __enter__(self):
-        self.net.__enter__()
-        try:
-            self.desktop.__enter__()
-            self.d = self.desktop
-            self.dump_path = os.path.join(self.d.tmp, "report-dump.txt")
-            self.shot_path = os.path.join(self.d.tmp, "report.png")
-            # Software rendering, and no OpenGL at all: Xvfb has none worth
-            # having, and Mesa's EGL keeps an allocation LeakSanitizer reports.
-            self.hooks = {"LEAKWATCH_REPORT_DUMP": self.dump_path,
-                          "LEAKWATCH_REPORT_SCREENSHOT": self.shot_path,
-                          "GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"}
-            self.start_service()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
+    def prepare(self):
+        self.dump_path = os.path.join(self.d.tmp, "report-dump.txt")
+        self.shot_path = os.path.join(self.d.tmp, "report.png")
+        # Software rendering, and no OpenGL at all: Xvfb has none worth
+        # having, and Mesa's EGL keeps an allocation LeakSanitizer reports.
+        self.hooks = {"LEAKWATCH_REPORT_DUMP": self.dump_path,
+                      "LEAKWATCH_REPORT_SCREENSHOT": self.shot_path,
+                      "GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"}
 
-    def __exit__(self, *exc):
-        self.stop_service()
-        self.desktop.__exit__(*exc)
-        self.net.__exit__(*exc)
-
-    def args(self):
-        return ["--stun", self.net.stun(4), "--stun", self.net.stun(6),
-                "--ip-url", self.net.echo_url("/", 4), "--ip-url", self.net.echo_url("/json", 6),
-                "--ip-url", self.net.echo_url("/slow", 4),
-                "--ca-file", self.net.ca, "--timeout", "2", "--interval", "3600"]
-
-    def start_service(self):
-        """Starts the service, which starts the window when asked; the
-        window inherits its environment, the test hooks with it."""
-        self.starts += 1
-        self.log = f"service-{self.starts}"
-        self.service = self.d.spawn([lwnet.leakwatch(), "--gapplication-service"] + self.args(),
-                                    self.log, env=self.hooks)
-        self.d.wait(lambda: self.d.bus.name_has_owner(APP_ID) or self.service.poll() is not None,
-                    "the service on the bus")
-        expect(self.service.poll() is None, "the service exited:\n" + self.d.read_log(self.log))
-
-    def stop_service(self):
-        if self.service is not None and self.service.poll() is None:
-            self.service.terminate()
-            self.service.wait(timeout=10)
+    def service_env(self):
+        """The service starts the window, which inherits its environment,
+        the test hooks with it."""
+        return self.hooks
 
     def quit_service(self):
         """Asks whatever owns the service's name to quit, and waits."""
@@ -227,27 +192,6 @@ class Session:
             self.obj().Activate("quit", [], {}, dbus_interface=ACTIONS)
             self.d.wait(lambda: not self.d.bus.name_has_owner(APP_ID), "the service to quit")
             self.d.wait(lambda: lwdesktop.process_gone(pid), "the service process to end")
-
-    def obj(self):
-        return self.d.bus.get_object(APP_ID, PATH)
-
-    def status(self):
-        _, _, state = self.obj().Describe("status", dbus_interface=ACTIONS)
-        return str(state[0]) if state else None
-
-    def report(self):
-        text = str(self.obj().Get(MONITOR, "Report",
-                                  dbus_interface="org.freedesktop.DBus.Properties"))
-        return json.loads(text) if text else None
-
-    def settled_report(self):
-        """The latest report, once no check is running."""
-        self.d.wait(lambda: self.report() is not None and self.status() != "checking",
-                    "a finished check", seconds=30)
-        return self.report()
-
-    def check_now(self):
-        self.obj().CheckNow(dbus_interface=MONITOR)
 
     # --- the window ------------------------------------------------------
 
@@ -306,9 +250,6 @@ class Session:
         print(f"# screenshot: {target} ({width}x{height})")
         return target
 
-    def sanitizer_reports(self, log=None):
-        return [line for line in self.d.read_log(log or self.log).splitlines()
-                if "Sanitizer" in line or "runtime error:" in line]
 
 
 @test

@@ -47,72 +47,18 @@ def tray_program():
     return os.path.realpath(os.environ.get("LEAKWATCH_TRAY", default))
 
 
-class Session:
+class Session(lwdesktop.ServiceSession):
     """lwnet's network, a headless desktop, and the service in it."""
 
-    def __init__(self):
-        self.net = lwnet.Net()
-        self.desktop = lwdesktop.Desktop()
-        self.service = None
-        self.starts = 0
-
-    def __enter__(self):
-        self.net.__enter__()
-        try:
-            self.desktop.__enter__()
-            self.d = self.desktop
-            self.start_service()
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
-
-    def __exit__(self, *exc):
-        self.stop_service()
-        self.desktop.__exit__(*exc)
-        self.net.__exit__(*exc)
-
-    def args(self):
-        return ["--gapplication-service",
-                "--stun", self.net.stun(4), "--stun", self.net.stun(6),
-                "--ip-url", self.net.echo_url("/", 4), "--ip-url", self.net.echo_url("/json", 6),
-                "--ip-url", self.net.echo_url("/slow", 4),
-                "--ca-file", self.net.ca, "--timeout", "3", "--interval", "3600"]
+    TIMEOUT = "3"
+    SETTLE_SECONDS = 20
 
     def start_service(self, display=True):
         """Starts the service; with DISPLAY set it starts the tray."""
-        self.starts += 1
-        self.log = f"service-{self.starts}"
-        env = {} if display else {"DISPLAY": ""}
-        self.service = self.d.spawn([lwnet.leakwatch()] + self.args(), self.log, env=env)
-        self.d.wait(lambda: self.d.bus.name_has_owner(APP_ID) or self.service.poll() is not None,
-                    "the service on the bus")
-        expect(self.service.poll() is None, "the service exited:\n" + self.d.read_log(self.log))
-
-    def stop_service(self):
-        if self.service is not None and self.service.poll() is None:
-            self.service.terminate()
-            self.service.wait(timeout=10)
-
-    def obj(self):
-        return self.d.bus.get_object(APP_ID, PATH)
+        super().start_service(env={} if display else {"DISPLAY": ""})
 
     def actions(self):
         return [str(a) for a in self.obj().List(dbus_interface="org.gtk.Actions")]
-
-    def state(self, action):
-        _, _, state = self.obj().Describe(action, dbus_interface="org.gtk.Actions")
-        return lwdesktop._plain(state[0]) if state else None
-
-    def report(self):
-        text = str(self.obj().Get(MONITOR, "Report", dbus_interface=lwdesktop.PROPERTIES))
-        return json.loads(text) if text else None
-
-    def settled_report(self):
-        """The latest report, once no check is running."""
-        self.d.wait(lambda: self.report() is not None and self.state("status") != "checking",
-                    "a finished check", seconds=20)
-        return self.report()
 
     def tray_item(self, exclude=()):
         """The tray's StatusNotifierItem, checked to belong to the tray
@@ -134,12 +80,6 @@ class Session:
         found = [e for e in self.entries(item) if e["label"] == label]
         expect(len(found) == 1, f"one menu entry {label!r} in {self.entries(item)}")
         return found[0]
-
-    def sanitizer_reports(self):
-        """Reports of AddressSanitizer, LeakSanitizer or UBSan in the
-        service's log, where the trays it starts write theirs."""
-        return [line for line in self.d.read_log(self.log).splitlines()
-                if "Sanitizer" in line or "runtime error:" in line]
 
     def tray_failures(self):
         """What the service logged about trays that failed, but for the

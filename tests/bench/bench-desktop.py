@@ -24,7 +24,6 @@ without it only Leakwatch's figures are printed).
 """
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -37,29 +36,15 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 import lwdesktop  # noqa: E402
 import lwnet  # noqa: E402
+from lwproc import memory_kb, uss_mib  # noqa: E402
 
-APP_ID = "io.github.leakwatch.Leakwatch"
-PATH = "/io/github/leakwatch/Leakwatch"
-MONITOR = "io.github.leakwatch.Monitor1"
-
-
-def uss_mib(pid):
-    values = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and parts[0].endswith(":"):
-                values[parts[0][:-1]] = int(parts[1])
-    return (values.get("Private_Clean", 0) + values.get("Private_Dirty", 0)) / 1024
 
 
 def report(desk):
     try:
-        obj = desk.bus.get_object(APP_ID, PATH, introspect=False)
-        text = str(obj.Get(MONITOR, "Report", dbus_interface="org.freedesktop.DBus.Properties"))
+        return lwdesktop.service_report(desk.bus)
     except Exception:  # noqa: BLE001 - not on the bus yet
         return None
-    return json.loads(text) if text else None
 
 
 def start_nm_mock(desk):
@@ -110,12 +95,12 @@ def one_run(net, seconds, with_nm_applet):
         figures = {
             "registered_ms": registered * 1000,
             "check_ms": check_ms,
-            "service": uss_mib(service.pid),
-            "tray": uss_mib(tray_pid),
+            "service": uss_mib(memory_kb(service.pid)),
+            "tray": uss_mib(memory_kb(tray_pid)),
         }
         if applet is not None:
             if applet.poll() is None:
-                figures["nm-applet"] = uss_mib(applet.pid)
+                figures["nm-applet"] = uss_mib(memory_kb(applet.pid))
             else:
                 print("  nm-applet exited:", desk.read_log("nm-applet").strip()[-300:])
         return figures

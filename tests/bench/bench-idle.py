@@ -24,26 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 import lwnet  # noqa: E402
+from lwproc import cpu_ms, memory_kb, uss_mib as uss  # noqa: E402
 from lwwatch import Watch  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_ms(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) * 1000 / TICK
-
-
-def memory_kb(pid):
-    values = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) >= 2 and parts[0].endswith(":"):
-                values[parts[0][:-1]] = int(parts[1])
-    return values
-
 
 def measure(name, pid, seconds, sibling_cmd, env):
     time.sleep(3)  # let the first check's clean-up finish
@@ -61,7 +43,6 @@ def measure(name, pid, seconds, sibling_cmd, env):
     shared = memory_kb(pid)
     sibling.terminate()
     sibling.wait()
-    uss = lambda v: (v.get("Private_Clean", 0) + v.get("Private_Dirty", 0)) / 1024  # noqa: E731
     print(f"  {name:26} cpu {cpu1 - cpu0:5.1f} ms over {seconds} s | USS alone {uss(alone):5.1f} MiB, "
           f"with the libraries shared {uss(shared):5.1f} MiB | Private_Dirty "
           f"{alone.get('Private_Dirty', 0) / 1024:4.1f} MiB | RSS {alone.get('Rss', 0) / 1024:5.1f} MiB")

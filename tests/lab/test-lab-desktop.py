@@ -25,7 +25,6 @@ directory's artifacts/ under meson). Needs root, Xvfb and
 python3-dbusmock.
 """
 
-import json
 import os
 import shutil
 import subprocess
@@ -88,13 +87,12 @@ def main():
 
         def status():
             try:
-                return str(service().Describe("status", dbus_interface="org.gtk.Actions")[2][0])
+                return lwdesktop.service_state(desk.bus, "status")
             except dbus.exceptions.DBusException:
-                return None
+                return None   # not on the bus yet
 
         def report():
-            text = str(service().Get(MONITOR, "Report", dbus_interface="org.freedesktop.DBus.Properties"))
-            return json.loads(text) if text else None
+            return lwdesktop.service_report(desk.bus)
 
         def window_text():
             try:

@@ -41,6 +41,10 @@ PROPERTIES = "org.freedesktop.DBus.Properties"
 NOTIFICATIONS = "org.freedesktop.Notifications"
 NOTIFICATIONS_PATH = "/org/freedesktop/Notifications"
 MOCK = "org.freedesktop.DBus.Mock"
+ACTIONS = "org.gtk.Actions"
+SERVICE = "io.github.leakwatch.Leakwatch"
+SERVICE_PATH = "/io/github/leakwatch/Leakwatch"
+MONITOR = "io.github.leakwatch.Monitor1"
 
 # A dbusmock template: the watcher's methods are in place before its main
 # loop answers the first call, so an item never sees a half-made watcher.
@@ -548,6 +552,110 @@ class Desktop:
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}")
             time.sleep(0.02)
+
+
+# --- the service, as a front end reads it --------------------------------------
+
+def service_state(bus, action):
+    """The state of the service's action ACTION (e.g. "status")."""
+    _, _, state = bus.get_object(SERVICE, SERVICE_PATH).Describe(action, dbus_interface=ACTIONS)
+    return _plain(state[0]) if state else None
+
+
+def service_report(bus):
+    """The service's Report, parsed; None before its first check."""
+    import json
+    obj = bus.get_object(SERVICE, SERVICE_PATH)
+    text = str(obj.Get(MONITOR, "Report", dbus_interface=PROPERTIES))
+    return json.loads(text) if text else None
+
+
+class ServiceSession:
+    """lwnet's network, a headless desktop, and the service in it, started
+    with the network's servers. Subclasses set TIMEOUT (the service's
+    --timeout) and may give the service more environment (service_env())."""
+
+    TIMEOUT = "3"
+    SETTLE_SECONDS = 30
+
+    def __init__(self):
+        self.net = lwnet.Net()
+        self.desktop = Desktop()
+        self.service = None
+        self.starts = 0
+
+    def __enter__(self):
+        self.net.__enter__()
+        try:
+            self.desktop.__enter__()
+            self.d = self.desktop
+            self.prepare()
+            self.start_service()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.stop_service()
+        self.desktop.__exit__(*exc)
+        self.net.__exit__(*exc)
+
+    def prepare(self):
+        """Called once the desktop is up, before the service starts."""
+
+    def service_env(self):
+        return {}
+
+    def args(self):
+        return ["--gapplication-service",
+                "--stun", self.net.stun(4), "--stun", self.net.stun(6),
+                "--ip-url", self.net.echo_url("/", 4), "--ip-url", self.net.echo_url("/json", 6),
+                "--ip-url", self.net.echo_url("/slow", 4),
+                "--ca-file", self.net.ca, "--timeout", self.TIMEOUT, "--interval", "3600"]
+
+    def start_service(self, env=None):
+        """Starts the service (its output in the log "service-N")."""
+        from tap import expect
+        self.starts += 1
+        self.log = f"service-{self.starts}"
+        self.service = self.d.spawn([lwnet.leakwatch()] + self.args(), self.log,
+                                    env=dict(self.service_env(), **(env or {})))
+        self.d.wait(lambda: self.d.bus.name_has_owner(SERVICE) or self.service.poll() is not None,
+                    "the service on the bus")
+        expect(self.service.poll() is None, "the service exited:\n" + self.d.read_log(self.log))
+
+    def stop_service(self):
+        if self.service is not None and self.service.poll() is None:
+            self.service.terminate()
+            self.service.wait(timeout=10)
+
+    def obj(self):
+        return self.d.bus.get_object(SERVICE, SERVICE_PATH)
+
+    def state(self, action):
+        return service_state(self.d.bus, action)
+
+    def status(self):
+        return self.state("status")
+
+    def report(self):
+        return service_report(self.d.bus)
+
+    def settled_report(self):
+        """The latest report, once no check is running."""
+        self.d.wait(lambda: self.report() is not None and self.status() != "checking",
+                    "a finished check", seconds=self.SETTLE_SECONDS)
+        return self.report()
+
+    def check_now(self):
+        self.obj().CheckNow(dbus_interface=MONITOR)
+
+    def sanitizer_reports(self, log=None):
+        """Reports of AddressSanitizer, LeakSanitizer or UBSan in a log (the
+        service's: the programs it starts write theirs there)."""
+        return [line for line in self.d.read_log(log or self.log).splitlines()
+                if "Sanitizer" in line or "runtime error:" in line]
 
 
 class FakeService:
