@@ -416,35 +416,6 @@ def the_keyboard_checks_and_copies(s):
 
 
 @test
-def save_as_json_writes_the_report(s):
-    # Through the real file chooser, with the keyboard: Ctrl+S, a path typed
-    # over the suggested name, Enter. The "&" must not blank the toast.
-    report = s.settled_report()
-    s.show_page("report")
-    folder = os.path.join(s.d.tmp, "saved")
-    os.makedirs(folder)
-    target = os.path.join(folder, "leaks & more.json")
-    keyboard = Keyboard(s.d.env["DISPLAY"])
-    try:
-        keyboard.point_at(300, 300)
-        time.sleep(0.2)
-        keyboard.press("Control_L", "s")
-        time.sleep(1.5)   # the dialog maps, its name field has the focus
-        keyboard.press("Control_L", "a")
-        keyboard.type(target)
-        keyboard.press("Return")
-        lwnet._wait_for(lambda: os.path.exists(target), f"{target} to be written", seconds=10)
-    finally:
-        keyboard.close()
-    with open(target) as f:
-        saved = json.load(f)
-    expect(saved["status"] == report["status"] and saved["time"] == report["time"] and
-           saved["headline"] == report["headline"], f"the report as JSON: {str(saved)[:500]}")
-    # (After the toast of the last point, if it is still up: toasts queue.)
-    s.wait_dump(lambda d: "Saved as “leaks & more.json”" in d, "the toast naming the file")
-
-
-@test
 def the_history_page_shows_the_changes_of_status(s):
     s.settled_report()
     s.show_page("report")
@@ -509,6 +480,47 @@ def with_window_alone(s, log, body, program=None, env=None):
             raise
     expect(code == 0, f"the window exited with {code}:\n{s.d.read_log(log)[-3000:]}")
     expect(not s.sanitizer_reports(log), "\n".join(s.sanitizer_reports(log)))
+
+
+@test
+def save_as_json_writes_the_report(s):
+    # Through the real file chooser, with the keyboard: Ctrl+S, a path typed
+    # over the suggested name, Enter. The "&" must not blank the toast.
+    #
+    # In a window of its own, the only one whose leaks are not checked at
+    # exit: GTK's file chooser leaves GLib's first quark table and paths of
+    # libcloudproviders behind, and with no frame pointers in those
+    # libraries LeakSanitizer cannot tell them from ours. Every other
+    # sanitizer check still applies to it.
+    report = s.settled_report()
+    folder = os.path.join(s.d.tmp, "saved")
+    os.makedirs(folder)
+    target = os.path.join(folder, "leaks & more.json")
+    asan = ":".join(o for o in [os.environ.get("ASAN_OPTIONS", ""), "detect_leaks=0"] if o)
+
+    def body(window):
+        s.wait_dump(lambda d: d.status == report["status"], "the report")
+        s.show_page("report")
+        keyboard = Keyboard(s.d.env["DISPLAY"])
+        try:
+            keyboard.point_at(300, 300)
+            time.sleep(0.2)
+            keyboard.press("Control_L", "s")
+            time.sleep(1.5)   # the dialog maps, its name field has the focus
+            keyboard.press("Control_L", "a")
+            keyboard.type(target)
+            keyboard.press("Return")
+            # The toast comes once the file is written and closed (it
+            # exists, empty, from the moment it is opened).
+            s.wait_dump(lambda d: "Saved as “leaks & more.json”" in d, "the toast naming the file")
+        finally:
+            keyboard.close()
+        with open(target) as f:
+            saved = json.load(f)
+        expect(saved["status"] == report["status"] and saved["time"] == report["time"] and
+               saved["headline"] == report["headline"], f"the report as JSON: {str(saved)[:500]}")
+
+    with_window_alone(s, "window-save", body, env={"ASAN_OPTIONS": asan})
 
 
 @test

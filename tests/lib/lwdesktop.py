@@ -654,8 +654,13 @@ class ServiceSession:
     def sanitizer_reports(self, log=None):
         """Reports of AddressSanitizer, LeakSanitizer or UBSan in a log (the
         service's: the programs it starts write theirs there)."""
-        return [line for line in self.d.read_log(log or self.log).splitlines()
-                if "Sanitizer" in line or "runtime error:" in line]
+        lines = self.d.read_log(log or self.log).splitlines()
+        found = [i for i, line in enumerate(lines)
+                 if "Sanitizer" in line or "runtime error:" in line]
+        if not found:
+            return []
+        # The report with its stacks, so a failure in CI can be read there.
+        return lines[found[0]:found[0] + 200]
 
 
 class FakeService:
