@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "lw-fixes.h"
+#include "lw-test-util.h"
 
 /* The fixes the report window shows under a finding, and the browsers it
  * shows them for. */
@@ -29,14 +30,19 @@ static const LwFix *
 fix_titled (GPtrArray  *fixes,
             const char *title)
 {
-  for (guint i = 0; i < fixes->len; i++)
+  const LwFix *found = NULL;
+
+  for (guint i = 0; i < fixes->len && found == NULL; i++)
     {
       const LwFix *fix = g_ptr_array_index (fixes, i);
 
       if (g_str_equal (fix->title, title))
-        return fix;
+        found = fix;
     }
-  return NULL;
+  if (found == NULL)
+    g_test_message ("no fix titled \"%s\"", title);
+  g_assert_nonnull (found);
+  return found;
 }
 
 static char *
@@ -226,12 +232,7 @@ main (int    argc,
   g_test_add_func ("/fixes/vpn-findings", test_vpn_findings);
   ret = g_test_run ();
 
-  {
-    g_autofree char *quoted = g_shell_quote (tmp_dir);
-    g_autofree char *cmd = g_strdup_printf ("/bin/rm -rf %s", quoted);
-
-    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  }
+  lw_test_rm_rf (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

@@ -10,6 +10,7 @@
 
 #include "lw-history.h"
 #include "lw-test-evidence.h"
+#include "lw-test-util.h"
 
 /* The history as the monitor and the command line use it: what is kept,
  * what is remembered as a real address, that it stays bounded, that a
@@ -24,25 +25,6 @@ typedef struct
   char *dir;
   char *path;
 } Fixture;
-
-static void
-rm_rf (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-
-      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_rf (child);
-        }
-      g_assert_no_errno (g_rmdir (path));
-    }
-  else
-    g_assert_no_errno (g_unlink (path));
-}
 
 static void
 fixture_set_up (Fixture       *f,
@@ -60,7 +42,7 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  rm_rf (f->dir);
+  lw_test_rm_rf (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "lw-http-probe.h"
+#include "lw-test-util.h"
 
 /* The HTTPS probe run in a helper process: whatever the helper does
  * (answers, fails, crashes, hangs, prints garbage), the service gets one
@@ -96,33 +97,33 @@ test_answers (void)
   g_ptr_array_unref (r.answers);
 }
 
-static void
-test_fails (void)
+/* A helper that gives no answer, and what each result must say. */
+typedef struct
 {
-  g_autofree char *helper = script ("fails", "exit 3");
-  Result r = run (helper, 3000, NULL);
+  const char *path;      /* the test's */
+  const char *name;      /* the helper's file name */
+  const char *body;      /* its script; NULL: no such file */
+  const char *message;
+} Failure;
 
-  assert_all_failed (r.answers, "exit status 3");
-  g_ptr_array_unref (r.answers);
-}
-
-static void
-test_crashes (void)
-{
-  g_autofree char *helper = script ("crashes", "kill -SEGV $$");
-  Result r = run (helper, 3000, NULL);
-
-  assert_all_failed (r.answers, "signal 11");
-  g_ptr_array_unref (r.answers);
-}
+static const Failure failures[] = {
+  { "/http-helper/fails", "fails", "exit 3", "exit status 3" },
+  { "/http-helper/crashes", "crashes", "kill -SEGV $$", "signal 11" },
+  { "/http-helper/garbage", "garbage", "echo '<html>not json</html>'", "unreadable" },
+  { "/http-helper/missing", "no-such-helper", NULL, "Cannot start the address check" },
+};
 
 static void
-test_garbage (void)
+test_failure (gconstpointer data)
 {
-  g_autofree char *helper = script ("garbage", "echo '<html>not json</html>'");
-  Result r = run (helper, 3000, NULL);
+  const Failure *failure = data;
+  g_autofree char *helper = failure->body != NULL ? script (failure->name, failure->body)
+                                                  : g_build_filename (tmp_dir, failure->name, NULL);
+  Result r;
 
-  assert_all_failed (r.answers, "unreadable");
+  g_assert_false (failure->body == NULL && g_file_test (helper, G_FILE_TEST_EXISTS));
+  r = run (helper, 3000, NULL);
+  assert_all_failed (r.answers, failure->message);
   g_ptr_array_unref (r.answers);
 }
 
@@ -136,16 +137,6 @@ test_hangs (void)
 
   assert_all_failed (r.answers, "did not finish in time");
   g_assert_cmpint (g_get_monotonic_time () - started, <, 10 * G_USEC_PER_SEC);
-  g_ptr_array_unref (r.answers);
-}
-
-static void
-test_missing (void)
-{
-  g_autofree char *helper = g_build_filename (tmp_dir, "no-such-helper", NULL);
-  Result r = run (helper, 3000, NULL);
-
-  assert_all_failed (r.answers, "Cannot start the address check");
   g_ptr_array_unref (r.answers);
 }
 
@@ -180,19 +171,12 @@ main (int    argc,
   tmp_dir = g_dir_make_tmp ("lw-http-helper-XXXXXX", NULL);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/http-helper/answers", test_answers);
-  g_test_add_func ("/http-helper/fails", test_fails);
-  g_test_add_func ("/http-helper/crashes", test_crashes);
-  g_test_add_func ("/http-helper/garbage", test_garbage);
+  for (guint i = 0; i < G_N_ELEMENTS (failures); i++)
+    g_test_add_data_func (failures[i].path, &failures[i], test_failure);
   g_test_add_func ("/http-helper/hangs", test_hangs);
-  g_test_add_func ("/http-helper/missing", test_missing);
   g_test_add_func ("/http-helper/cancelled", test_cancelled);
   ret = g_test_run ();
-  {
-    g_autofree char *quoted = g_shell_quote (tmp_dir);
-    g_autofree char *cmd = g_strdup_printf ("/bin/rm -rf %s", quoted);
-
-    g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
-  }
+  lw_test_rm_rf (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

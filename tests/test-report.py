@@ -375,16 +375,32 @@ from gi.repository import Gdk, Gtk
 sys.stdout.write(Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_text() or "")
 """
 
+# Puts its argument on the clipboard and holds it until stopped.
+CLIPBOARD_HOLDER = """
+import sys
+import gi
+gi.require_version("Gdk", "3.0")
+gi.require_version("Gtk", "3.0")
+from gi.repository import Gdk, Gtk
+Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).set_text(sys.argv[1], -1)
+Gtk.main()
+"""
+
+
+def read_clipboard(s):
+    """The clipboard's text as another program reads it, through X."""
+    import subprocess
+    return subprocess.run([lwdesktop.dbusmock_python(), "-c", CLIPBOARD_READER], env=s.d.env,
+                          capture_output=True, text=True, timeout=30)
+
 
 @test
 def copy_report_puts_the_report_as_text_on_the_clipboard(s):
-    import subprocess
     report = s.settled_report()
     s.window().Activate("copy-report", [], {}, dbus_interface=ACTIONS)
     s.wait_dump(lambda d: "Report copied" in d, "the toast")
     # Read it as another program would, through the X clipboard.
-    reader = subprocess.run([lwdesktop.dbusmock_python(), "-c", CLIPBOARD_READER], env=s.d.env,
-                            capture_output=True, text=True, timeout=30)
+    reader = read_clipboard(s)
     text = reader.stdout
     expect(text.splitlines()[:1] == [report["headline"]],
            f"the headline first:\n{text[:2000]}\n{reader.stderr[-2000:]}")
@@ -397,7 +413,7 @@ def copy_report_puts_the_report_as_text_on_the_clipboard(s):
 
 @test
 def the_keyboard_checks_and_copies(s):
-    s.settled_report()
+    report = s.settled_report()
     s.show_page("report")
     keyboard = Keyboard(s.d.env["DISPLAY"])
     try:
@@ -409,8 +425,22 @@ def the_keyboard_checks_and_copies(s):
         keyboard.press("F5")
         s.wait_dump(lambda d: d.status == "checking", "F5 to check")
         s.wait_dump(lambda d: d.status == "unprotected", "the new report")
-        keyboard.press("Control_L", "Shift_L", "c")
-        s.wait_dump(lambda d: "Report copied" in d, "Ctrl+Shift+C to copy")
+        # The copy test before leaves its "Report copied" toast up (here
+        # it does not time out), so the toast alone proves nothing: other
+        # text goes on the clipboard first, and the report must replace it.
+        marker = "not the report"
+        holder = s.d.spawn([lwdesktop.dbusmock_python(), "-c", CLIPBOARD_HOLDER, marker],
+                           "clipboard-holder")
+        try:
+            s.d.wait(lambda: read_clipboard(s).stdout == marker, "other text on the clipboard",
+                     seconds=15)
+            keyboard.press("Control_L", "Shift_L", "c")
+            s.wait_dump(lambda d: "Report copied" in d, "Ctrl+Shift+C to copy")
+            s.d.wait(lambda: read_clipboard(s).stdout.splitlines()[:1] == [report["headline"]],
+                     "Ctrl+Shift+C to put the report on the clipboard", seconds=15)
+        finally:
+            holder.terminate()
+            holder.wait(timeout=10)
     finally:
         keyboard.close()
 

@@ -279,6 +279,9 @@ def start_at_login_writes_the_autostart_entry(svc):
            lwnet.leakwatch() in lines.get("Exec", ""), f"starts this leakwatch as a service: {lines.get('Exec')}")
     expect(lines.get("X-GNOME-Autostart-enabled") == "true" and "Hidden" not in lines,
            f"enabled for the session: {text}")
+    check = subprocess.run(["desktop-file-validate", entry], capture_output=True, text=True)
+    expect(check.returncode == 0 and not check.stdout.strip(),
+           f"a valid desktop entry: {check.stdout}{check.stderr}\n{text}")
     svc.obj().SetState("start-at-login", dbus.Boolean(False, variant_level=1), {},
                        dbus_interface="org.gtk.Actions")
     svc.wait(lambda: not state(), "the state to turn off")

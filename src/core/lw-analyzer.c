@@ -305,12 +305,6 @@ add_finding (Analysis  *a,
   lw_finding_free (f);
 }
 
-static const char *
-audience_phrase (LwAudience audience)
-{
-  return lw_audience_describe (audience);
-}
-
 /**
  * lw_audience_describe:
  *
@@ -356,12 +350,12 @@ exposure_finding (const Analysis    *a,
     f->detail = g_strdup_printf (_("The STUN server %s saw a request from %s (%s) arrive from %s. "
                                    "Browsers that show this: %s. %s"),
                                  c->server, c->base, c->interface ? c->interface : "?",
-                                 c->address, browsers, audience_phrase (audience));
+                                 c->address, browsers, lw_audience_describe (audience));
   else
     f->detail = g_strdup_printf (_("The browser lists %s (%s) as a host candidate. "
                                    "Browsers that show this: %s. %s"),
                                  c->address, c->interface ? c->interface : "?", browsers,
-                                 audience_phrase (audience));
+                                 lw_audience_describe (audience));
   return f;
 }
 
@@ -507,7 +501,7 @@ check_local_addresses (Analysis          *a,
                                  "A local address does not reveal where you are, but it helps "
                                  "to tell you apart from others behind the same exit."),
                                c->address, c->interface ? c->interface : "?",
-                               audience_phrase (audience));
+                               lw_audience_describe (audience));
   f->advice = g_strdup (_("Keep mDNS obfuscation on (the default in Chrome, Firefox and "
                           "Safari). In Firefox, media.peerconnection.ice.obfuscate_host_addresses "
                           "must stay true; in Chromium-based browsers avoid the policy "
@@ -547,7 +541,7 @@ check_interface_bypass (Analysis          *a,
   f->detail = g_strdup_printf (_("A socket pinned to %s (%s) reached the STUN server %s outside "
                                  "the tunnel, which saw %s. %s"),
                                c->interface ? c->interface : "?", c->base, c->server, c->address,
-                               audience_phrase (LW_AUDIENCE_NATIVE_APPS));
+                               lw_audience_describe (LW_AUDIENCE_NATIVE_APPS));
   f->advice = g_strdup (_("Turn on the VPN's kill switch (firewall rules that drop traffic "
                           "outside the tunnel), so native calling apps cannot bypass it."));
   add_finding (a, f);
@@ -578,7 +572,7 @@ check_https (Analysis *a)
           f->detail = g_strdup_printf (_("%s answered over IPv6 that you are %s, an address "
                                          "of %s, outside the tunnel. %s"),
                                        pa->url, pa->address, owner->name,
-                                       audience_phrase (LW_AUDIENCE_EVERY_SITE));
+                                       lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
           f->advice = g_strdup (_("Use a VPN that tunnels IPv6 (or blocks it), or turn IPv6 off "
                                   "on the physical connection: nmcli connection modify "
                                   "<connection> ipv6.method disabled."));
@@ -596,7 +590,7 @@ check_https (Analysis *a)
           f->detail = g_strdup_printf (_("%s answered over %s that you are %s, the address "
                                          "Leakwatch saw earlier with no VPN up. %s"),
                                        pa->url, family_name (pa->family), pa->address,
-                                       audience_phrase (LW_AUDIENCE_EVERY_SITE));
+                                       lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
           f->advice = g_strdup (_("Reconnect the VPN and check that it owns the default route "
                                   "(ip route get 203.0.113.1 should name the tunnel). Turn on "
                                   "its kill switch."));
@@ -890,7 +884,7 @@ check_default_route (Analysis *a)
       f->detail = g_strdup_printf (_("The VPN carries the default route of one family but not of "
                                      "%s, which leaves from %s on %s. %s"),
                                    family_name (family), def, iface->name,
-                                   audience_phrase (LW_AUDIENCE_EVERY_SITE));
+                                   lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
       f->advice = g_strdup_printf (_("Make the VPN carry %s as well (or block it), or turn %s off "
                                      "on the physical connection: nmcli connection modify "
                                      "<connection> %s.method disabled."),

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lw-http-probe.h"
+#include "lw-probe.h"
 #include "lw-report.h"
 
 /* The HTTPS probe in a process of its own, for the long-running modes.
@@ -29,14 +30,14 @@ typedef struct
   GStrv        urls;
   gboolean     ipv4;
   gboolean     ipv6;
-  guint        safety_id;
+  LwDeadline   safety;
   gboolean     expired;
 } Helper;
 
 static void
 helper_free (Helper *h)
 {
-  g_clear_handle_id (&h->safety_id, g_source_remove);
+  lw_deadline_clear (&h->safety);
   if (h->process != NULL)
     g_subprocess_force_exit (h->process);
   g_clear_object (&h->process);
@@ -72,7 +73,6 @@ on_safety (gpointer data)
 {
   Helper *h = data;
 
-  h->safety_id = 0;
   h->expired = TRUE;
   g_debug ("the HTTPS helper did not finish in time; stopping it");
   g_subprocess_force_exit (h->process);
@@ -90,7 +90,7 @@ on_communicated (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) answers = NULL;
 
-  g_clear_handle_id (&h->safety_id, g_source_remove);
+  lw_deadline_clear (&h->safety);
   if (!g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, &output, NULL, &error))
     {
       /* Cancelled (the check's backstop, or a newer check): the services
@@ -198,7 +198,8 @@ lw_http_probe_run_in_helper_async (const char          *helper,
       g_task_return_pointer (task, failures (h, message), (GDestroyNotify) g_ptr_array_unref);
       return;
     }
-  h->safety_id = g_timeout_add (child_ms + SAFETY_MS, on_safety, h);
+  /* Cancellation is the communication's to handle, not the deadline's. */
+  lw_deadline_start (&h->safety, child_ms + SAFETY_MS, NULL, on_safety, h);
   g_subprocess_communicate_utf8_async (h->process, NULL, cancellable, on_communicated,
                                        g_steal_pointer (&task));
 }

@@ -815,7 +815,6 @@ lw_public_addresses_from_json (const char  *json,
                                GError     **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(LwEvidence) ev = lw_evidence_new ();
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_public_address_free);
   JsonNode *root;
 
@@ -826,7 +825,7 @@ lw_public_addresses_from_json (const char  *json,
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return bad (error, "not an object"), NULL;
-  if (!read_array (json_node_get_object (root), "public_addresses", read_public_address, ev, out, error))
+  if (!read_array (json_node_get_object (root), "public_addresses", read_public_address, NULL, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }

@@ -57,26 +57,32 @@ desktop_file_exists (const char *id)
   return FALSE;
 }
 
+/* Whether the browser of @lookup is installed: one desktop file or program
+ * is enough. */
+static gboolean
+lookup_finds (const BrowserLookup *lookup)
+{
+  for (guint j = 0; j < G_N_ELEMENTS (lookup->desktop_ids) && lookup->desktop_ids[j]; j++)
+    if (desktop_file_exists (lookup->desktop_ids[j]))
+      return TRUE;
+  for (guint j = 0; j < G_N_ELEMENTS (lookup->programs) && lookup->programs[j]; j++)
+    {
+      g_autofree char *path = g_find_program_in_path (lookup->programs[j]);
+
+      if (path != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 LwBrowsers
 lw_browsers_detect (void)
 {
   LwBrowsers found = 0;
 
   for (guint i = 0; i < G_N_ELEMENTS (lookups); i++)
-    {
-      const BrowserLookup *lookup = &lookups[i];
-
-      for (guint j = 0; j < G_N_ELEMENTS (lookup->desktop_ids) && lookup->desktop_ids[j]; j++)
-        if (desktop_file_exists (lookup->desktop_ids[j]))
-          found |= lookup->browser;
-      for (guint j = 0; j < G_N_ELEMENTS (lookup->programs) && lookup->programs[j]; j++)
-        {
-          g_autofree char *path = g_find_program_in_path (lookup->programs[j]);
-
-          if (path != NULL)
-            found |= lookup->browser;
-        }
-    }
+    if (!(found & lookups[i].browser) && lookup_finds (&lookups[i]))
+      found |= lookups[i].browser;
   return found;
 }
 

@@ -27,6 +27,7 @@ struct _LwHistoryPage
   guint                retry_id;
   guint                tries;
   LwStatus             latest;
+  gboolean             read;       /* for latest */
 };
 
 G_DEFINE_FINAL_TYPE (LwHistoryPage, lw_history_page, ADW_TYPE_BIN)
@@ -256,7 +257,8 @@ run_history (LwHistoryPage *self)
  * @latest: the status of the latest report, which the newest change
  *   should have; %LW_STATUS_CHECKING before the first report
  *
- * Reads the history again.
+ * Reads the history again, unless it was read for this status already:
+ * the service records a change only when the status changes.
  */
 void
 lw_history_page_refresh (LwHistoryPage *self,
@@ -264,6 +266,9 @@ lw_history_page_refresh (LwHistoryPage *self,
 {
   g_return_if_fail (LW_IS_HISTORY_PAGE (self));
 
+  if (self->read && self->latest == latest)
+    return;
+  self->read = TRUE;
   g_clear_handle_id (&self->retry_id, g_source_remove);
   self->latest = latest;
   self->tries = 0;

@@ -179,8 +179,7 @@ save_list (LwPreferencesWindow *self,
     }
   if (!lw_check_options_validate (options, &error))
     {
-      g_autofree char *escaped = g_markup_escape_text (error->message, -1);  /* titles are markup */
-      g_autoptr(AdwToast) toast = adw_toast_new (escaped);
+      g_autoptr(AdwToast) toast = lw_toast_new_text (error->message);
 
       gtk_widget_add_css_class (GTK_WIDGET (row), "error");
       gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,

@@ -93,16 +93,12 @@ quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       data)
 {
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
+  GList *windows;
 
-  /* Closing the last window ends the application. */
-  while (windows != NULL)
-    {
-      GList *next = windows->next;
-
-      gtk_window_destroy (GTK_WINDOW (windows->data));
-      windows = next;
-    }
+  /* Closing the last window ends the application. Destroying one changes
+   * the list, so it is asked for anew each time. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (data))) != NULL)
+    gtk_window_destroy (GTK_WINDOW (windows->data));
 }
 
 static const GActionEntry app_actions[] = {

@@ -122,3 +122,20 @@ lw_find_leakwatch (void)
 {
   return lw_find_program ("service", "leakwatch", BINDIR);
 }
+
+/**
+ * lw_toast_new_text:
+ * @text: what the toast says, as plain text
+ *
+ * A toast's title is markup in libadwaita 1.2: a file name or an error
+ * with "&" in it would leave it blank.
+ *
+ * Returns: (transfer full): a new toast saying @text
+ */
+AdwToast *
+lw_toast_new_text (const char *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  return adw_toast_new (escaped);
+}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gio/gio.h>
+#include <adwaita.h>
 
 #include "lw-analyzer.h"
 #include "lw-paths.h"
@@ -20,5 +20,6 @@ const char *lw_level_tag             (LwLevel      level);
 char       *lw_format_clock          (GDateTime   *time);
 char       *lw_format_date_time      (GDateTime   *time);
 char       *lw_find_leakwatch        (void);
+AdwToast   *lw_toast_new_text        (const char  *text);
 
 G_END_DECLS

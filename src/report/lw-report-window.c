@@ -67,9 +67,6 @@ struct _LwReportWindow
   LwService            *service;
   GCancellable         *cancellable;
   GtkNativeDialog      *chooser;
-  gboolean              history_read;
-  gint64                history_time;     /* the report the history was last read for */
-  LwStatus              history_status;
 
   char                 *dump_path;
   char                 *screenshot_path;
@@ -243,21 +240,6 @@ show_failure (LwReportWindow *self,
 }
 
 static void
-refresh_history (LwReportWindow *self,
-                 LwReport       *report)
-{
-  gint64 time = report ? lw_report_get_time (report) : 0;
-  LwStatus status = report ? lw_report_get_status (report) : LW_STATUS_CHECKING;
-
-  if (self->history_read && self->history_time == time && self->history_status == status)
-    return;
-  self->history_read = TRUE;
-  self->history_time = time;
-  self->history_status = status;
-  lw_history_page_refresh (self->history_page, status);
-}
-
-static void
 render (LwReportWindow *self)
 {
   LwReport *report = lw_service_get_report (self->service);
@@ -291,7 +273,8 @@ render (LwReportWindow *self)
       gtk_stack_set_visible_child_name (self->main_stack, "report");
       lw_report_page_update (self->report_page, report, checking);
       lw_evidence_page_set_report (self->evidence_page, report);
-      refresh_history (self, report);
+      lw_history_page_refresh (self->history_page,
+                               report ? lw_report_get_status (report) : LW_STATUS_CHECKING);
       if (report != NULL)
         self->report_rendered = TRUE;
       break;
@@ -361,10 +344,7 @@ static void
 toast (LwReportWindow *self,
        const char     *title)
 {
-  /* A toast's title is markup in libadwaita 1.2: a file name with "&" would
-   * leave it blank. */
-  g_autofree char *escaped = g_markup_escape_text (title, -1);
-  AdwToast *toast = adw_toast_new (escaped);
+  AdwToast *toast = lw_toast_new_text (title);
 
   /* Toasts queue: when this one goes, the next shows; the test dump
    * follows what is on screen. */

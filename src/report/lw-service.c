@@ -19,8 +19,6 @@
  * `leakwatch` of the build tree or of PATH is started with
  * --gapplication-service. Then the window waits for the name. */
 
-#define SERVICE_PATH      "/io/github/leakwatch/Leakwatch"
-#define MONITOR_INTERFACE "io.github.leakwatch.Monitor1"
 #define START_TIMEOUT_S   30
 
 struct _LwService
@@ -85,19 +83,24 @@ set_status (LwService  *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
 }
 
+/* Takes the service's report, as JSON; without one, @why (nullable) says
+ * why there is none. */
 static void
 set_report_json (LwService  *self,
-                 const char *json)
+                 const char *json,
+                 const char *why)
 {
   g_autoptr(LwReport) report = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (g_strcmp0 (self->report_json, json) == 0)
+  if (g_strcmp0 (self->report_json, json) == 0 &&
+      (json != NULL || g_strcmp0 (self->report_error, why) == 0))
     return;
 
   g_free (self->report_json);
   self->report_json = g_strdup (json);
-  g_clear_pointer (&self->report_error, g_free);
+  g_free (self->report_error);
+  self->report_error = json == NULL ? g_strdup (why) : NULL;
   if (json != NULL && *json != '\0' && (report = lw_report_new_from_json (json, &error)) == NULL)
     {
       /* Said on screen; a damaged report is no reason to abort. */
@@ -125,7 +128,7 @@ disconnect_from_service (LwService *self)
   g_clear_object (&self->actions);
   g_clear_object (&self->proxy);
   set_status (self, NULL);
-  set_report_json (self, NULL);
+  set_report_json (self, NULL, NULL);
 }
 
 /* --- following the service ------------------------------------------------ */
@@ -136,15 +139,9 @@ update_report (LwService *self)
   g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (self->proxy, "Report");
 
   if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    set_report_json (self, g_variant_get_string (value, NULL));
-  else
-    {
-      /* Something else owns the name, or an older service: no verdict. */
-      set_report_json (self, NULL);
-      g_free (self->report_error);
-      self->report_error = g_strdup (_("The service on the bus publishes no report."));
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
-    }
+    set_report_json (self, g_variant_get_string (value, NULL), NULL);
+  else  /* Something else owns the name, or an older service: no verdict. */
+    set_report_json (self, NULL, _("The service on the bus publishes no report."));
 }
 
 static void
@@ -210,7 +207,7 @@ on_proxy_ready (GObject      *source,
   self->proxy = g_steal_pointer (&proxy);
   g_signal_connect (self->proxy, "g-properties-changed", G_CALLBACK (on_properties_changed), self);
 
-  self->actions = G_ACTION_GROUP (g_dbus_action_group_get (self->connection, APP_ID, SERVICE_PATH));
+  self->actions = G_ACTION_GROUP (g_dbus_action_group_get (self->connection, APP_ID, LW_SERVICE_PATH));
   g_signal_connect (self->actions, "action-added", G_CALLBACK (on_action_added), self);
   g_signal_connect (self->actions, "action-state-changed",
                     G_CALLBACK (on_action_state_changed), self);
@@ -226,7 +223,7 @@ static void
 connect_to_service (LwService *self)
 {
   g_dbus_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL,
-                    APP_ID, SERVICE_PATH, MONITOR_INTERFACE, self->cancellable,
+                    APP_ID, LW_SERVICE_PATH, LW_MONITOR_INTERFACE, self->cancellable,
                     on_proxy_ready, self);
 }
 

@@ -74,7 +74,7 @@ last_checked (LwReport *report)
     return g_strdup_printf (_("Last checked at %s"), clock);
 
   date = lw_format_date_time (local);
-  /* Translators: %s is a date and a time, such as 21 November 2026 at 07:30. */
+  /* Translators: %s is a time and a date, such as 07:30, 21 November 2026. */
   return g_strdup_printf (_("Last checked on %s"), date);
 }
 

@@ -22,11 +22,9 @@
  * report on the session bus, where the tray, the report window and any
  * other front end read it. */
 
-#define MONITOR_INTERFACE "io.github.leakwatch.Monitor1"
-
 static const char monitor_xml[] =
   "<node>"
-  "  <interface name='" MONITOR_INTERFACE "'>"
+  "  <interface name='" LW_MONITOR_INTERFACE "'>"
   "    <method name='CheckNow'/>"
   "    <property name='Report' type='s' access='read'/>"
   "  </interface>"
@@ -289,7 +287,7 @@ on_report (LwMonitor     *monitor,
   g_variant_builder_add (&changed, "{sv}", "Report", g_variant_new_string (json));
   g_dbus_connection_emit_signal (self->connection, NULL, self->object_path,
                                  "org.freedesktop.DBus.Properties", "PropertiesChanged",
-                                 g_variant_new ("(sa{sv}as)", MONITOR_INTERFACE, &changed, NULL),
+                                 g_variant_new ("(sa{sv}as)", LW_MONITOR_INTERFACE, &changed, NULL),
                                  NULL);
 }
 
@@ -395,16 +393,6 @@ check_now_activated (GSimpleAction *action,
   lw_monitor_check_now (self->monitor, "check-now action");
 }
 
-/* A helper program (leakwatch-tray, leakwatch-report): in an uninstalled
- * build beside this one (build/src/NAME/…), else installed in libexecdir,
- * else anywhere in PATH. NULL when there is none. */
-static char *
-find_helper (const char *dir,
-             const char *name)
-{
-  return lw_find_program (dir, name, LIBEXECDIR);
-}
-
 /* The report window is a process of its own, single-instance: starting it
  * again presents the open one. */
 static void
@@ -414,7 +402,7 @@ show_report_activated (GSimpleAction *action,
 {
   g_autoptr(GError) error = NULL;
   LwApplication *self = LW_APPLICATION (data);
-  g_autofree char *program = find_helper ("report", "leakwatch-report");
+  g_autofree char *program = lw_find_program ("report", "leakwatch-report", LIBEXECDIR);
   const char *argv[] = { program, NULL };
   g_auto(GStrv) envp = g_get_environ ();
 
@@ -476,13 +464,14 @@ apply_start_at_login (LwApplication *self,
                       gboolean       enabled)
 {
   g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "start-at-login");
-  g_autofree char *template = autostart_template ();
   gboolean flatpak = lw_autostart_in_flatpak ();
+  g_autofree char *template = NULL;
   g_autoptr(GError) error = NULL;
 
   if (state != NULL && g_variant_get_boolean (state) == enabled &&
       (flatpak || lw_autostart_is_enabled () == enabled))
     return;
+  template = autostart_template ();
   if (!lw_autostart_set_enabled (enabled, template, self->executable ? self->executable : "leakwatch",
                                  flatpak ? on_start_at_login_decided : NULL,
                                  flatpak ? g_object_ref (self) : NULL, &error))
@@ -600,7 +589,7 @@ start_tray (LwApplication *self)
       g_debug ("no display: no tray icon");
       return;
     }
-  program = find_helper ("tray", "leakwatch-tray");
+  program = lw_find_program ("tray", "leakwatch-tray", LIBEXECDIR);
   if (program == NULL)
     {
       g_message ("The tray icon is not installed; notifications still come");
@@ -652,29 +641,23 @@ lw_application_startup (GApplication *app)
 
   self->notifier = lw_notifier_new ();
   self->settings = lw_load_settings ();
+  /* Before the keys are read: GSettings promises change notification
+   * only for keys read after a handler is connected. */
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
   {
     g_autoptr(LwCheckOptions) options = effective_options (self);
 
     self->monitor = lw_monitor_new (options ? options : self->options, self->history, NULL);
   }
   lw_monitor_set_interval (self->monitor, effective_interval (self));
-  if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed), self, 0);
 
   /* Start at login: natively the autostart entry is the truth (the user
    * may have removed it elsewhere); in a Flatpak only the setting knows. */
   if (lw_autostart_in_flatpak ())
     apply_start_at_login (self, self->settings && g_settings_get_boolean (self->settings, "start-at-login"));
   else
-    {
-      gboolean enabled = lw_autostart_is_enabled ();
-
-      g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
-                                                                              "start-at-login")),
-                                 g_variant_new_boolean (enabled));
-      if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != enabled)
-        g_settings_set_boolean (self->settings, "start-at-login", enabled);
-    }
+    show_start_at_login (self, lw_autostart_is_enabled ());
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
   lw_monitor_start (self->monitor);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <string.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -155,15 +156,36 @@ request_background (gboolean            enabled,
   return TRUE;
 }
 
+/* One argument of an Exec line, as the Desktop Entry Specification quotes
+ * it: bare when it can be, else in double quotes with ", `, $ and \
+ * escaped; "%" doubled either way, as it starts a field code. (GKeyFile
+ * then escapes the backslashes once more, as the specification expects.) */
+static char *
+exec_argument (const char *arg)
+{
+  gboolean quote = *arg == '\0' || strpbrk (arg, " \t\n\"'\\><~|&;$*?#()`") != NULL;
+  GString *out = g_string_new (quote ? "\"" : NULL);
+
+  for (const char *p = arg; *p != '\0'; p++)
+    {
+      if (quote && strchr ("\"`$\\", *p) != NULL)
+        g_string_append_c (out, '\\');
+      else if (*p == '%')
+        g_string_append_c (out, '%');
+      g_string_append_c (out, *p);
+    }
+  if (quote)
+    g_string_append_c (out, '"');
+  return g_string_free (out, FALSE);
+}
+
 static GKeyFile *
 new_entry (const char  *template_path,
            const char  *executable)
 {
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
-  g_autofree char *quoted = g_shell_quote (executable);
-  g_auto(GStrv) parts = g_strsplit (quoted, "%", -1);
-  g_autofree char *escaped = g_strjoinv ("%%", parts);  /* "%" starts a field code */
-  g_autofree char *exec = g_strconcat (escaped, " --gapplication-service", NULL);
+  g_autofree char *program = exec_argument (executable);
+  g_autofree char *exec = g_strconcat (program, " --gapplication-service", NULL);
   g_autoptr(GError) error = NULL;
 
   if (template_path == NULL ||

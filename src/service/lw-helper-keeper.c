@@ -9,14 +9,13 @@
 
 /* Keeps a helper process running beside the service: the tray. It starts
  * the program, and starts it again when it dies of a signal or fails,
- * waiting longer after each quick failure (0.5 s, doubling to 30 s) and
+ * waiting longer after each quick failure (0.5 s, then 1, 2 and 4 s) and
  * giving up after five failures in a row that each lived under 10 s, so a
  * tray that cannot run (no display after all) does not spin. A helper
  * that exits with 0 chose to (its service went away, or another copy
  * runs) and is left alone. */
 
 #define FIRST_DELAY_MS   500
-#define LAST_DELAY_MS    30000
 #define QUICK_US         (10 * G_USEC_PER_SEC)
 #define MAX_QUICK_FAILS  5
 
@@ -29,7 +28,6 @@ struct _LwHelperKeeper
   GCancellable *cancellable;
   gint64        started_at;
   guint         quick_failures;
-  guint         delay_ms;
   guint         restart_id;
   gboolean      running;
 };
@@ -45,19 +43,16 @@ schedule_restart (LwHelperKeeper *self,
                   gboolean        lived_long)
 {
   if (lived_long)
-    {
-      self->quick_failures = 0;
-      self->delay_ms = FIRST_DELAY_MS;
-    }
+    self->quick_failures = 0;
   else if (++self->quick_failures >= MAX_QUICK_FAILS)
     {
       g_warning ("%s keeps failing; not starting it again", self->program);
-      self->running = FALSE;   /* lw_helper_keeper_start() may try anew */
+      self->running = FALSE;
       return;
     }
 
-  self->restart_id = g_timeout_add (self->delay_ms, restart_cb, self);
-  self->delay_ms = MIN (self->delay_ms * 2, LAST_DELAY_MS);
+  self->restart_id = g_timeout_add (FIRST_DELAY_MS << (MAX (self->quick_failures, 1) - 1),
+                                    restart_cb, self);
 }
 
 static gboolean
@@ -128,6 +123,7 @@ lw_helper_keeper_start (LwHelperKeeper *self)
   if (self->running)
     return;
   self->running = TRUE;
+  self->quick_failures = 0;
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   spawn (self);
@@ -146,17 +142,6 @@ lw_helper_keeper_stop (LwHelperKeeper *self)
   if (self->process != NULL)
     g_subprocess_send_signal (self->process, SIGTERM);
   g_clear_object (&self->process);
-}
-
-GPid
-lw_helper_keeper_get_pid (LwHelperKeeper *self)
-{
-  const char *id;
-
-  g_return_val_if_fail (LW_IS_HELPER_KEEPER (self), 0);
-
-  id = self->process ? g_subprocess_get_identifier (self->process) : NULL;
-  return id ? (GPid) g_ascii_strtoll (id, NULL, 10) : 0;
 }
 
 static void
@@ -192,7 +177,6 @@ lw_helper_keeper_class_init (LwHelperKeeperClass *klass)
 static void
 lw_helper_keeper_init (LwHelperKeeper *self)
 {
-  self->delay_ms = FIRST_DELAY_MS;
 }
 
 LwHelperKeeper *

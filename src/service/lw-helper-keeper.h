@@ -12,6 +12,5 @@ G_DECLARE_FINAL_TYPE (LwHelperKeeper, lw_helper_keeper, LW, HELPER_KEEPER, GObje
 LwHelperKeeper *lw_helper_keeper_new     (const char     *program);
 void            lw_helper_keeper_start   (LwHelperKeeper *self);
 void            lw_helper_keeper_stop    (LwHelperKeeper *self);
-GPid            lw_helper_keeper_get_pid (LwHelperKeeper *self);
 
 G_END_DECLS

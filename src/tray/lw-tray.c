@@ -5,6 +5,7 @@
 #include <json-glib/json-glib.h>
 #include <libayatana-appindicator/app-indicator.h>
 
+#include "lw-paths.h"
 #include "lw-tray.h"
 
 /* leakwatch-tray: the service's verdict as an icon, a title and a menu.
@@ -15,8 +16,6 @@
  * goes away (or is not there to begin with). Every D-Bus call is
  * asynchronous. */
 
-#define SERVICE_PATH      "/io/github/leakwatch/Leakwatch"
-#define MONITOR_INTERFACE "io.github.leakwatch.Monitor1"
 #define START_AT_LOGIN    "start-at-login"
 
 struct _LwTray
@@ -346,9 +345,7 @@ build_menu (LwTray *self)
 static char *
 uninstalled_icons_dir (void)
 {
-  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *dir = exe ? g_path_get_dirname (exe) : NULL;
-  g_autofree char *icons = dir ? g_build_filename (dir, "..", "..", "data", "icons", NULL) : NULL;
+  g_autofree char *icons = lw_beside_executable ("../../data/icons");
   g_autofree char *probe = icons ? g_build_filename (icons, APP_ID "-unknown.svg", NULL) : NULL;
 
   if (probe == NULL || !g_file_test (probe, G_FILE_TEST_IS_REGULAR))
@@ -423,7 +420,7 @@ on_service_appeared (GDBusConnection *connection,
     return;
   g_debug ("following %s (%s)", name, owner);
 
-  self->actions = g_dbus_action_group_get (connection, owner, SERVICE_PATH);
+  self->actions = g_dbus_action_group_get (connection, owner, LW_SERVICE_PATH);
   for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
     g_signal_connect_object (self->actions, signals[i], G_CALLBACK (render), self,
                              G_CONNECT_SWAPPED);
@@ -431,8 +428,8 @@ on_service_appeared (GDBusConnection *connection,
    * announces each with action-added. */
   g_strfreev (g_action_group_list_actions (G_ACTION_GROUP (self->actions)));
 
-  g_dbus_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL, owner, SERVICE_PATH,
-                    MONITOR_INTERFACE, self->cancellable, on_monitor_ready, self);
+  g_dbus_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL, owner, LW_SERVICE_PATH,
+                    LW_MONITOR_INTERFACE, self->cancellable, on_monitor_ready, self);
 
   create_indicator (self);
 }
