@@ -568,6 +568,42 @@ test_never_green (void)
     }
 }
 
+/* A check that could not run withdraws the verdict before it, whatever
+ * that was: never green, a warning after green, and it says why. */
+static void
+test_check_failed (void)
+{
+  static const struct { gboolean have; LwStatus previous; LwStatus expected; } runs[] = {
+    { FALSE, LW_STATUS_PROTECTED,   LW_STATUS_UNKNOWN },
+    { TRUE,  LW_STATUS_PROTECTED,   LW_STATUS_WARNING },
+    { TRUE,  LW_STATUS_LEAK,        LW_STATUS_UNKNOWN },
+    { TRUE,  LW_STATUS_WARNING,     LW_STATUS_UNKNOWN },
+    { TRUE,  LW_STATUS_UNPROTECTED, LW_STATUS_UNKNOWN },
+    { TRUE,  LW_STATUS_UNKNOWN,     LW_STATUS_UNKNOWN },
+  };
+  g_autoptr(GError) error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                                                 "Cannot use the CA file “ca.pem”: No such file or directory");
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      LwAnalyzerOptions options = { .have_previous = runs[i].have, .previous_status = runs[i].previous };
+      g_autoptr(GPtrArray) findings = NULL;
+      const LwFinding *f;
+      LwStatus status = LW_STATUS_PROTECTED;
+
+      findings = lw_analyzer_check_failed (error, &options, &status);
+      g_assert_cmpint (status, ==, runs[i].expected);
+      g_assert_cmpuint (findings->len, ==, 1);
+      f = g_ptr_array_index (findings, 0);
+      g_assert_cmpstr (f->id, ==, "check-failed");
+      g_assert_cmpint (f->level, ==, LW_LEVEL_UNKNOWN);
+      g_assert_cmpstr (f->summary, ==,
+                       "The check could not run: Cannot use the CA file “ca.pem”: No such file or directory");
+      g_assert_nonnull (f->detail);
+      g_assert_nonnull (f->advice);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -582,6 +618,7 @@ main (int   argc,
   g_test_add_func ("/analyzer/order", test_order);
   g_test_add_func ("/analyzer/advice-fits-audience", test_advice_fits_audience);
   g_test_add_func ("/analyzer/never-green", test_never_green);
+  g_test_add_func ("/analyzer/check-failed", test_check_failed);
 
   return g_test_run ();
 }

@@ -65,6 +65,14 @@ assert_complete (GPtrArray *fixes)
       g_assert_nonnull (fix->title);
       g_assert_true (g_str_has_prefix (fix->steps, "1. "));
       g_assert_cmpuint (strlen (fix->cost), >, 10);
+      /* What a copy button copies is what the steps say to type. */
+      g_assert_nonnull (fix->commands);
+      for (guint j = 0; fix->commands[j] != NULL; j++)
+        {
+          if (strstr (fix->steps, fix->commands[j]) == NULL)
+            g_test_message ("“%s” is not in the steps of %s", fix->commands[j], fix->title);
+          g_assert_nonnull (strstr (fix->steps, fix->commands[j]));
+        }
     }
 }
 
@@ -89,6 +97,15 @@ test_split_tunnel_every_page (void)
   g_assert_nonnull (strstr (fix_titled (fixes, "Firefox")->steps, "media.peerconnection.enabled"));
   g_assert_nonnull (strstr (fix_titled (fixes, "Brave")->steps, "Disable non-proxied UDP"));
   g_assert_nonnull (strstr (fix_titled (fixes, "VPN: split tunnel")->steps, "ipv4.never-default"));
+  /* Each command the steps ask to type has its copy button. */
+  {
+    const char * const firefox[] = { "about:config", "media.peerconnection.enabled", NULL };
+    const char * const vpn[] = { "nmcli connection modify VPN-NAME ipv4.never-default no", NULL };
+
+    g_assert_true (g_strv_equal ((const char * const *) fix_titled (fixes, "Firefox")->commands, firefox));
+    g_assert_true (g_strv_equal ((const char * const *) fix_titled (fixes, "VPN: split tunnel")->commands, vpn));
+    g_assert_cmpuint (g_strv_length (fix_titled (fixes, "VPN: kill switch")->commands), ==, 0);
+  }
   assert_complete (fixes);
 }
 
@@ -130,6 +147,7 @@ test_every_site_needs_the_vpn (void)
 
   /* No browser setting hides an address every site sees. */
   g_assert_cmpstr (names, ==, "VPN: IPv6|VPN: kill switch");
+  assert_complete (fixes);
 }
 
 static void
@@ -151,7 +169,7 @@ test_local_addresses (void)
 static void
 test_nothing_to_fix (void)
 {
-  const char *ids[] = { "check-incomplete", "some-future-finding" };
+  const char *ids[] = { "check-incomplete", "check-failed", "some-future-finding" };
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {

@@ -26,8 +26,10 @@ kept in the build directory (or $LW_ARTIFACTS) as report-*.png.
 """
 
 import ctypes
+import datetime
 import json
 import os
+import re
 import shutil
 import struct
 import sys
@@ -86,7 +88,10 @@ class Dump:
         self.text = text
         head, _, body = text.partition("--\n")
         self.fields = dict(line.split(": ", 1) for line in head.splitlines() if ": " in line)
-        self.lines = body.splitlines()
+        # The text shown, then what Tab can reach ("tab-stop: KIND: TEXT").
+        lines = body.splitlines()
+        self.lines = [line for line in lines if not line.startswith("tab-stop: ")]
+        self.tab_stops = [line[len("tab-stop: "):] for line in lines if line.startswith("tab-stop: ")]
 
     def __getattr__(self, name):
         return self.fields.get(name.replace("_", "-"))
@@ -273,7 +278,7 @@ def show_report_opens_the_window_with_the_services_report(s):
     first = report["findings"][0]
     expect(first["detail"] in dump and first["advice"] in dump and "What to do" in dump,
            f"the first finding open:\n{dump}")
-    expect(any(line.startswith("Last checked at ") for line in dump.lines), f"the time:\n{dump}")
+    expect(lwdesktop.last_checked(report["time"]) in dump.lines, f"the time:\n{dump}")
 
 
 @test
@@ -462,7 +467,8 @@ def the_history_page_shows_the_changes_of_status(s):
     s.check_now()
     s.d.wait(lambda: s.status() == "unprotected", "status unprotected", seconds=20)
 
-    # Each row: "HH:MM, date — old → new", with the headline under it.
+    # Each row: "13:00 — old → new" (the time alone for today's, as the
+    # banner says it), with the headline under it.
     wanted = ["— Unknown → No VPN", "— No VPN → Unknown", "— First check → No VPN"]
 
     def shown(d):
@@ -472,10 +478,71 @@ def the_history_page_shows_the_changes_of_status(s):
     dump = s.wait_dump(lambda d: d.page == "history" and shown(d),
                        "the three changes, newest first")
     expect("Changes of status" in dump, f"the history group:\n{dump}")
+    rows = [line for line in dump.lines if " → " in line and " — " in line]
+    expect(all(re.match(r"(Yesterday at )?[0-2][0-9]:[0-5][0-9] — ", row) for row in rows),
+           f"today's changes by their time alone (yesterday's only past midnight):\n{dump}")
     expect(any(line.startswith("Unknown: ") for line in dump.lines),
            f"the headline of the unknown report:\n{dump}")
     s.keep_screenshot("report-history.png")
     s.show_page("report")
+
+
+def tab_walk(s, keyboard, page):
+    """Shows PAGE and presses Tab until the focus has gone once round the
+    window, from "Check now" back to it. Returns the dump of the page and
+    the widgets the focus reached, in order, as the dump names them."""
+    start = s.show_page(page)
+    keyboard.point_at(300, 300)   # no window manager: keys go under the pointer
+    reached = []
+    dump = start
+    for _ in range(120):
+        moves = int(dump.focus_moves)
+        keyboard.press("Tab")
+        dump = s.wait_dump(lambda d: int(d.focus_moves) > moves, f"Tab to move the focus on {page}",
+                           seconds=5)
+        reached.append(dump.focus)
+        if reached.count("button: Check now") == 2:
+            first = reached.index("button: Check now")
+            return dump, reached[first:-1]
+    raise AssertionError(f"Tab never came back to Check now on {page}: {reached}; "
+                         f"the window shows:\n{dump}")
+
+
+def expect_walk_reaches_everything(page, dump, walk):
+    """Tab went round without losing the focus, and reached every button,
+    link, switch and row the page shows, once, in reading order."""
+    expect("none" not in walk, f"the focus was lost on {page}: {walk}")
+    expect(not any(w.startswith("label: ") for w in walk + dump.tab_stops),
+           f"no label is a Tab stop on {page} (Copy Report copies text): {walk}")
+    expect(walk == dump.tab_stops, f"Tab on {page} reached {walk},\nthe page shows {dump.tab_stops}")
+    expect(walk[:1] == ["button: Check now"] and "menu: Main Menu" in walk,
+           f"the header on {page}: {walk}")
+
+
+@test
+def tab_reaches_every_finding_button_and_row_on_every_page(s):
+    report = s.settled_report()
+    keyboard = Keyboard(s.d.env["DISPLAY"])
+    try:
+        dump, walk = tab_walk(s, keyboard, "report")
+        expect_walk_reaches_everything("report", dump, walk)
+        rows = [w for w in walk if w.startswith("row: ")]
+        expect(rows == ["row: " + f["summary"] for f in report["findings"]],
+               f"every finding, most serious first: {rows}")
+        expect(walk.index("menu: Main Menu") < walk.index(rows[0]), f"the header first: {walk}")
+
+        dump, walk = tab_walk(s, keyboard, "evidence")
+        expect_walk_reaches_everything("evidence", dump, walk)
+        expect(len([w for w in walk if w.startswith("row: ")]) >= 4, f"the evidence rows: {walk}")
+
+        dump, walk = tab_walk(s, keyboard, "history")
+        expect_walk_reaches_everything("history", dump, walk)
+        changes = [line for line in dump.lines if " → " in line and " — " in line]
+        expect([w for w in walk if w.startswith("row: ")] == ["row: " + c for c in changes],
+               f"every change of status: {walk}")
+        s.show_page("report")
+    finally:
+        keyboard.close()
 
 
 @test
@@ -682,7 +749,8 @@ NOTE_FINDING = {
 }
 
 
-def fake_report(status, findings, when="2026-11-21T07:30:00Z"):
+def fake_report(status, findings, when=None):
+    when = when or lwdesktop.local_iso()
     return {"version": 1, "time": when, "status": status, "headline": "", "findings": findings,
             "candidates": [], "stun": [], "public_addresses": [],
             "vpn": {"active": True, "source": "networkmanager", "interfaces": ["tun0"],
@@ -704,9 +772,13 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
             expect("Checking…" in dump and "The first check takes a few seconds." in dump,
                    f"the first check:\n{dump}")
 
-            fake.set_report(fake_report("leak", [LEAK_FINDING, NOTE_FINDING]))
+            # A check of ten days ago, at 13:00 local time (TZ is set below):
+            # its day is named, and its year when that is not this one.
+            leak = fake_report("leak", [LEAK_FINDING, NOTE_FINDING], lwdesktop.local_iso(days_ago=10))
+            fake.set_report(leak)
             fake.set_status("leak")
-            dump = s.wait_dump(lambda d: d.status == "leak", "the leak")
+            dump = s.wait_dump(lambda d: d.status == "leak" and
+                               lwdesktop.last_checked(leak["time"]) in d.lines, "the leak and its day")
             for line in ("Your real address is visible", "Leak: " + LEAK_FINDING["summary"],
                          "Every web page can read it, without asking for permission.", "Leak",
                          LEAK_FINDING["detail"], LEAK_FINDING["advice"], "How to fix it",
@@ -715,10 +787,55 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
             expect(any(line.startswith("Cost: ") for line in dump.lines),
                    f"what a fix costs:\n{dump}")
             expect(NOTE_FINDING["detail"] not in dump, f"notes stay closed:\n{dump}")
-            # 07:30 UTC is 13:00 here (TZ is set below).
-            expect(any(line.startswith("Last checked at 13:00") for line in dump.lines),
-                   f"the local time:\n{dump}")
+            expect(any(line.startswith("Last checked on ") and line.endswith(" at 13:00")
+                       for line in dump.lines), f"the day and the local time:\n{dump}")
             s.keep_screenshot("report-leak.png")
+
+            # The same, checked today and yesterday: the time alone, then "yesterday".
+            for days_ago, start in ((0, "Last checked at 13:00"), (1, "Last checked yesterday at 13:00")):
+                day = datetime.date.today()
+                again = fake_report("leak", [LEAK_FINDING, NOTE_FINDING], lwdesktop.local_iso(days_ago))
+                fake.set_report(again)
+                dump = s.wait_dump(lambda d: lwdesktop.last_checked(again["time"]) in d.lines,
+                                   f"the check of {days_ago} days ago")
+                if datetime.date.today() == day:  # else midnight passed: said another way
+                    expect(start in dump.lines, f"{start!r}:\n{dump}")
+
+            # Tab reaches the leak, the copy button of each command its fixes
+            # ask to type (the most serious finding is open), then the note;
+            # Space on one copies the command.
+            keyboard = Keyboard(s.d.env["DISPLAY"])
+            try:
+                dump, walk = tab_walk(s, keyboard, "report")
+                expect_walk_reaches_everything("report", dump, walk)
+                rows = [w for w in walk if w.startswith("row: ")]
+                expect(rows == ["row: " + LEAK_FINDING["summary"], "row: " + NOTE_FINDING["summary"]],
+                       f"both findings: {walk}")
+                between = walk[walk.index(rows[0]) + 1:walk.index(rows[1])]
+                copies = [w for w in between if w.startswith("button: Copy “")]
+                expect("button: Copy “about:config”" in copies and
+                       "button: Copy “nmcli connection modify VPN-NAME ipv4.never-default no”" in copies,
+                       f"the commands of the leak's fixes, after it: {walk}")
+                for command in ("about:config", "nmcli connection modify VPN-NAME ipv4.never-default no"):
+                    expect(command in dump.lines, f"{command!r} shown beside its button:\n{dump}")
+                while s.dump().focus != "button: Copy “about:config”":
+                    moves = int(s.dump().focus_moves)
+                    keyboard.press("Tab")
+                    s.wait_dump(lambda d: int(d.focus_moves) > moves, "Tab to the copy button", 5)
+                keyboard.press("space")
+                s.wait_dump(lambda d: "Copied" in d, "the toast of the copy button")
+                s.d.wait(lambda: read_clipboard(s).stdout == "about:config",
+                         "the command on the clipboard", seconds=15)
+                # Protected, nothing found: Tab goes round the header, and
+                # never gets lost after the main menu.
+                fake.set_report(fake_report("protected", []))
+                fake.set_status("protected")
+                s.wait_dump(lambda d: d.status == "protected" and "Nothing leaks" in d, "protected")
+                dump, walk = tab_walk(s, keyboard, "report")
+                expect_walk_reaches_everything("report", dump, walk)
+                expect(not any(w.startswith("row: ") for w in walk), f"no finding, no row: {walk}")
+            finally:
+                keyboard.close()
 
             fake.set_report("not json")
             dump = s.wait_dump(lambda d: d.status == "error", "the damaged report")

@@ -14,6 +14,7 @@ python3-gi, which python3-dbusmock brings).
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -210,6 +211,55 @@ def history_is_recorded_by_the_service(svc):
     while changes()[:3] != want and time.monotonic() < deadline:
         time.sleep(0.1)
     expect(changes()[:3] == want, f"changes {changes()}")
+
+
+@test
+def the_history_says_when_as_the_window_does(svc):
+    out = subprocess.run([lwnet.leakwatch(), "--history"], env=svc.env, capture_output=True,
+                         text=True, check=True).stdout
+    rows = out.splitlines()
+    # Today's changes by their time alone ("13:05"), as the window and the
+    # tray say it; "Yesterday at 23:59" only if midnight passed meanwhile.
+    clock = r"(Yesterday at )?[0-2][0-9]:[0-5][0-9]"
+    expect(len(rows) >= 3 and re.match(clock + r" +- +→ unprotected ", rows[0]) and
+           re.match(clock + r" +unprotected +→ unknown ", rows[1]), f"--history:\n{out}")
+
+
+@test
+def a_failed_check_replaces_the_verdict_everywhere(svc):
+    first_report(svc)
+    svc.wait(lambda: svc.status() == "unprotected", "the verdict before")
+    reports = []
+
+    def on_properties(interface, changed, invalidated):
+        if interface == MONITOR and "Report" in changed:
+            reports.append(json.loads(str(changed["Report"])))
+
+    match = svc.bus.add_signal_receiver(on_properties, "PropertiesChanged",
+                                        "org.freedesktop.DBus.Properties", APP_ID, PATH)
+    # The CA file the service was started with goes: the check cannot run.
+    away = svc.net.ca + ".away"
+    os.rename(svc.net.ca, away)
+    try:
+        svc.obj().CheckNow(dbus_interface=MONITOR)
+        svc.wait(lambda: reports, "PropertiesChanged for the failed check's Report")
+        failed = reports[-1]
+        ids = [f["id"] for f in failed["findings"]]
+        expect(failed["status"] == "unknown" and ids == ["check-failed"], "the failure's report", failed)
+        expect(failed["headline"] == "Unknown: The check could not run: Cannot use the CA file "
+               f"“{svc.net.ca}”: No such file or directory", f"why, in words: {failed['headline']!r}")
+        svc.wait(lambda: svc.status() == "unknown", "status unknown")
+        expect(svc.report() == failed, "the property is the failure's report, not the old one")
+    finally:
+        os.rename(away, svc.net.ca)
+        match.remove()
+    svc.obj().CheckNow(dbus_interface=MONITOR)
+    svc.wait(lambda: svc.status() == "unprotected", "unprotected again once the file is back")
+    out = subprocess.run([lwnet.leakwatch(), "--history", "--json"], env=svc.env,
+                         capture_output=True, text=True, check=True).stdout
+    changes = [(c["old"], c["new"], c["headline"]) for c in json.loads(out)]
+    expect(changes[-2][:2] == ("unprotected", "unknown") and "could not run" in changes[-2][2] and
+           changes[-1][:2] == ("unknown", "unprotected"), f"the history keeps it: {changes}")
 
 
 @test

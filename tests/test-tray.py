@@ -18,7 +18,7 @@ Runs in a network namespace of its own with a real coturn and HTTPS echo
 (lib/lwnet.py). Every check asks one extra address service that answers
 too late, so a check lasts the whole --timeout (3 s) and "checking" can be
 seen; the verdict is still "unprotected" (no VPN here). The clock is in a
-zone of the test's own, UTC+5:30, so "Last check" is in local time.
+zone of the test's own, UTC+5:30, so "Last checked" is in local time.
 """
 
 import datetime
@@ -89,15 +89,6 @@ class Session(lwdesktop.ServiceSession):
                 and "signal 9" not in line]
 
 
-def last_check_label(report):
-    """The tray's "Last check: HH:MM" in local time, with the day when that
-    was not today ("21 Nov, 13:00")."""
-    when = datetime.datetime.fromisoformat(report["time"].replace("Z", "+00:00")).astimezone()
-    if when.date() == datetime.datetime.now().astimezone().date():
-        return "Last check: " + when.strftime("%H:%M")
-    return "Last check: " + when.strftime("%-d %b, %H:%M")
-
-
 @test
 def the_tray_shows_the_verdict_on_the_panel(s):
     item = s.tray_item()
@@ -149,10 +140,11 @@ def the_menu_tells_and_clicking_check_now_checks(s):
     item = s.tray_item()
     report = s.settled_report()
     expect("start-at-login" in s.actions(), f"the service's actions: {s.actions()}")
-    want = [report["headline"], last_check_label(report), "", "Check now", "Open report",
-            "Start at login", "", "Quit"]
-    s.d.wait(lambda: [e["label"] for e in s.entries(item)] == want,
-             f"the menu {want} (it is {[e['label'] for e in s.entries(item)]})")
+    def want():
+        return [report["headline"], lwdesktop.last_checked(report["time"]), "", "Check now",
+                "Open report", "Start at login", "", "Quit"]
+    s.d.wait(lambda: [e["label"] for e in s.entries(item)] == want(),
+             f"the menu {want()} (it is {[e['label'] for e in s.entries(item)]})")
     entries = s.entries(item)
     expect([e["type"] for e in entries if e["label"] == ""] == ["separator", "separator"],
            f"separators {entries}")
@@ -180,8 +172,8 @@ def the_menu_tells_and_clicking_check_now_checks(s):
     expect(statuses[:1] == ["checking"], f"the service checked: {statuses}")
     expect(reports[-1]["time"] != report["time"], "a new report", reports[-1])
     latest = s.settled_report()
-    s.d.wait(lambda: s.entries(item)[1]["label"] == last_check_label(latest),
-             f"{last_check_label(latest)} in the menu")
+    s.d.wait(lambda: s.entries(item)[1]["label"] == lwdesktop.last_checked(latest["time"]),
+             f"{lwdesktop.last_checked(latest['time'])} in the menu")
 
 
 @test
@@ -292,7 +284,8 @@ LEAK = "Leak: An address outside the VPN, 198.51.100.7, is visible to web pages"
 PROTECTED = "Protected: your VPN carries everything"
 
 
-def fake_report(status, headline, when="2026-11-21T07:30:00Z"):
+def fake_report(status, headline, when=None):
+    when = when or lwdesktop.local_iso()
     return {"version": 1, "time": when, "status": status, "headline": headline, "findings": []}
 
 
@@ -319,25 +312,28 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         expect(s.d.item_properties(item)["Title"] == "Checking…" and
                labels[:2] == ["Checking…", "No check yet"], f"before the first report: {labels}")
 
-        leak = fake_report("leak", LEAK)
+        leak = fake_report("leak", LEAK, lwdesktop.local_iso(days_ago=10))
         fake.set_report(leak)
         fake.set_status("leak")
         s.d.wait(lambda: s.icon(item) == ICON + "leak", "the leak icon")
         props = s.d.item_properties(item)
         expect(props["Title"] == LEAK and props["IconAccessibleDesc"] == "Leakwatch: leak",
                f"item {props}")
-        # 07:30 UTC is 13:00 here (UTC+5:30); a day that is not today is named.
-        s.d.wait(lambda: [e["label"] for e in s.entries(item)][:2] == [LEAK, last_check_label(leak)],
-                 "the leak and its local time in the menu")
-        shown = [e["label"] for e in s.entries(item)][1]
-        expect(shown.endswith("13:00"), f"local time: {shown}")
-        today = fake_report("leak", LEAK, datetime.datetime.now(datetime.timezone.utc)
-                            .strftime("%Y-%m-%dT%H:%M:%SZ"))
-        fake.set_report(today)
-        s.d.wait(lambda: [e["label"] for e in s.entries(item)][1] == last_check_label(today),
-                 "today's check without a day")
-        shown = [e["label"] for e in s.entries(item)][1]
-        expect(len(shown) == len("Last check: 13:00"), f"no day for today: {shown}")
+        # Ten days ago at 13:00 local time (UTC+5:30 here): the day is named.
+        labels = lambda: [e["label"] for e in s.entries(item)][:2]  # noqa: E731
+        s.d.wait(lambda: labels() == [LEAK, lwdesktop.last_checked(leak["time"])],
+                 "the leak and its day in the menu")
+        shown = labels()[1]
+        expect(shown.startswith("Last checked on ") and shown.endswith(" at 13:00"),
+               f"the day and the local time: {shown}")
+        for days_ago, start in ((0, "Last checked at 13:00"), (1, "Last checked yesterday at 13:00")):
+            day = datetime.date.today()
+            again = fake_report("leak", LEAK, lwdesktop.local_iso(days_ago))
+            fake.set_report(again)
+            s.d.wait(lambda: labels()[1] == lwdesktop.last_checked(again["time"]),
+                     f"the check of {days_ago} days ago")
+            if datetime.date.today() == day:  # else midnight passed: said another way
+                expect(labels()[1] == start, f"{start!r}: {labels()}")
 
         # No report, with the service saying "protected": no verdict, no colour.
         fake.set_report("")
@@ -346,9 +342,9 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         expect(s.d.item_properties(item)["Title"] == "Status unknown", "and says so")
 
         damaged = ["not json", "[]", '{"status": "protected"}',
-                   '{"status": "protected", "headline": 7, "time": "2026-11-21T07:30:00Z"}',
+                   '{"status": "protected", "headline": 7, "time": "%s"}' % lwdesktop.local_iso(),
                    '{"status": "protected", "headline": "Protected", "time": "yesterday"}',
-                   '{"status": "safe", "headline": "Safe", "time": "2026-11-21T07:30:00Z"}']
+                   '{"status": "safe", "headline": "Safe", "time": "%s"}' % lwdesktop.local_iso()]
         for text in damaged:
             fake.set_report(fake_report("protected", PROTECTED))
             fake.set_status("protected")

@@ -894,6 +894,18 @@ check_default_route (Analysis *a)
     }
 }
 
+/* An incomplete check after a green one is a warning: something changed
+ * and Leakwatch can no longer vouch for the connection. */
+static LwStatus
+after_previous (LwStatus                 status,
+                const LwAnalyzerOptions *options)
+{
+  if (status == LW_STATUS_UNKNOWN && options != NULL && options->have_previous &&
+      options->previous_status == LW_STATUS_PROTECTED)
+    return LW_STATUS_WARNING;
+  return status;
+}
+
 static LwStatus
 status_from_findings (const Analysis          *a,
                       const LwAnalyzerOptions *options)
@@ -917,11 +929,8 @@ status_from_findings (const Analysis          *a,
       status = MAX (status, s);
     }
 
-  /* An incomplete check after a green one is a warning: something changed
-   * and Leakwatch can no longer vouch for the connection. */
-  if (status == LW_STATUS_UNKNOWN && options != NULL && options->have_previous &&
-      options->previous_status == LW_STATUS_PROTECTED && a->ev->vpn->active)
-    status = LW_STATUS_WARNING;
+  if (a->ev->vpn->active)
+    status = after_previous (status, options);
 
   /* Never green without a VPN, whatever else the evidence says. */
   if (status == LW_STATUS_PROTECTED && !a->ev->vpn->active)
@@ -1002,5 +1011,40 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
   *status = status_from_findings (&a, options);
 
   g_hash_table_unref (a.by_key);
+  return findings;
+}
+
+/**
+ * lw_analyzer_check_failed:
+ * @error: why the check could not run
+ * @options: (nullable): the previous status
+ * @status: (out): unknown, or a warning after a green one
+ *
+ * A check that could not run saw nothing, so it withdraws the previous
+ * verdict: its report says so and why, and is never green.
+ *
+ * Returns: (transfer container) (element-type LwFinding): the one finding
+ */
+GPtrArray *
+lw_analyzer_check_failed (const GError            *error,
+                          const LwAnalyzerOptions *options,
+                          LwStatus                *status)
+{
+  GPtrArray *findings = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_finding_free);
+  LwFinding *f = lw_finding_new (LW_FINDING_CHECK_FAILED, LW_LEVEL_UNKNOWN);
+
+  g_return_val_if_fail (error != NULL, NULL);
+  g_return_val_if_fail (status != NULL, NULL);
+
+  /* Translators: %s says why, such as "Cannot use the CA file “ca.pem”: No such file or directory" */
+  f->summary = g_strdup_printf (_("The check could not run: %s"), error->message);
+  f->detail = g_strdup (_("Leakwatch could not ask any server this time, so it cannot tell what "
+                          "web pages see now. The previous result no longer counts."));
+  f->advice = g_strdup (_("Leakwatch tries again at the next check, or when the network changes. "
+                          "If this stays, correct what the message names."));
+  g_ptr_array_add (findings, f);
+
+  /* Only a green check vouched for a VPN: it was active then. */
+  *status = after_previous (LW_STATUS_UNKNOWN, options);
   return findings;
 }

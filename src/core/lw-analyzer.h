@@ -5,6 +5,10 @@
 
 G_BEGIN_DECLS
 
+/* The finding of a check that could not run at all: see
+ * lw_analyzer_check_failed(). */
+#define LW_FINDING_CHECK_FAILED "check-failed"
+
 /* Ordered by severity, so the most serious status is the largest value. */
 typedef enum
 {
@@ -81,6 +85,9 @@ LwFinding      *lw_finding_new                (const char              *id,
 void            lw_finding_free               (LwFinding               *self);
 
 GPtrArray      *lw_analyzer_analyze           (const LwEvidence        *evidence,
+                                               const LwAnalyzerOptions *options,
+                                               LwStatus                *status);
+GPtrArray      *lw_analyzer_check_failed      (const GError            *error,
                                                const LwAnalyzerOptions *options,
                                                LwStatus                *status);
 const LwBrowserProfile *lw_analyzer_default_profiles (guint            *n_profiles);

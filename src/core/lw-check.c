@@ -3,7 +3,11 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "lw-browser-probe.h"
@@ -501,6 +505,31 @@ on_backstop (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* The CA file the user named is read at every check, so one that has gone
+ * since fails the check, in words, rather than quietly trusting nothing.
+ * With a helper, the helper loads it (TLS stays out of this process): here
+ * it need only be readable. */
+static gboolean
+open_ca_file (Check   *c,
+              GError **error)
+{
+  int fd, saved_errno;
+
+  if (c->options->https_helper == NULL)
+    return (c->tls_database = g_tls_file_database_new (c->options->ca_file, error)) != NULL;
+
+  fd = g_open (c->options->ca_file, O_RDONLY | O_CLOEXEC, 0);
+  saved_errno = errno;
+  if (fd < 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+  return TRUE;
+}
+
 /**
  * lw_check_run_async:
  * @options: what to check against; validate it first
@@ -527,9 +556,9 @@ lw_check_run_async (const LwCheckOptions *options,
   c->cancellable = g_cancellable_new ();
   c->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_server_free);
 
-  if (c->options->ca_file != NULL && c->options->https_helper == NULL &&
-      (c->tls_database = g_tls_file_database_new (c->options->ca_file, &error)) == NULL)
+  if (c->options->ca_file != NULL && !open_ca_file (c, &error))
     {
+      g_prefix_error (&error, _("Cannot use the CA file “%s”: "), c->options->ca_file);
       g_task_return_error (c->task, g_steal_pointer (&error));
       g_clear_object (&c->task);
       return;

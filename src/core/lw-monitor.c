@@ -131,6 +131,24 @@ on_recorded (GObject      *source,
     g_message ("%s", notice);
 }
 
+/* A check that could not run says so: its report withdraws the last
+ * verdict, on the bus and in the history, rather than let an old
+ * "protected" stand. */
+static LwReport *
+failure_report (LwMonitor    *self,
+                const GError *error)
+{
+  LwAnalyzerOptions options = {
+    .have_previous = self->have_status,
+    .previous_status = self->status,
+  };
+  LwStatus status;
+  GPtrArray *findings = lw_analyzer_check_failed (error, &options, &status);
+
+  return lw_report_new (lw_evidence_new (), findings, status,
+                        g_get_real_time () / G_USEC_PER_SEC, NULL);
+}
+
 static void
 on_check_done (GObject      *source,
                GAsyncResult *result,
@@ -155,27 +173,19 @@ on_check_done (GObject      *source,
           start_check (self);
           return;
         }
-      /* A check that failed says nothing: withdraw the last verdict rather
-       * than let an old "protected" stand. */
-      g_warning ("The check failed: %s", error->message);
-      if (self->report != NULL)
-        {
-          g_clear_object (&self->report);
-          self->have_status = FALSE;
-          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
-          g_signal_emit (self, signals[STATUS_CHANGED], 0, (int) old_status, (int) LW_STATUS_UNKNOWN);
-        }
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
-      schedule_interval (self);
-      return;
+      g_message ("The check failed: %s", error->message);
+      report = failure_report (self, error);
     }
-
-  self->n_checks++;
+  else
+    {
+      self->n_checks++;
+      remember (self, report);
+    }
   self->restarts = 0;
+
   g_set_object (&self->report, report);
   self->status = lw_report_get_status (report);
   self->have_status = TRUE;
-  remember (self, report);
   /* No cancellable: a report, once made, is always recorded. */
   if (self->history != NULL)
     lw_history_record_async (self->history, report, NULL, on_recorded, NULL);
@@ -195,7 +205,8 @@ on_check_done (GObject      *source,
 #endif
 
   /* A change that came during this check, and was let finish so that a
-   * report comes at all, gets a check of its own now. */
+   * report comes at all, gets a check of its own now; so does one that
+   * came while a check failed. */
   if (self->restart || self->follow_up)
     {
       self->restart = FALSE;

@@ -120,6 +120,27 @@ first_finding_at (LwReport *self,
 }
 
 /**
+ * lw_report_get_failure:
+ *
+ * Returns: (transfer none) (nullable): the finding that says the check
+ *   could not run, and why; then the report holds no evidence at all
+ */
+const LwFinding *
+lw_report_get_failure (LwReport *self)
+{
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+
+  for (guint i = 0; i < self->findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (self->findings, i);
+
+      if (g_strcmp0 (f->id, LW_FINDING_CHECK_FAILED) == 0)
+        return f;
+    }
+  return NULL;
+}
+
+/**
  * lw_report_dup_headline:
  *
  * Returns: (transfer full): the verdict in one line, for a tooltip, a

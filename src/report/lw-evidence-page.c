@@ -16,6 +16,7 @@ struct _LwEvidencePage
   AdwBin               parent_instance;
 
   GtkStack            *stack;
+  AdwStatusPage       *failed_page;
   AdwPreferencesGroup *vpn_group;
   AdwPreferencesGroup *public_group;
   AdwPreferencesGroup *default_group;
@@ -328,6 +329,7 @@ void
 lw_evidence_page_set_report (LwEvidencePage *self,
                              LwReport       *report)
 {
+  const LwFinding *failure;
   const LwEvidence *ev;
 
   g_return_if_fail (LW_IS_EVIDENCE_PAGE (self));
@@ -337,9 +339,22 @@ lw_evidence_page_set_report (LwEvidencePage *self,
   g_set_object (&self->report, report);
 
   clear_rows (self);
-  gtk_stack_set_visible_child_name (self->stack, report ? "evidence" : "empty");
   if (report == NULL)
-    return;
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  /* A check that could not run has no evidence: say why, rather than
+   * show empty tables that would read as "no VPN, no address". */
+  if ((failure = lw_report_get_failure (report)) != NULL)
+    {
+      g_autofree char *escaped = g_markup_escape_text (failure->summary, -1);
+
+      adw_status_page_set_description (self->failed_page, escaped);
+      gtk_stack_set_visible_child_name (self->stack, "failed");
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "evidence");
 
   ev = lw_report_get_evidence (report);
   show_vpn (self, ev);
@@ -380,6 +395,7 @@ lw_evidence_page_class_init (LwEvidencePageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, LW_RESOURCE ("lw-evidence-page.ui"));
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, failed_page);
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, vpn_group);
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, public_group);
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, default_group);

@@ -112,20 +112,32 @@ lw_fix_free (LwFix *self)
   g_free (self->title);
   g_free (self->steps);
   g_free (self->cost);
+  g_strfreev (self->commands);
   g_free (self);
 }
 
-static void
+/* The commands follow, each a text the steps ask the user to type,
+ * exactly as the steps write it; then NULL. */
+G_GNUC_NULL_TERMINATED static void
 add_fix (GPtrArray  *fixes,
          const char *title,
          const char *steps,
-         const char *cost)
+         const char *cost,
+         ...)
 {
   LwFix *fix = g_new0 (LwFix, 1);
+  g_autoptr(GStrvBuilder) commands = g_strv_builder_new ();
+  const char *command;
+  va_list args;
 
   fix->title = g_strdup (title);
   fix->steps = g_strdup (steps);
   fix->cost = g_strdup (cost);
+  va_start (args, cost);
+  while ((command = va_arg (args, const char *)) != NULL)
+    g_strv_builder_add (commands, command);
+  va_end (args);
+  fix->commands = g_strv_builder_end (commands);
   g_ptr_array_add (fixes, fix);
 }
 
@@ -144,38 +156,48 @@ add_browser_fix (GPtrArray   *fixes,
                  Restriction  restriction)
 {
   const char *name = lw_browser_name (browser);
-  /* The Chromium policy file, shared by the two Chromium-based browsers
-   * without a settings page for it. */
-  const char *policy_steps = NULL;
+  /* Chromium's policy, for the Chromium-based browsers without a settings
+   * page for it: the value of WebRtcIPHandling, and the commands that
+   * write it. */
+  const char *mkdir_policies = "sudo mkdir -p /etc/chromium/policies/managed";
+  const char *policy = NULL;
+  const char *cost;
+  g_autofree char *write_policy = NULL;
+  g_autofree char *policy_steps = NULL;
 
   switch (restriction)
     {
     case RESTRICT_DEFAULT_ROUTE:
-      policy_steps = _("1. Create the folder /etc/chromium/policies/managed (Google Chrome: "
-                       "/etc/opt/chrome/policies/managed) as root.\n"
-                       "2. Put a file leakwatch.json in it containing "
-                       "{ \"WebRtcIPHandling\": \"default_public_interface_only\" }.\n"
-                       "3. Restart the browser and check chrome://policy.");
-      break;
     case RESTRICT_NO_HOST:
-      policy_steps = _("1. Open chrome://flags/#enable-webrtc-hide-local-ips-with-mdns and make "
-                       "sure it is not Disabled.\n"
-                       "2. For more, create /etc/chromium/policies/managed (Google Chrome: "
-                       "/etc/opt/chrome/policies/managed) as root with a file leakwatch.json "
-                       "containing { \"WebRtcIPHandling\": \"default_public_interface_only\" }.\n"
-                       "3. Restart the browser and check chrome://policy.");
+      policy = "default_public_interface_only";
       break;
     case RESTRICT_NO_UDP:
-      policy_steps = _("1. Create the folder /etc/chromium/policies/managed (Google Chrome: "
-                       "/etc/opt/chrome/policies/managed) as root.\n"
-                       "2. Put a file leakwatch.json in it containing "
-                       "{ \"WebRtcIPHandling\": \"disable_non_proxied_udp\" }.\n"
-                       "3. Restart the browser and check chrome://policy.");
+      policy = "disable_non_proxied_udp";
       break;
     case RESTRICT_NONE:
     default:
       return;
     }
+  write_policy = g_strdup_printf ("echo '{ \"WebRtcIPHandling\": \"%s\" }' | "
+                                  "sudo tee /etc/chromium/policies/managed/leakwatch.json", policy);
+  if (restriction == RESTRICT_NO_HOST)
+    /* Translators: the two %s are commands to type in a terminal, as they are. */
+    policy_steps = g_strdup_printf (_("1. Open chrome://flags/#enable-webrtc-hide-local-ips-with-mdns "
+                                      "and make sure it is not Disabled.\n"
+                                      "2. For more, in a terminal, create the policy folder: %s\n"
+                                      "3. Write the policy into it: %s\n"
+                                      "4. For Google Chrome, write /etc/opt/chrome/policies/managed "
+                                      "instead in both commands.\n"
+                                      "5. Restart the browser and check chrome://policy."),
+                                    mkdir_policies, write_policy);
+  else
+    /* Translators: the two %s are commands to type in a terminal, as they are. */
+    policy_steps = g_strdup_printf (_("1. In a terminal, create the policy folder: %s\n"
+                                      "2. Write the policy into it: %s\n"
+                                      "3. For Google Chrome, write /etc/opt/chrome/policies/managed "
+                                      "instead in both commands.\n"
+                                      "4. Restart the browser and check chrome://policy."),
+                                    mkdir_policies, write_policy);
 
   switch ((int) browser)
     {
@@ -186,14 +208,17 @@ add_browser_fix (GPtrArray   *fixes,
                    "2. Search for media.peerconnection.enabled and set it to false.\n"
                    "3. Restart Firefox. (Do this in every profile you use.)"),
                  _("Video and voice calls in web pages (Meet, Jitsi, Discord) stop working in "
-                   "Firefox."));
+                   "Firefox."),
+                 "about:config", "media.peerconnection.enabled", NULL);
       else if (restriction == RESTRICT_NO_HOST)
         add_fix (fixes, name,
                  _("1. Type about:config in the address bar and accept the warning.\n"
                    "2. Make sure media.peerconnection.ice.obfuscate_host_addresses is true.\n"
                    "3. For more, set media.peerconnection.ice.no_host to true."),
                  _("Calls between two computers on the same network go through a server "
-                   "instead of directly, which can add delay."));
+                   "instead of directly, which can add delay."),
+                 "about:config", "media.peerconnection.ice.obfuscate_host_addresses",
+                 "media.peerconnection.ice.no_host", NULL);
       else
         add_fix (fixes, name,
                  _("1. Type about:config in the address bar and accept the warning.\n"
@@ -201,16 +226,23 @@ add_browser_fix (GPtrArray   *fixes,
                    "to true.\n"
                    "3. Restart Firefox. (Do this in every profile you use.)"),
                  _("Calls only use the connection that has the default route; a call may "
-                   "connect more slowly when that path is poor."));
+                   "connect more slowly when that path is poor."),
+                 "about:config", "media.peerconnection.ice.default_address_only", NULL);
       break;
 
     case LW_BROWSER_CHROMIUM:
-      add_fix (fixes, name, policy_steps,
-               restriction == RESTRICT_NO_UDP
-                 ? _("Calls in web pages work only through a proxy or a relay (TURN over TCP); "
-                     "many fail.")
-                 : _("Calls only use the default route; direct calls on your local network "
-                     "go through a server instead."));
+      cost = restriction == RESTRICT_NO_UDP
+               ? _("Calls in web pages work only through a proxy or a relay (TURN over TCP); "
+                   "many fail.")
+               : _("Calls only use the default route; direct calls on your local network "
+                   "go through a server instead.");
+      if (restriction == RESTRICT_NO_HOST)
+        add_fix (fixes, name, policy_steps, cost,
+                 "chrome://flags/#enable-webrtc-hide-local-ips-with-mdns",
+                 mkdir_policies, write_policy, "chrome://policy", NULL);
+      else
+        add_fix (fixes, name, policy_steps, cost,
+                 mkdir_policies, write_policy, "chrome://policy", NULL);
       break;
 
     case LW_BROWSER_BRAVE:
@@ -223,14 +255,16 @@ add_browser_fix (GPtrArray   *fixes,
                      "only”."),
                restriction == RESTRICT_NO_UDP
                  ? _("Calls in web pages work only through a proxy or a relay; many fail.")
-                 : _("Direct calls on your local network go through a server instead."));
+                 : _("Direct calls on your local network go through a server instead."),
+               "brave://settings/privacy", NULL);
       break;
 
     case LW_BROWSER_TOR:
       add_fix (fixes, name,
                _("1. Nothing to change: Tor Browser ships with WebRTC turned off.\n"
                  "2. Keep media.peerconnection.enabled at false in about:config."),
-               _("None: Tor Browser never offered WebRTC calls."));
+               _("None: Tor Browser never offered WebRTC calls."),
+               "about:config", "media.peerconnection.enabled", NULL);
       break;
 
     default:
@@ -247,38 +281,52 @@ add_vpn_kill_switch (GPtrArray *fixes)
              "2. With a hand-made setup (WireGuard, OpenVPN), add firewall rules that drop "
              "traffic leaving through any interface but the tunnel, except to the VPN server."),
            _("No network at all while the VPN is down or reconnecting, and local devices "
-             "(printers, file shares) may need an exception."));
+             "(printers, file shares) may need an exception."),
+           NULL);
 }
 
 static void
 add_vpn_full_tunnel (GPtrArray  *fixes,
                      const char *family)
 {
+  g_autofree char *command =
+    g_strdup_printf ("nmcli connection modify VPN-NAME %s.never-default no",
+                     g_str_equal (family, "IPv6") ? "ipv6" : "ipv4");
+  /* Translators: the first %s is IPv4 or IPv6, the second a command to
+   * type in a terminal, as it is. */
   g_autofree char *steps =
     g_strdup_printf (_("1. Turn off split tunnelling in your VPN app, or remove the exceptions that "
                        "send some destinations around the tunnel.\n"
                        "2. With NetworkManager: Settings → Network → VPN → ⚙ → %s, and clear "
-                       "“Use this connection only for resources on its network” "
-                       "(nmcli connection modify VPN-NAME %s.never-default no).\n"
+                       "“Use this connection only for resources on its network”; or in a "
+                       "terminal, with your VPN's name for VPN-NAME: %s\n"
                        "3. Reconnect the VPN."),
-                     family, g_str_equal (family, "IPv6") ? "ipv6" : "ipv4");
+                     family, command);
 
   add_fix (fixes, _("VPN: split tunnel"), steps,
            _("Everything goes through the VPN: some sites may be slower, and services that "
-             "must see your home address (banking, streaming regions) see the VPN's."));
+             "must see your home address (banking, streaming regions) see the VPN's."),
+           command, NULL);
 }
 
 static void
 add_vpn_ipv6 (GPtrArray *fixes)
 {
-  add_fix (fixes, _("VPN: IPv6"),
-           _("1. Turn on IPv6 in the VPN (if your provider tunnels it), or its “IPv6 leak "
-             "protection”, which blocks IPv6 outside the tunnel.\n"
-             "2. Otherwise turn IPv6 off on your local connection: Settings → Network → ⚙ → "
-             "IPv6 → Disable (nmcli connection modify CONNECTION-NAME ipv6.method disabled).\n"
-             "3. Reconnect."),
+  const char *command = "nmcli connection modify CONNECTION-NAME ipv6.method disabled";
+  /* Translators: %s is a command to type in a terminal, as it is. */
+  g_autofree char *steps =
+    g_strdup_printf (_("1. Turn on IPv6 in the VPN (if your provider tunnels it), or its “IPv6 leak "
+                       "protection”, which blocks IPv6 outside the tunnel.\n"
+                       "2. Otherwise turn IPv6 off on your local connection: Settings → Network → "
+                       "⚙ → IPv6 → Disable; or in a terminal, with the connection's name for "
+                       "CONNECTION-NAME: %s\n"
+                       "3. Reconnect."),
+                     command);
+
+  add_fix (fixes, _("VPN: IPv6"), steps,
            _("With IPv6 off, IPv6-only sites are out of reach, and on IPv6-only networks "
-             "nothing works until you turn it back on."));
+             "nothing works until you turn it back on."),
+           command, NULL);
 }
 
 static void
@@ -358,7 +406,8 @@ lw_fixes_for_finding (const LwFinding *finding,
                _("1. Connect your VPN: Settings → Network → VPN, or your provider's app.\n"
                  "2. To be covered from the start, let it connect automatically with your "
                  "network (Settings → Network → your connection → ⚙ → Identity or General)."),
-               _("Traffic takes the VPN's detour, which costs some speed."));
+               _("Traffic takes the VPN's detour, which costs some speed."),
+               NULL);
     }
 
   return g_steal_pointer (&fixes);

@@ -25,6 +25,8 @@ typedef struct
   char *title;   /* "Firefox", "VPN: kill switch", ... */
   char *steps;   /* numbered steps, one per line */
   char *cost;    /* what the fix costs, one sentence */
+  char **commands; /* what the steps ask to type, as they write it; shown
+                    * with a button that copies each */
 } LwFix;
 
 void        lw_fix_free               (LwFix            *self);

@@ -6,6 +6,7 @@
 
 #include "lw-history-page.h"
 #include "lw-report-util.h"
+#include "lw-when.h"
 
 /* The "History" page: the changes of status that the service recorded, as
  * `leakwatch --history --json` prints them, newest first. The service
@@ -105,14 +106,15 @@ add_change (LwHistoryPage *self,
   const char *new = json_object_get_string_member_with_default (change, "new", NULL);
   const char *headline = json_object_get_string_member_with_default (change, "headline", NULL);
   g_autoptr(GDateTime) time = time_text ? g_date_time_new_from_iso8601 (time_text, NULL) : NULL;
-  g_autofree char *when = time ? lw_format_date_time (time) : g_strdup (time_text ? time_text : "");
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = time ? lw_when_short (time, now) : g_strdup (time_text ? time_text : "");
   g_autofree char *title = NULL;
   g_autofree char *icon = NULL;
   LwStatus status;
 
   if (new == NULL)
     return;
-  /* Translators: a change of status: "14:02, 21 November 2026 — No VPN → Leak" */
+  /* Translators: a change of status: "21 November at 14:02 — No VPN → Leak" */
   title = g_strdup_printf (_("%s — %s → %s"), when, status_name (old), status_name (new));
   if (lw_status_from_string (new, &status))
     icon = lw_status_icon_name (status, FALSE);

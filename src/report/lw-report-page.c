@@ -42,6 +42,23 @@ on_row_expanded (LwFindingRow *row,
     g_hash_table_remove (self->expanded, summary);
 }
 
+/* Whether the keyboard focus is in one of the rows shown. */
+static gboolean
+focus_in_rows (LwReportPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  for (guint i = 0; focus != NULL && i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+
+      if (focus == row || gtk_widget_is_ancestor (focus, row))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 clear_rows (LwReportPage *self)
 {
@@ -63,7 +80,12 @@ show_findings (LwReportPage *self)
   GPtrArray *findings = self->report ? lw_report_get_findings (self->report) : NULL;
   guint n_findings = 0, n_notes = 0;
   gboolean first_new = TRUE;
+  gboolean had_focus = focus_in_rows (self);
 
+  /* A row about to go lets go of the focus first, so that the focus
+   * never stays with a widget that is gone. */
+  if (had_focus)
+    gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
   clear_rows (self);
   for (guint i = 0; findings != NULL && i < findings->len; i++)
     {
@@ -95,6 +117,10 @@ show_findings (LwReportPage *self)
   gtk_widget_set_visible (self->nothing_box,
                           self->report != NULL && n_findings == 0 &&
                           lw_report_get_status (self->report) == LW_STATUS_PROTECTED);
+
+  /* The keyboard user's place: the first of the new rows. */
+  if (had_focus)
+    gtk_widget_child_focus (GTK_WIDGET (self), GTK_DIR_TAB_FORWARD);
 }
 
 /* Whether two reports' findings read the same: then the rows stay as they

@@ -84,34 +84,6 @@ lw_level_tag (LwLevel level)
 }
 
 /**
- * lw_format_clock:
- *
- * Returns: (transfer full): the local time of day, hours and minutes
- */
-char *
-lw_format_clock (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-
-  /* Translators: a time of day, see the GDateTime format docs */
-  return g_date_time_format (local, _("%H:%M"));
-}
-
-/**
- * lw_format_date_time:
- *
- * Returns: (transfer full): the local time of day and the date
- */
-char *
-lw_format_date_time (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = g_date_time_to_local (time);
-
-  /* Translators: a time and a date, see the GDateTime format docs */
-  return g_date_time_format (local, _("%H:%M, %-d %B %Y"));
-}
-
-/**
  * lw_find_leakwatch:
  *
  * Returns: (transfer full) (nullable): the `leakwatch` program of the same

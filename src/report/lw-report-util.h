@@ -17,8 +17,6 @@ const char *lw_status_short_name     (LwStatus     status);
 char       *lw_status_icon_name      (LwStatus     status,
                                       gboolean     symbolic);
 const char *lw_level_tag             (LwLevel      level);
-char       *lw_format_clock          (GDateTime   *time);
-char       *lw_format_date_time      (GDateTime   *time);
 char       *lw_find_leakwatch        (void);
 AdwToast   *lw_toast_new_text        (const char  *text);
 

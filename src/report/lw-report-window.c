@@ -20,8 +20,8 @@
  *
  * LEAKWATCH_REPORT_DUMP=FILE
  *   After every render (a new report, a change of status or of the
- *   service, a page switch, a new history), FILE is replaced atomically by
- *   the text the window shows. The first lines are
+ *   service, a page switch, a new history, a move of the focus), FILE is
+ *   replaced atomically by the text the window shows. The first lines are
  *     status: WORD      checking (also before the first report), or the
  *                       status of the report shown (protected, leak,
  *                       warning, unprotected, unknown); without one:
@@ -30,10 +30,14 @@
  *     title: TEXT       the window title
  *     check-now: sensitive | insensitive
  *     page: NAME        report, evidence or history (or starting, failed)
+ *     focus: KIND: TEXT the widget with the keyboard focus, as
+ *                       lw_widget_describe_focus() names it, or "none"
+ *     focus-moves: N    how many times the focus has moved
  *     --
  *   then the text of the widget tree, walked as it is (lw_widget_dump_text):
  *   every visible label, entry text ("entry: …") and tooltip ("tooltip: …"),
- *   in widget order, one per line. Hidden pages and collapsed rows are not
+ *   in widget order, one per line, then every widget Tab can reach
+ *   ("tab-stop: KIND: TEXT"). Hidden pages and collapsed rows are not
  *   in it, as the user does not see them.
  *
  * LEAKWATCH_REPORT_SCREENSHOT=FILE
@@ -75,6 +79,7 @@ struct _LwReportWindow
   gboolean              screenshot_pending;
   gboolean              report_rendered;
   gulong                after_paint_id;
+  guint                 focus_moves;
 };
 
 G_DEFINE_FINAL_TYPE (LwReportWindow, lw_report_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -123,15 +128,18 @@ write_dump (gpointer data)
   LwReportWindow *self = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *widgets = NULL;
+  g_autofree char *focus = NULL;
   g_autofree char *text = NULL;
 
   self->dump_id = 0;
   widgets = lw_widget_dump_text (GTK_WIDGET (self));
-  text = g_strdup_printf ("status: %s\ntitle: %s\ncheck-now: %s\npage: %s\n--\n%s",
+  focus = lw_widget_describe_focus (GTK_WINDOW (self));
+  text = g_strdup_printf ("status: %s\ntitle: %s\ncheck-now: %s\npage: %s\n"
+                          "focus: %s\nfocus-moves: %u\n--\n%s",
                           status_word (self), gtk_window_get_title (GTK_WINDOW (self)),
                           gtk_widget_is_sensitive (GTK_WIDGET (self->check_button))
                             ? "sensitive" : "insensitive",
-                          page_name (self), widgets);
+                          page_name (self), focus ? focus : "none", self->focus_moves, widgets);
   if (!g_file_set_contents (self->dump_path, text, -1, &error))
     g_warning ("Cannot write %s: %s", self->dump_path, error->message);
   return G_SOURCE_REMOVE;
@@ -195,6 +203,13 @@ rendered (LwReportWindow *self)
       self->screenshot_pending = TRUE;
       gtk_widget_queue_draw (GTK_WIDGET (self));
     }
+}
+
+static void
+on_focus_moved (LwReportWindow *self)
+{
+  self->focus_moves++;
+  rendered (self);
 }
 
 /* --- rendering ------------------------------------------------------------ */
@@ -369,6 +384,19 @@ copy_report_activated (GSimpleAction *action,
   toast (self, _("Report copied"));
 }
 
+/* The copy buttons beside the commands a fix asks to type. */
+static void
+copy_text_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       data)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (data);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                          g_variant_get_string (parameter, NULL));
+  toast (self, _("Copied"));
+}
+
 static void
 on_saved (GObject      *source,
           GAsyncResult *result,
@@ -471,6 +499,7 @@ show_page_activated (GSimpleAction *action,
 /* GtkApplication exports these on the bus, at its object path + /window/ID. */
 static const GActionEntry win_actions[] = {
   { "copy-report", copy_report_activated, NULL, NULL, NULL, { 0 } },
+  { "copy-text", copy_text_activated, "s", NULL, NULL, { 0 } },
   { "save-json", save_json_activated, NULL, NULL, NULL, { 0 } },
   { "show-page", show_page_activated, "s", NULL, NULL, { 0 } },
 };
@@ -563,6 +592,8 @@ lw_report_window_init (LwReportWindow *self)
                                    self);
   g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
+  if (self->dump_path != NULL)
+    g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_moved), NULL);
 }
 
 /**

@@ -5,6 +5,7 @@
 
 #include "lw-report-util.h"
 #include "lw-status-banner.h"
+#include "lw-when.h"
 
 /* The top of the report: the status icon, the verdict in plain words, the
  * report's headline, when it was checked, and whether a check runs. Its
@@ -24,6 +25,8 @@ struct _LwStatusBanner
   GtkSpinner *spinner;
 
   char      *css_class;
+  GDateTime *checked_at;   /* of the report on show; NULL for none */
+  guint      midnight_id;  /* says "Last checked …" again when the day turns */
 };
 
 G_DEFINE_FINAL_TYPE (LwStatusBanner, lw_status_banner, ADW_TYPE_BIN)
@@ -55,27 +58,33 @@ checked_exactly (LwReport *report)
   return g_strdup_printf (_("Checked on %s"), when);
 }
 
-static char *
-last_checked (LwReport *report)
+static gboolean on_midnight (gpointer data);
+
+/* "Last checked at 13:00", said again at midnight as "yesterday". */
+static void
+show_last_checked (LwStatusBanner *self)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_utc (lw_report_get_time (report));
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *clock = NULL;
-  g_autofree char *date = NULL;
+  g_autofree char *text = NULL;
 
-  if (time == NULL)
-    return NULL;
-  local = g_date_time_to_local (time);
-  clock = lw_format_clock (local);
-  if (g_date_time_get_year (local) == g_date_time_get_year (now) &&
-      g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now))
-    /* Translators: %s is a time of day, such as 07:30. */
-    return g_strdup_printf (_("Last checked at %s"), clock);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+  if (self->checked_at != NULL)
+    {
+      text = lw_when_last_checked (self->checked_at, now);
+      self->midnight_id = g_timeout_add_seconds (lw_when_seconds_to_midnight (now), on_midnight, self);
+    }
+  gtk_label_set_text (self->time_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->time_label), text != NULL);
+}
 
-  date = lw_format_date_time (local);
-  /* Translators: %s is a time and a date, such as 07:30, 21 November 2026. */
-  return g_strdup_printf (_("Last checked on %s"), date);
+static gboolean
+on_midnight (gpointer data)
+{
+  LwStatusBanner *self = data;
+
+  self->midnight_id = 0;
+  show_last_checked (self);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -96,10 +105,11 @@ lw_status_banner_update (LwStatusBanner *self,
   g_autofree char *icon = lw_status_icon_name (status, FALSE);
   g_autofree char *css_class = g_strconcat ("lw-status-", lw_status_to_string (status), NULL);
   g_autofree char *headline = NULL;
-  g_autofree char *time = NULL;
   g_autofree char *exactly = NULL;
 
   g_return_if_fail (LW_IS_STATUS_BANNER (self));
+
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
 
   if (report != NULL)
     {
@@ -107,7 +117,7 @@ lw_status_banner_update (LwStatusBanner *self,
 
       /* Translators: %s is the verdict of the previous check, in one line. */
       headline = checking ? g_strdup_printf (_("Last result: %s"), last) : g_steal_pointer (&last);
-      time = last_checked (report);
+      self->checked_at = g_date_time_new_from_unix_utc (lw_report_get_time (report));
       exactly = checked_exactly (report);
     }
   else
@@ -117,8 +127,7 @@ lw_status_banner_update (LwStatusBanner *self,
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_text (self->verdict_label, lw_status_verdict (status));
   gtk_label_set_text (self->headline_label, headline);
-  gtk_label_set_text (self->time_label, time ? time : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->time_label), time != NULL);
+  show_last_checked (self);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), exactly);
 
   /* Before the first report the verdict already says "Checking…". */
@@ -132,11 +141,22 @@ lw_status_banner_update (LwStatusBanner *self,
 }
 
 static void
+lw_status_banner_dispose (GObject *object)
+{
+  LwStatusBanner *self = LW_STATUS_BANNER (object);
+
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
+
+  G_OBJECT_CLASS (lw_status_banner_parent_class)->dispose (object);
+}
+
+static void
 lw_status_banner_finalize (GObject *object)
 {
   LwStatusBanner *self = LW_STATUS_BANNER (object);
 
   g_free (self->css_class);
+  g_clear_pointer (&self->checked_at, g_date_time_unref);
 
   G_OBJECT_CLASS (lw_status_banner_parent_class)->finalize (object);
 }
@@ -147,6 +167,7 @@ lw_status_banner_class_init (LwStatusBannerClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = lw_status_banner_dispose;
   object_class->finalize = lw_status_banner_finalize;
 
   gtk_widget_class_set_template_from_resource (widget_class, LW_RESOURCE ("lw-status-banner.ui"));

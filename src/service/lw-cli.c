@@ -15,6 +15,7 @@
 #include "lw-http-probe.h"
 #include "lw-monitor.h"
 #include "lw-text.h"
+#include "lw-when.h"
 
 /* The command-line modes: --check, --watch and --history. Each runs on a
  * main loop of its own and never registers on the session bus. */
@@ -189,12 +190,15 @@ lw_cli_probe_https (LwCheckOptions *options,
   return 0;
 }
 
+/* Said as the window and the tray say it: "13:00", "Yesterday at 13:00"
+ * or "21 November at 13:00". */
 static char *
-format_time (gint64 unix_time)
+format_time (gint64     unix_time,
+             GDateTime *now)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_time);
 
-  return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("?");
+  return dt ? lw_when_short (dt, now) : g_strdup ("?");
 }
 
 static void
@@ -203,6 +207,7 @@ on_watch_report (LwMonitor *monitor,
                  gpointer   data)
 {
   gboolean json = GPOINTER_TO_INT (data);
+  g_autoptr(GDateTime) now = NULL;
   g_autofree char *when = NULL;
   g_autofree char *headline = NULL;
   GString *out;
@@ -214,7 +219,8 @@ on_watch_report (LwMonitor *monitor,
       return;
     }
 
-  when = format_time (lw_report_get_time (report));
+  now = g_date_time_new_now_local ();
+  when = format_time (lw_report_get_time (report), now);
   headline = lw_report_dup_headline (report);
   out = g_string_new (NULL);
   g_string_append_printf (out, "%s  %s  (%d ms)", when, headline, lw_report_get_timings (report)->total_ms);
@@ -224,7 +230,7 @@ on_watch_report (LwMonitor *monitor,
       const LwFinding *f = g_ptr_array_index (findings, i);
 
       if (f->level != LW_LEVEL_NOTE)
-        g_string_append_printf (out, "\n                     %-11s %s", lw_level_to_string (f->level), f->summary);
+        g_string_append_printf (out, "\n  %-11s %s", lw_level_to_string (f->level), f->summary);
     }
   print_and_free (g_string_free (out, FALSE));
 }
@@ -304,7 +310,10 @@ lw_cli_history (gboolean json)
 {
   g_autoptr(LwHistory) history = lw_cli_open_history ();
   g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) whens = NULL;
+  g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
+  glong width = 0;
 
   if (history == NULL)
     return 1;
@@ -334,12 +343,23 @@ lw_cli_history (gboolean json)
       g_print ("%s\n", _("No status changes recorded yet."));
       return 0;
     }
+  now = g_date_time_new_now_local ();
+  whens = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < changes->len; i++)
     {
       const LwStatusChange *c = g_ptr_array_index (changes, i);
-      g_autofree char *when = format_time (c->time);
+      char *when = format_time (c->time, now);
 
-      g_print ("%s  %-11s → %-11s  %s\n", when,
+      width = MAX (width, g_utf8_strlen (when, -1));
+      g_ptr_array_add (whens, when);
+    }
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const LwStatusChange *c = g_ptr_array_index (changes, i);
+      const char *when = g_ptr_array_index (whens, i);
+
+      /* Padded by characters, not bytes: month names are UTF-8. */
+      g_print ("%s%*s  %-11s → %-11s  %s\n", when, (int) (width - g_utf8_strlen (when, -1)), "",
                c->old_status == LW_STATUS_CHECKING ? "-" : lw_status_to_string (c->old_status),
                lw_status_to_string (c->new_status), c->headline ? c->headline : "");
     }

@@ -7,6 +7,7 @@
 
 #include "lw-paths.h"
 #include "lw-tray.h"
+#include "lw-when.h"
 
 /* leakwatch-tray: the service's verdict as an icon, a title and a menu.
  *
@@ -36,6 +37,7 @@ struct _LwTray
   GtkWidget        *login_item;
   GtkWidget        *quit_item;
   gboolean          rendering;    /* the menu is being set from the service's state */
+  guint             midnight_id;  /* says "Last checked …" again when the day turns */
 };
 
 G_DEFINE_FINAL_TYPE (LwTray, lw_tray, GTK_TYPE_APPLICATION)
@@ -196,6 +198,19 @@ render_start_at_login (LwTray *self)
   self->rendering = FALSE;
 }
 
+static void render (LwTray *self);
+
+/* Today's "at 13:00" becomes "yesterday at 13:00". */
+static gboolean
+on_midnight (gpointer data)
+{
+  LwTray *self = data;
+
+  self->midnight_id = 0;
+  render (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 render (LwTray *self)
 {
@@ -228,20 +243,14 @@ render (LwTray *self)
   else
     summary = _("Status unknown");
 
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
   if (readable)
     {
-      g_autoptr(GDateTime) local = g_date_time_to_local (checked_at);
       g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-      gboolean today = g_date_time_get_year (local) == g_date_time_get_year (now) &&
-                       g_date_time_get_day_of_year (local) == g_date_time_get_day_of_year (now);
-      /* Translators: a time of day, as strftime() takes it: 07:30. */
-      g_autofree char *when = g_date_time_format (local, today ? _("%H:%M")
-      /* Translators: a day and a time, as strftime() takes them: 21 Nov, 07:30. */
-                                                                : _("%-d %b, %H:%M"));
 
-      /* Translators: %s is when the latest check ran: "07:30", or "21 Nov, 07:30"
-       * when that was not today. */
-      last_check = g_strdup_printf (_("Last check: %s"), when);
+      last_check = lw_when_last_checked (checked_at, now);
+      self->midnight_id = g_timeout_add_seconds (lw_when_seconds_to_midnight (now),
+                                                 on_midnight, self);
     }
   else
     last_check = g_strdup (_("No check yet"));
@@ -480,6 +489,7 @@ lw_tray_shutdown (GApplication *app)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->watch_id, g_bus_unwatch_name);
+  g_clear_handle_id (&self->midnight_id, g_source_remove);
   g_clear_object (&self->indicator);
   if (self->menu != NULL)
     gtk_widget_destroy (self->menu);

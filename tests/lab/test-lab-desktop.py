@@ -14,6 +14,8 @@ StatusNotifierWatcher). What a user would meet:
   the service's Report, with the steps to fix the split tunnel;
 - the user fixes the network (the split route goes, IPv6 is turned off on
   the LAN): tray, window and a notification follow, to protected;
+- a check that cannot run (its CA file has gone) turns the bus, the tray
+  and the window to a warning that says why, never the old green;
 - closing the window ends its process;
 - opening Leakwatch from the applications menu (org.freedesktop.Application
   .Activate on the service, as the DBusActivatable desktop entry makes a
@@ -48,7 +50,7 @@ MONITOR = "io.github.leakwatch.Monitor1"
 ISP4 = "198.51.100.7"
 STUN4 = "203.0.113.1"
 LAN6 = "2001:db8:1::23"
-POINTS = 7
+POINTS = 8
 
 
 def main():
@@ -164,6 +166,43 @@ def main():
             time.sleep(1)
             shutil.copyfile(shot, os.path.join(artifacts, "report-protected.png"))
 
+        def a_failed_check_after_green_is_never_green():
+            # The CA file the service trusts goes: the next check cannot run.
+            # Its report replaces the green one on the bus, in the tray and
+            # in the window; green comes back only from a check that ran.
+            ca = f"/tmp/{PREFIX}/ca.pem"
+            os.rename(ca, ca + ".away")
+            try:
+                service().CheckNow(dbus_interface=MONITOR)
+                desk.wait(lambda: status() == "warning", "a warning after green", 30)
+                failed = report()
+                expect(failed["status"] == "warning" and
+                       [f["id"] for f in failed["findings"]] == ["check-failed"],
+                       f"the bus's Report is the failure's: {failed}")
+                expect(failed["headline"].startswith("Warning: The check could not run: "
+                                                     "Cannot use the CA file"),
+                       f"and says why: {failed['headline']!r}")
+                desk.wait(lambda: icon(item) == APP_ID + "-warning", "the tray's warning icon", 10)
+                expect(desk.item_properties(item).get("Title") == failed["headline"],
+                       "the tray's title says why")
+                desk.wait(lambda: window_text().startswith("status: warning"), "the window's warning", 10)
+                text = window_text()
+                expect("No leaks found" not in text and "The check could not run" in text,
+                       "the window shows the failure, not the old verdict")
+                # Its evidence page says the check saw nothing, and not "no VPN".
+                window = desk.bus.get_object(REPORT_ID, REPORT_PATH + "/window/1")
+                window.Activate("show-page", ["evidence"], {}, dbus_interface="org.gtk.Actions")
+                desk.wait(lambda: "page: evidence" in window_text(), "the evidence page", 10)
+                text = window_text()
+                expect("The last check saw nothing" in text and "No VPN is connected" not in text,
+                       f"the evidence of a check that could not run:\n{text}")
+                window.Activate("show-page", ["report"], {}, dbus_interface="org.gtk.Actions")
+            finally:
+                os.rename(ca + ".away", ca)
+            service().CheckNow(dbus_interface=MONITOR)
+            desk.wait(lambda: status() == "protected", "protected once the file is back", 30)
+            desk.wait(lambda: icon(item) == APP_ID + "-protected", "the protected icon again", 10)
+
         def closing_ends_the_window():
             pid = desk.pid_of(REPORT_ID)
             desk.bus.get_object(REPORT_ID, REPORT_PATH).Activate(
@@ -191,6 +230,8 @@ def main():
                          ("Show report opens a window with the service's report", window_shows_the_report),
                          ("fixing the network turns tray, window and notification to protected",
                           fixing_the_network_shows_protected),
+                         ("a check that fails after green turns bus, tray and window away from green",
+                          a_failed_check_after_green_is_never_green),
                          ("closing the window ends its process", closing_ends_the_window),
                          ("the applications menu opens the window, with the launcher's token",
                           the_applications_menu_opens_the_window)):

@@ -24,6 +24,7 @@ says what is missing; require() at a script's start re-executes it under
 the Python that has them, or skips it with the reason.
 """
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -255,6 +256,31 @@ def menu_text(label):
     """A dbusmenu label as a panel shows it: "__" is "_", other "_" mark
     the access key and are not shown."""
     return "_".join(part.replace("_", "") for part in str(label).split("__"))
+
+
+def local_iso(days_ago=0, hour=13, minute=0):
+    """A report time as the service writes it (UTC, ISO 8601): DAYS_AGO
+    days before today's local date, at HOUR:MINUTE local time. Relative to
+    now, so a test means the same on any day it runs."""
+    day = datetime.date.today() - datetime.timedelta(days=days_ago)
+    local = datetime.datetime.combine(day, datetime.time(hour, minute)).astimezone()
+    return local.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def last_checked(iso, now=None):
+    """What the window and the tray say of a check at ISO (UTC), in the
+    local zone: "Last checked at 13:00", "... yesterday at 13:00", "... on
+    21 November at 13:00", with the year only when not this one. Asked
+    again at each try, so a test that spans midnight still agrees."""
+    when = datetime.datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone()
+    today = (now or datetime.datetime.now().astimezone()).date()
+    clock = when.strftime("%H:%M")
+    if when.date() == today:
+        return "Last checked at " + clock
+    if when.date() == today - datetime.timedelta(days=1):
+        return "Last checked yesterday at " + clock
+    day = when.strftime("%-d %B" if when.year == today.year else "%-d %B %Y")
+    return f"Last checked on {day} at {clock}"
 
 
 def process_gone(pid):
