@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "lw-address.h"
 
 typedef struct
@@ -119,6 +121,67 @@ test_canonicalize (void)
   g_assert_cmpint (lw_address_family ("x"), ==, 0);
 }
 
+/* The one rule for evidence: what a server can really have seen. */
+static void
+test_check_answer (void)
+{
+  static const struct {
+    const char     *answer;
+    int             family;
+    LwAnswerSource  from;
+    const char     *canonical;   /* NULL: refused */
+    const char     *words;       /* in the reason */
+  } cases[] = {
+    { "203.0.113.51", 4, LW_ANSWER_ADDRESS_SERVICE, "203.0.113.51", NULL },
+    { "8.8.8.8", 4, LW_ANSWER_STUN, "8.8.8.8", NULL },
+    { " 2001:db8::1 ", 6, LW_ANSWER_ADDRESS_SERVICE, "2001:db8::1", NULL },
+    { "2a00:1450::1", 6, LW_ANSWER_STUN, "2a00:1450::1", NULL },
+    /* A STUN server on the LAN or in the carrier's network may see these. */
+    { "192.168.1.23", 4, LW_ANSWER_STUN, "192.168.1.23", NULL },
+    { "100.64.0.1", 4, LW_ANSWER_STUN, "100.64.0.1", NULL },
+    { "fd00::5", 6, LW_ANSWER_STUN, "fd00::5", NULL },
+    /* A public address service cannot. */
+    { "10.8.0.2", 4, LW_ANSWER_ADDRESS_SERVICE, NULL, "private address" },
+    { "100.64.0.1", 4, LW_ANSWER_ADDRESS_SERVICE, NULL, "private address" },
+    { "fd00::5", 6, LW_ANSWER_ADDRESS_SERVICE, NULL, "private address" },
+    /* Nobody can. */
+    { "0.0.0.0", 4, LW_ANSWER_STUN, NULL, "unspecified" },
+    { "::", 6, LW_ANSWER_STUN, NULL, "unspecified" },
+    { "127.0.0.1", 4, LW_ANSWER_STUN, NULL, "loopback" },
+    { "::1", 6, LW_ANSWER_ADDRESS_SERVICE, NULL, "loopback" },
+    { "::ffff:127.0.0.1", 4, LW_ANSWER_STUN, NULL, "loopback" },
+    { "224.0.0.1", 4, LW_ANSWER_STUN, NULL, "multicast" },
+    { "ff02::1", 6, LW_ANSWER_STUN, NULL, "multicast" },
+    { "255.255.255.255", 4, LW_ANSWER_STUN, NULL, "broadcast" },
+    { "240.0.0.1", 4, LW_ANSWER_ADDRESS_SERVICE, NULL, "reserved" },
+    { "169.254.7.7", 4, LW_ANSWER_STUN, NULL, "link-local" },
+    { "fe80::1", 6, LW_ANSWER_STUN, NULL, "link-local" },
+    { "fe80::1%eth0", 6, LW_ANSWER_STUN, NULL, "not an IP address" },
+    /* Of the request's family only. */
+    { "2001:db8::99", 4, LW_ANSWER_STUN, NULL, "IPv6 address, to an IPv4 request" },
+    { "203.0.113.51", 6, LW_ANSWER_ADDRESS_SERVICE, NULL, "IPv4 address, to an IPv6 request" },
+    { "not an address", 4, LW_ANSWER_ADDRESS_SERVICE, NULL, "not an IP address" },
+    { "", 4, LW_ANSWER_STUN, NULL, "not an IP address" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *checked = lw_address_check_answer (cases[i].answer, cases[i].family,
+                                                          cases[i].from, &error);
+
+      g_test_message ("%s over IPv%d", cases[i].answer, cases[i].family);
+      g_assert_cmpstr (checked, ==, cases[i].canonical);
+      if (cases[i].canonical != NULL)
+        g_assert_no_error (error);
+      else
+        {
+          g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+          g_assert_nonnull (strstr (error->message, cases[i].words));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -129,6 +192,7 @@ main (int   argc,
   g_test_add_func ("/address/public-and-local", test_public);
   g_test_add_func ("/address/unmap", test_unmap);
   g_test_add_func ("/address/canonicalize", test_canonicalize);
+  g_test_add_func ("/address/check-answer", test_check_answer);
 
   return g_test_run ();
 }

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lw-history.h"
@@ -556,6 +557,111 @@ test_corrupt_unreadable (Fixture       *f,
   assert_recovers (f->path, NULL);
 }
 
+/* A machine in trouble, not a damaged file: the history stays where it
+ * is, whole, with its remembered real addresses. FAULT runs in a child
+ * process with the history at LW_TEST_HISTORY, and must fail to use it. */
+typedef void (*Fault) (const char *path);
+
+static void
+assert_survives (Fixture *f,
+                 Fault    fault)
+{
+  g_autoptr(LwHistory) history = NULL;
+  g_autoptr(GPtrArray) remembered = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_autofree char *folder = g_path_get_dirname (f->path);
+  gint64 now = now_s ();
+  const char *name;
+
+  if (g_test_subprocess ())
+    {
+      fault (g_getenv ("LW_TEST_HISTORY"));
+      return;
+    }
+
+  history = open_history (f->path);
+  record (history, report_unprotected (now - 60));   /* remembers the real address */
+  record (history, report_leak (now - 30));
+  g_assert_finalize_object (g_steal_pointer (&history));
+
+  g_setenv ("LW_TEST_HISTORY", f->path, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("LW_TEST_HISTORY");
+  g_test_trap_assert_passed ();
+
+  /* Nothing moved aside, nothing lost. */
+  dir = g_dir_open (folder, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_null (strstr (name, ".corrupt-"));
+  history = open_history (f->path);
+  g_assert_null (lw_history_take_recovery_notice (history));
+  g_assert_cmpuint (lw_history_count_checks (history), ==, 2);
+  remembered = get_remembered (history);
+  g_assert_cmpuint (remembered->len, ==, 1);
+}
+
+/* No descriptor left: the history cannot even be opened. */
+static void
+no_descriptors (const char *path)
+{
+  g_autoptr(LwHistory) history = lw_history_new (path);
+  g_autoptr(GError) error = NULL;
+  struct rlimit saved, none;
+  int lowest = dup (0);
+
+  g_assert_cmpint (lowest, >=, 0);
+  close (lowest);
+  g_assert_no_errno (getrlimit (RLIMIT_NOFILE, &saved));
+  none = saved;
+  none.rlim_cur = (rlim_t) lowest;
+  g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &none));
+
+  g_assert_false (lw_history_open (history, &error));
+  g_assert_nonnull (error);
+  g_assert_null (lw_history_take_recovery_notice (history));
+
+  /* The sanitizers need descriptors at exit. */
+  g_assert_no_errno (setrlimit (RLIMIT_NOFILE, &saved));
+}
+
+static void
+test_survives_no_descriptors (Fixture       *f,
+                              gconstpointer  data)
+{
+  assert_survives (f, no_descriptors);
+}
+
+/* A full disk: no file may grow. Opening may fail, or recording. */
+static void
+disk_full (const char *path)
+{
+  g_autoptr(LwHistory) history = lw_history_new (path);
+  g_autoptr(LwReport) report = report_protected (now_s ());
+  g_autoptr(GError) error = NULL;
+  struct rlimit saved, full;
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_no_errno (getrlimit (RLIMIT_FSIZE, &saved));
+  full = saved;
+  full.rlim_cur = 0;
+  g_assert_no_errno (setrlimit (RLIMIT_FSIZE, &full));
+
+  if (lw_history_open (history, &error))
+    g_assert_false (lw_history_record (history, report, &error));
+  g_assert_nonnull (error);
+  g_assert_null (lw_history_take_recovery_notice (history));
+  g_clear_object (&history);
+
+  g_assert_no_errno (setrlimit (RLIMIT_FSIZE, &saved));
+}
+
+static void
+test_survives_full_disk (Fixture       *f,
+                         gconstpointer  data)
+{
+  assert_survives (f, disk_full);
+}
+
 /* Damaged while open, as by a failing disk: the next record starts a new
  * file, and is in it. */
 static void
@@ -961,6 +1067,8 @@ main (int   argc,
   ADD ("/history/corrupt/unreadable", test_corrupt_unreadable);
   ADD ("/history/corrupt/while-open", test_corrupt_while_open);
   ADD ("/history/cannot-open", test_cannot_open);
+  ADD ("/history/survives/no-descriptors", test_survives_no_descriptors);
+  ADD ("/history/survives/full-disk", test_survives_full_disk);
   ADD ("/history/kill-mid-write", test_kill_mid_write);
   ADD ("/history/async", test_async);
   ADD ("/history/async-failure", test_async_failure);

@@ -27,7 +27,8 @@ REACT = 8
 
 def start_watch(lab, data=None, extra_stun=(), env_extra=None):
     cmd = [lwnet.leakwatch(), "--watch", "--json", "--interval", "3600", "--timeout", "2",
-           "--stun", lab.net.stun(4), "--stun", lab.net.stun(6), *extra_stun,
+           "--stun", lab.net.stun(4), "--stun", lab.net.stun(6),
+           *[arg for server in extra_stun for arg in ("--stun", server)],
            "--ip-url", lab.net.echo_url("/", 4), "--ip-url", lab.net.echo_url("/json", 6),
            "--ca-file", lab.net.ca]
     env = dict(os.environ, XDG_DATA_HOME=data or tempfile.mkdtemp(prefix="lw-data-"), **lab.env())

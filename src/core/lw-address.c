@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "lw-address.h"
 
 static gboolean
@@ -234,4 +236,97 @@ lw_address_family (const char *address)
     return 0;
 
   return g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV4 ? 4 : 6;
+}
+
+/**
+ * lw_address_check_answer:
+ * @address: the address a server says it saw, as text
+ * @family: the family of the request, 4 or 6
+ * @from: who said it: a STUN server, which may sit on the local network,
+ *   or a public address service, which can only have seen a public address
+ * @error: why the answer cannot be true, naming what came back
+ *
+ * The one rule for evidence (README.md, "What counts as an answer"): an answer
+ * counts only if it is a unicast address of the request's family that the
+ * server could really have seen. Unspecified, loopback, multicast,
+ * broadcast, reserved and link-local addresses never; private, ULA and
+ * CGNAT addresses only from a STUN server, since a public service cannot
+ * see them across the internet.
+ *
+ * Returns: (transfer full) (nullable): the address in canonical form, or
+ *   %NULL with @error set
+ */
+char *
+lw_address_check_answer (const char    *address,
+                         int            family,
+                         LwAnswerSource from,
+                         GError       **error)
+{
+  g_autofree char *canonical = lw_address_canonicalize (address);
+  g_autofree char *shown = NULL;
+  LwAddressClass klass;
+
+  g_return_val_if_fail (family == 4 || family == 6, NULL);
+
+  if (canonical == NULL || (address != NULL && strchr (address, '%') != NULL))
+    {
+      shown = g_utf8_make_valid (address ? address : "", 64);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer “%s” is not an IP address"), shown);
+      return NULL;
+    }
+  if (lw_address_family (canonical) != family)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   family == 4 ? _("the answer %s is an IPv6 address, to an IPv4 request")
+                               : _("the answer %s is an IPv4 address, to an IPv6 request"),
+                   canonical);
+      return NULL;
+    }
+
+  klass = lw_address_classify_string (canonical);
+  switch (klass)
+    {
+    case LW_ADDRESS_GLOBAL:
+    case LW_ADDRESS_DOCUMENTATION:
+      return g_steal_pointer (&canonical);
+
+    case LW_ADDRESS_PRIVATE:
+    case LW_ADDRESS_ULA:
+    case LW_ADDRESS_CGNAT:
+      if (from == LW_ANSWER_STUN)
+        return g_steal_pointer (&canonical);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer %s is a private address, which a public address service "
+                     "cannot see"), canonical);
+      return NULL;
+
+    case LW_ADDRESS_UNSPECIFIED:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer %s is the unspecified address, which no server can see"),
+                   canonical);
+      return NULL;
+    case LW_ADDRESS_LOOPBACK:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer %s is a loopback address, which no server can see"), canonical);
+      return NULL;
+    case LW_ADDRESS_MULTICAST:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer %s is a multicast address, which no request comes from"),
+                   canonical);
+      return NULL;
+    case LW_ADDRESS_LINK_LOCAL:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer %s is a link-local address, which no server beyond the "
+                     "link can see"), canonical);
+      return NULL;
+    case LW_ADDRESS_IPV4_MAPPED:
+    case LW_ADDRESS_RESERVED:
+    case LW_ADDRESS_INVALID:
+    default:
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the answer %s is a reserved or broadcast address, which no request "
+                     "comes from"), canonical);
+      return NULL;
+    }
 }

@@ -21,6 +21,13 @@ typedef enum
   LW_ADDRESS_GLOBAL,
 } LwAddressClass;
 
+/* Who gave an address as an answer: see lw_address_check_answer(). */
+typedef enum
+{
+  LW_ANSWER_STUN,
+  LW_ANSWER_ADDRESS_SERVICE,
+} LwAnswerSource;
+
 LwAddressClass  lw_address_classify          (GInetAddress   *address);
 LwAddressClass  lw_address_classify_string   (const char     *address);
 const char     *lw_address_class_to_string   (LwAddressClass  klass);
@@ -29,5 +36,9 @@ gboolean        lw_address_class_is_local    (LwAddressClass  klass);
 char           *lw_address_canonicalize      (const char     *address);
 int             lw_address_family            (const char     *address);
 GInetAddress   *lw_address_unmap             (GInetAddress   *address);
+char           *lw_address_check_answer      (const char     *address,
+                                              int             family,
+                                              LwAnswerSource  from,
+                                              GError        **error);
 
 G_END_DECLS

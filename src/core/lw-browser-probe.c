@@ -304,8 +304,15 @@ handle_response (Socket         *s,
           {
             GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (mapped_addr);
             g_autofree char *raw = g_inet_address_to_string (g_inet_socket_address_get_address (isa));
+            g_autoptr(GError) error = NULL;
 
-            mapped_text = lw_address_canonicalize (raw);
+            /* An address the server cannot have seen is no evidence. */
+            mapped_text = lw_address_check_answer (raw, s->base->family, LW_ANSWER_STUN, &error);
+            if (mapped_text == NULL)
+              {
+                transaction_done (tx, LW_RESULT_BAD_REPLY, error->message);
+                return;
+              }
             tx->result->mapped = g_strdup (mapped_text);
             tx->result->rtt_ms = (int) ((g_get_monotonic_time () - tx->sent_at) / 1000);
             g->slowest_ms = MAX (g->slowest_ms, tx->result->rtt_ms);
@@ -319,7 +326,12 @@ handle_response (Socket         *s,
           transaction_done (tx, LW_RESULT_BAD_REPLY, _("the server redirected to another server"));
           return;
         case STUN_USAGE_BIND_RETURN_ERROR:
-          transaction_done (tx, LW_RESULT_BAD_REPLY, _("the server answered with an error"));
+          /* A success that holds no address that can be read is not an
+           * error response: say which it was. */
+          transaction_done (tx, LW_RESULT_BAD_REPLY,
+                            stun_message_get_class (&response) == STUN_ERROR
+                              ? _("the server answered with an error")
+                              : _("the server's answer holds no address that can be read"));
           return;
         case STUN_USAGE_BIND_RETURN_INVALID:
         case STUN_USAGE_BIND_RETURN_TIMEOUT:

@@ -89,6 +89,21 @@ lw_check_options_validate (const LwCheckOptions  *self,
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("No STUN server is set"));
       return FALSE;
     }
+  /* Descriptors are a budget: each server costs sockets in every probe. */
+  if (g_strv_length (self->stun_servers) > LW_CHECK_MAX_SERVERS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("At most %u STUN servers can be asked in one check (%u were given)"),
+                   LW_CHECK_MAX_SERVERS, g_strv_length (self->stun_servers));
+      return FALSE;
+    }
+  if (self->ip_urls != NULL && g_strv_length (self->ip_urls) > LW_CHECK_MAX_SERVERS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("At most %u address services can be asked in one check (%u were given)"),
+                   LW_CHECK_MAX_SERVERS, g_strv_length (self->ip_urls));
+      return FALSE;
+    }
   for (guint i = 0; self->stun_servers[i] != NULL; i++)
     {
       g_autofree char *host = NULL;

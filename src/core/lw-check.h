@@ -6,6 +6,10 @@
 G_BEGIN_DECLS
 
 #define LW_CHECK_DEFAULT_TIMEOUT_MS 3000
+/* The most STUN servers, and the most address services, one check asks:
+ * each costs descriptors in every probe, and all must answer within the
+ * one deadline. */
+#define LW_CHECK_MAX_SERVERS 16
 
 typedef struct
 {

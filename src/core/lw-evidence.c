@@ -163,10 +163,13 @@ lw_public_address_new (int         family,
                        const char *url)
 {
   LwPublicAddress *self = g_new0 (LwPublicAddress, 1);
+  g_autoptr(GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
 
   self->family = family;
   self->path = path;
-  self->url = g_strdup (url);
+  /* A password in user:pass@ never reaches a report. */
+  self->url = uri && g_uri_get_userinfo (uri) != NULL ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
+                                                      : g_strdup (url);
   self->result = LW_RESULT_TIMEOUT;
   self->ms = -1;
 

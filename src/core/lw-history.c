@@ -210,10 +210,12 @@ db_rollback (sqlite3 *db)
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-/* Whether starting afresh can help: the file is not a database, is
- * damaged, or cannot be opened or written at all. Not when it is busy, the
- * disk is full, or memory ran out: a new file would not fare better, and
- * the old one may be fine. */
+/* Whether the file itself is damaged, so that starting afresh can help:
+ * it is not a database, or its pages are corrupt. Not when it cannot be
+ * opened or written now (a full disk, a read-only file or folder, a lock,
+ * no descriptors left, no memory): the file may be intact, holds the
+ * remembered real addresses, and must stay where it is. A schema that is
+ * not ours is told apart by db_open() itself. */
 static gboolean
 is_damage (int rc)
 {
@@ -221,12 +223,7 @@ is_damage (int rc)
     {
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_READONLY:
-    case SQLITE_IOERR:
     case SQLITE_FORMAT:
-    case SQLITE_ERROR:
       return TRUE;
     default:
       return FALSE;
@@ -245,6 +242,7 @@ db_open (const char  *path,
   g_autofree char *mode = NULL;
   g_autofree char *version = NULL;
   gint64 schema_version;
+  gboolean foreign = FALSE;
   int rc;
 
   *damaged = FALSE;
@@ -300,14 +298,21 @@ db_open (const char  *path,
   if (schema_version < SCHEMA_VERSION &&
       ((rc = db_exec (db, "BEGIN IMMEDIATE", error)) != SQLITE_OK ||
        (rc = db_exec (db, schema_sql, error)) != SQLITE_OK))
-    goto fail;
+    {
+      /* A table of the same name and another shape: not our file. */
+      foreign = (rc & 0xff) == SQLITE_ERROR;
+      goto fail;
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (shape_sql); i++)
     {
       g_autoptr(sqlite3_stmt) stmt = NULL;
 
       if ((rc = db_prepare (db, shape_sql[i], &stmt, error)) != SQLITE_OK)
-        goto fail;
+        {
+          foreign = (rc & 0xff) == SQLITE_ERROR;
+          goto fail;
+        }
     }
 
   if (!sqlite3_get_autocommit (db) && (rc = db_exec (db, "COMMIT", error)) != SQLITE_OK)
@@ -318,7 +323,7 @@ db_open (const char  *path,
 fail:
   if (error != NULL && *error == NULL)
     db_fail (db, rc, error);
-  *damaged = is_damage (rc);
+  *damaged = foreign || is_damage (rc);
   if (db != NULL)
     db_rollback (db);
   sqlite3_close_v2 (db);
@@ -577,6 +582,11 @@ lw_history_open (LwHistory  *self,
   if ((self->db = db_open (self->path, &damaged, &local_error)) != NULL)
     return TRUE;
 
+  /* Something that is not a file where the history should be (a folder)
+   * is in the way for good: it goes aside like a damaged file. */
+  if (g_file_test (self->path, G_FILE_TEST_EXISTS) &&
+      !g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
+    damaged = TRUE;
   if (damaged && g_file_test (self->path, G_FILE_TEST_EXISTS))
     return start_afresh_locked (self, local_error->message, error);
 

@@ -32,6 +32,7 @@ typedef struct
   guint8           buffer[LW_HTTP_BODY_LIMIT + 1];
   gint64           started;
   gboolean         timed_out;
+  char            *insecure;     /* where a redirect away from https:// pointed */
 } Request;
 
 struct _Http
@@ -55,8 +56,11 @@ static void
 request_free (Request *r)
 {
   g_clear_object (&r->stream);
+  if (r->message != NULL)
+    g_signal_handlers_disconnect_by_data (r->message, r);
   g_clear_object (&r->message);
   g_clear_object (&r->cancellable);
+  g_free (r->insecure);
   g_free (r);
 }
 
@@ -113,6 +117,14 @@ request_failed (Request      *r,
       request_done (r, LW_RESULT_TIMEOUT, _("no answer before the deadline"));
       return;
     }
+  if (r->insecure != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("the service redirected to %s, which is not "
+                                                "encrypted; only https:// is trusted"), r->insecure);
+
+      request_done (r, LW_RESULT_BAD_REPLY, msg);
+      return;
+    }
 
   if (error->domain == SOUP_SESSION_ERROR && error->code == SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS)
     result = LW_RESULT_REDIRECT_LOOP;
@@ -161,9 +173,20 @@ lw_http_parse_address (const char    *content_type,
 
   if (text[0] == '{')
     {
-      g_autoptr(JsonNode) root = json_from_string (text, NULL);
+      g_autoptr(JsonNode) root = NULL;
+      g_autofree char *lower = g_ascii_strdown (text, -1);
       JsonObject *o;
       JsonNode *ip;
+
+      /* A string with a NUL in it would be read up to the NUL only:
+       * "1.2.3.4\u0000x" is not the address 1.2.3.4. */
+      if (strstr (lower, "\\u0000") != NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               _("the JSON reply holds a NUL character"));
+          return FALSE;
+        }
+      root = json_from_string (text, NULL);
 
       if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
         {
@@ -204,6 +227,7 @@ on_body_read (GObject      *source,
   Request *r = data;
   g_autoptr(GError) error = NULL;
   g_autofree char *address = NULL;
+  g_autofree char *checked = NULL;
   const char *content_type;
   gsize length = 0;
 
@@ -228,15 +252,15 @@ on_body_read (GObject      *source,
 
   if (r->result->path == LW_HTTP_PATH_PROXY)
     r->result->family = lw_address_family (address);
-  else if (lw_address_family (address) != r->result->family)
+  /* Of the request's family, and public: else no evidence. */
+  checked = lw_address_check_answer (address, r->result->family, LW_ANSWER_ADDRESS_SERVICE, &error);
+  if (checked == NULL)
     {
-      g_autofree char *msg = g_strdup_printf (_("the service answered %s over IPv%d"),
-                                              address, r->result->family);
-      request_done (r, LW_RESULT_BAD_REPLY, msg);
+      request_done (r, LW_RESULT_BAD_REPLY, error->message);
       return;
     }
 
-  r->result->address = g_steal_pointer (&address);
+  r->result->address = g_steal_pointer (&checked);
   request_done (r, LW_RESULT_ANSWERED, NULL);
 }
 
@@ -277,6 +301,20 @@ on_sent (GObject      *source,
   /* Read at most one byte more than the limit, whatever the headers say. */
   g_input_stream_read_all_async (r->stream, r->buffer, sizeof r->buffer, G_PRIORITY_DEFAULT,
                                  r->cancellable, on_body_read, r);
+}
+
+/* TLS all the way: a redirect may only lead to another https:// address.
+ * The request stops before anything is sent elsewhere. */
+static void
+on_restarted (SoupMessage *message,
+              Request     *r)
+{
+  GUri *uri = soup_message_get_uri (message);
+
+  if (g_strcmp0 (g_uri_get_scheme (uri), "https") == 0 || r->insecure != NULL)
+    return;
+  r->insecure = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
+  g_cancellable_cancel (r->cancellable);
 }
 
 static SoupSession *
@@ -339,6 +377,7 @@ start_request (Http       *h,
     }
   soup_message_headers_replace (soup_message_get_request_headers (r->message), "Accept",
                                 "text/plain, application/json;q=0.9");
+  g_signal_connect (r->message, "restarted", G_CALLBACK (on_restarted), r);
   soup_session_send_async (r->session, r->message, G_PRIORITY_DEFAULT, r->cancellable, on_sent, r);
 }
 

@@ -111,6 +111,8 @@ collect (Bound *b,
          Agent *a)
 {
   g_autoptr(GHashTable) answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GHashTable) refused = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *reason;
   GSList *list;
 
   list = nice_agent_get_local_candidates (a->agent, a->stream_id, 1);
@@ -127,6 +129,20 @@ collect (Bound *b,
       address = nice_address_text (&c->addr);
       base_addr = nice_address_text (&c->base_addr);
       base = find_base (b, base_addr);
+      /* An address the server cannot have seen is no evidence: that base
+       * counts as unanswered, with the reason. */
+      if (base != NULL)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autofree char *checked = lw_address_check_answer (address, base->family, LW_ANSWER_STUN,
+                                                              &error);
+
+          if (checked == NULL)
+            {
+              g_hash_table_insert (refused, g_strdup (base_addr), g_strdup (error->message));
+              continue;
+            }
+        }
       g_ptr_array_add (b->candidates,
                        lw_candidate_new (LW_PROBE_BOUND, LW_GATHER_ALL_INTERFACES, LW_CANDIDATE_SRFLX,
                                          address, nice_address_get_port (&c->addr), base_addr,
@@ -150,6 +166,11 @@ collect (Bound *b,
         {
           r->result = LW_RESULT_ANSWERED;
           r->mapped = g_strdup (mapped);
+        }
+      else if ((reason = g_hash_table_lookup (refused, base->address)) != NULL)
+        {
+          r->result = LW_RESULT_BAD_REPLY;
+          r->error = g_strdup (reason);
         }
       else
         {

@@ -83,6 +83,8 @@ static const GOptionEntry main_entries[] = {
     N_("Print the version and exit"), NULL },
   /* Internal: the HTTPS probe in a process of its own (lw-http-helper.c). */
   { "probe-https", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, NULL, NULL, NULL },
+  /* Caught, so that a stray word is an error, not silently ignored. */
+  { G_OPTION_REMAINING, 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
 
@@ -124,8 +126,9 @@ options_from_dict (GVariantDict  *dict,
       g_strfreev (options->ip_urls);
       options->ip_urls = g_strdupv (urls);
     }
+  /* Absolute: the service and its helpers do not run where it was typed. */
   if (g_variant_dict_lookup (dict, "ca-file", "^&ay", &ca_file))
-    options->ca_file = g_strdup (ca_file);
+    options->ca_file = g_canonicalize_filename (ca_file, NULL);
   if (g_variant_dict_lookup (dict, "timeout", "&s", &text))
     {
       if (!parse_seconds (text, 0.1, 120, &seconds))
@@ -162,6 +165,7 @@ lw_application_handle_local_options (GApplication *app,
   g_autoptr(LwCheckOptions) options = NULL;
   g_autoptr(GError) error = NULL;
   gboolean json = g_variant_dict_contains (dict, "json");
+  g_autofree const char **stray = NULL;
   const char *families = NULL;
   guint interval;
 
@@ -171,6 +175,21 @@ lw_application_handle_local_options (GApplication *app,
     {
       g_print ("leakwatch %s\n", PACKAGE_VERSION);
       return 0;
+    }
+
+  if (g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&s", &stray) && stray[0] != NULL)
+    {
+      g_printerr (_("leakwatch: unexpected argument “%s”; see --help\n"), stray[0]);
+      return LW_EXIT_USAGE;
+    }
+
+  /* One mode at a time: --check --history would say nothing of the
+   * check, and exit as if it were protected. */
+  if ((g_variant_dict_contains (dict, "check") + g_variant_dict_contains (dict, "watch") +
+       g_variant_dict_contains (dict, "history") + g_variant_dict_contains (dict, "probe-https")) > 1)
+    {
+      g_printerr ("leakwatch: %s\n", _("--check, --watch and --history cannot be used together"));
+      return LW_EXIT_USAGE;
     }
 
   if (g_variant_dict_contains (dict, "history"))

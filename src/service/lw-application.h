@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 #define LW_EXIT_USAGE 64
+#define LW_EXIT_IO    74   /* EX_IOERR: the report could not be written */
 
 #define LW_TYPE_APPLICATION (lw_application_get_type ())
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -99,13 +100,20 @@ on_check_done (GObject      *source,
     g_printerr (_("The check failed: %s\n"), error->message);
 }
 
-static void
+/* Returns whether all of it was written: a report lost on a full disk
+ * or a closed pipe is an error, never a verdict. */
+static gboolean
 print_and_free (char *text)
 {
+  gboolean written;
+
   fputs (text, stdout);
   fputc ('\n', stdout);
-  fflush (stdout);
+  written = fflush (stdout) == 0 && !ferror (stdout);
+  if (!written)
+    g_printerr (_("leakwatch: cannot write the report: %s\n"), g_strerror (errno));
   g_free (text);
+  return written;
 }
 
 /* `leakwatch --check`: one check, then an exit code scripts can test. */
@@ -132,7 +140,8 @@ lw_cli_check (LwCheckOptions *options,
   if (history != NULL && !lw_history_record (history, report, &error))
     g_printerr (_("leakwatch: cannot record the check: %s\n"), error->message);
 
-  print_and_free (json ? lw_report_to_json (report, TRUE) : lw_text_format_report (report));
+  if (!print_and_free (json ? lw_report_to_json (report, TRUE) : lw_text_format_report (report)))
+    return LW_EXIT_IO;
   return lw_status_exit_code (lw_report_get_status (report));
 }
 
@@ -168,6 +177,7 @@ lw_cli_probe_https (LwCheckOptions *options,
   HttpsResult result = { NULL, FALSE };
   gboolean ipv4 = strchr (families, '4') != NULL;
   gboolean ipv6 = strchr (families, '6') != NULL;
+  gboolean written;
 
   if ((!ipv4 && !ipv6) || strspn (families, "46") != strlen (families))
     {
@@ -185,9 +195,9 @@ lw_cli_probe_https (LwCheckOptions *options,
     g_main_context_iteration (NULL, TRUE);
   if (result.answers == NULL)
     return 70;  /* EX_SOFTWARE */
-  print_and_free (lw_public_addresses_to_json (result.answers));
+  written = print_and_free (lw_public_addresses_to_json (result.answers));
   g_ptr_array_unref (result.answers);
-  return 0;
+  return written ? 0 : LW_EXIT_IO;
 }
 
 /* Said as the window and the tray say it: "13:00", "Yesterday at 13:00"
@@ -334,15 +344,11 @@ lw_cli_history (gboolean json)
       json_node_take_array (root, array);
       json_generator_set_root (gen, root);
       json_generator_set_pretty (gen, TRUE);
-      print_and_free (json_generator_to_data (gen, NULL));
-      return 0;
+      return print_and_free (json_generator_to_data (gen, NULL)) ? 0 : LW_EXIT_IO;
     }
 
   if (changes->len == 0)
-    {
-      g_print ("%s\n", _("No status changes recorded yet."));
-      return 0;
-    }
+    return print_and_free (g_strdup (_("No status changes recorded yet."))) ? 0 : LW_EXIT_IO;
   now = g_date_time_new_now_local ();
   whens = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < changes->len; i++)
@@ -357,11 +363,13 @@ lw_cli_history (gboolean json)
     {
       const LwStatusChange *c = g_ptr_array_index (changes, i);
       const char *when = g_ptr_array_index (whens, i);
+      /* A row is data from a file: text for a terminal only once valid. */
+      g_autofree char *headline = g_utf8_make_valid (c->headline ? c->headline : "", -1);
 
       /* Padded by characters, not bytes: month names are UTF-8. */
       g_print ("%s%*s  %-11s → %-11s  %s\n", when, (int) (width - g_utf8_strlen (when, -1)), "",
                c->old_status == LW_STATUS_CHECKING ? "-" : lw_status_to_string (c->old_status),
-               lw_status_to_string (c->new_status), c->headline ? c->headline : "");
+               lw_status_to_string (c->new_status), headline);
     }
   return 0;
 }

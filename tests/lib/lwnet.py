@@ -180,6 +180,20 @@ class Net:
             except OSError:
                 return False
 
+    def start_fake_stun(self, answer, family=4):
+        """Starts a STUN server that answers ANSWER as the mapped address
+        of every request (tests/servers/fake-stun.py), on the STUN
+        address of FAMILY and a port of its own; returns "HOST:PORT"."""
+        self.fake_stuns = getattr(self, "fake_stuns", 0) + 1
+        port = STUN_PORT + 100 + self.fake_stuns
+        host = STUN4 if family == 4 else STUN6
+        ready = os.path.join(self.tmp, f"fake-stun-{port}.ready")
+        log = open(os.path.join(self.tmp, f"fake-stun-{port}.log"), "w")
+        self.spawn_inet([sys.executable, os.path.join(SERVERS, "fake-stun.py"), "--bind", host,
+                         "--port", str(port), "--answer", answer, "--ready-file", ready], log)
+        _wait_for(lambda: os.path.exists(ready), "the fake STUN server to listen")
+        return f"{host}:{port}" if family == 4 else f"[{host}]:{port}"
+
     def start_echo(self, cert):
         """Starts an HTTPS echo that presents CERT (server, untrusted,
         wrongname or expired) on both families; returns its port."""

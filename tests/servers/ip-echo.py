@@ -20,6 +20,7 @@ Paths (GET and HEAD):
   /huge-chunked 200 text/plain         10 MiB of 'A', chunked
   /slow         sleeps 30 s, then answers like /
   /redirect     302 to /redirect, forever
+  /redirect-to/URL  302 to URL (percent-decoded), e.g. an http:// one
   /status/500   500 with a short text body
   /bad-reason   500 whose reason phrase is not UTF-8 (bytes the server chose)
   /fixed/ADDR   200 text/plain         "ADDR\\n" (percent-decoded), any peer
@@ -166,6 +167,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._reply(200, "text/plain", peer + "\n")
         elif path == "/redirect":
             self._reply(302, "text/plain", "", [("Location", "/redirect")])
+        elif path.startswith("/redirect-to/"):
+            # Wherever the rest says, percent-decoded: http://… to leave TLS.
+            target = urllib.parse.unquote(path[len("/redirect-to/"):])
+            self._reply(302, "text/plain", "", [("Location", target)])
         elif path == "/bad-reason":
             body = b"error\n"
             self.wfile.write(b"HTTP/1.1 500 \xf0\xa0 Bro\xffken\r\nContent-Type: text/plain\r\n"

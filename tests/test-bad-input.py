@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Bad input and faults on the command line, in a network of the test's own.
+
+Servers that answer what cannot be true, options that contradict each
+other, more servers than a check may ask, no descriptors, an output that
+cannot be written. Each case asserts what a user sees: the exit status,
+the message, and the verdict, which is never `protected` (no VPN here:
+green is not possible at all; tests/lab/test-lab-garbage.py holds the
+same answers against a real VPN, where it is).
+"""
+
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+
+import lwnet  # noqa: E402
+from lwnet import ECHO4  # noqa: E402
+from tap import expect, main, skip_all, test  # noqa: E402
+
+EXIT_USAGE, EXIT_IO = 64, 74
+EXIT_UNKNOWN = 4
+
+
+def run(args, **kwargs):
+    return subprocess.run([lwnet.leakwatch()] + args, capture_output=True, text=True, timeout=60,
+                          **kwargs)
+
+
+def fixed_url(net, body):
+    return net.echo_url("/fixed/" + urllib.parse.quote(body, safe=""), 4)
+
+
+def https_refused(net, body, words):
+    url = fixed_url(net, body)
+    code, report, took, err = net.check(urls=[url], stun=[net.stun(4)])
+    expect(code == EXIT_UNKNOWN and report["status"] == "unknown",
+           f"{body!r}: exit {code}, {report and report['status']}", report)
+    bad = [p for p in report["public_addresses"] if p["url"] == url]
+    expect(bad and all(p["result"] == "bad-reply" and words in (p["error"] or "") for p in bad),
+           f"{body!r} refused, saying {words!r}: {bad}")
+
+
+@test
+def an_address_service_answering_the_unspecified_address(net):
+    https_refused(net, "0.0.0.0", "unspecified")
+
+
+@test
+def an_address_service_answering_a_private_address(net):
+    https_refused(net, "10.8.0.2", "private address")
+
+
+@test
+def an_address_service_answering_a_cgnat_address(net):
+    https_refused(net, "100.64.1.2", "private address")
+
+
+@test
+def an_address_service_answering_another_family(net):
+    https_refused(net, "2001:db8::10", "IPv6 address, to an IPv4 request")
+
+
+@test
+def an_address_service_answering_json_with_a_nul(net):
+    https_refused(net, '{"ip": "192.0.2.10\\u0000x"}', "NUL")
+
+
+@test
+def an_address_service_redirecting_to_plain_http(net):
+    url = net.echo_url("/redirect-to/" + urllib.parse.quote(f"http://{ECHO4}:80/", safe=""), 4)
+    code, report, took, err = net.check(urls=[url], stun=[net.stun(4)])
+    expect(code == EXIT_UNKNOWN, f"exit {code}", report)
+    bad = [p for p in report["public_addresses"] if p["url"] == url]
+    expect(bad and "only https:// is trusted" in (bad[0]["error"] or ""), f"refused: {bad}")
+
+
+@test
+def a_password_in_an_address_service_url_is_never_printed(net):
+    url = net.echo_url("/", 4).replace("https://", "https://user:secret@")
+    code, report, took, err = net.check(urls=[url], stun=[net.stun(4)])
+    text = str(report)
+    expect("secret" not in text and "user:" not in text, f"no userinfo in the report: {text[:400]}")
+
+
+@test
+def a_stun_server_answering_loopback(net):
+    server = net.start_fake_stun("127.0.0.1")
+    code, report, took, err = net.check(stun=[server], urls=[net.echo_url("/", 4)])
+    expect(code == EXIT_UNKNOWN and report["status"] == "unknown", f"exit {code}", report)
+    bad = [s for s in report["stun"] if s["server"] == server and s["probe"] == "browser"]
+    expect(bad and all(s["result"] != "answered" for s in bad) and
+           any("loopback" in (s["error"] or "") for s in bad), f"refused, saying why: {bad}")
+
+
+@test
+def a_stun_server_answering_an_address_of_family_zero(net):
+    server = net.start_fake_stun("family0")
+    code, report, took, err = net.check(stun=[server], urls=[net.echo_url("/", 4)])
+    expect(code == EXIT_UNKNOWN, f"exit {code}", report)
+    bad = [s for s in report["stun"] if s["server"] == server and s["probe"] == "browser"]
+    expect(bad and all(s["result"] != "answered" for s in bad) and
+           not any("answered with an error" in (s["error"] or "") for s in bad),
+           f"not called an error response: {bad}")
+
+
+@test
+def check_and_history_together_is_a_usage_error(net):
+    proc = run(["--check", "--history"])
+    expect(proc.returncode == EXIT_USAGE and "cannot be used together" in proc.stderr,
+           f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def check_and_watch_together_is_a_usage_error(net):
+    proc = run(["--check", "--watch"])
+    expect(proc.returncode == EXIT_USAGE and "cannot be used together" in proc.stderr,
+           f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def a_stray_argument_is_a_usage_error(net):
+    proc = run(["--check", "protected"])
+    expect(proc.returncode == EXIT_USAGE and "unexpected argument “protected”" in proc.stderr,
+           f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def six_hundred_stun_servers_are_refused_in_words(net):
+    args = ["--check"]
+    for i in range(600):
+        args += ["--stun", f"203.0.113.1:{3478 + i}"]
+    proc = run(args)
+    expect(proc.returncode == EXIT_USAGE and "At most 16 STUN servers" in proc.stderr and
+           "(600 were given)" in proc.stderr, f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def a_thousand_address_services_are_refused_in_words(net):
+    args = ["--check"]
+    for i in range(1000):
+        args += ["--ip-url", f"https://{ECHO4}/{i}"]
+    proc = run(args)
+    expect(proc.returncode == EXIT_USAGE and "At most 16 address services" in proc.stderr,
+           f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def sixteen_stun_servers_under_64_descriptors_still_report(net):
+    stun = [net.stun(4)] * 16
+    cmd = ["prlimit", "--nofile=64", lwnet.leakwatch(), "--check", "--json", "--ca-file", net.ca,
+           "--ip-url", net.echo_url("/", 4)]
+    for server in stun:
+        cmd += ["--stun", server]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, "data")))
+    expect(proc.returncode in (3, 4) and proc.stdout.startswith("{"),
+           f"a report and its verdict under 64 descriptors: exit {proc.returncode}: "
+           f"{proc.stderr[-400:]!r}")
+
+
+@test
+def a_report_that_cannot_be_written_is_an_error(net):
+    with open("/dev/full", "w") as full:
+        cmd = [lwnet.leakwatch(), "--check", "--json", "--stun", net.stun(4),
+               "--ip-url", net.echo_url("/", 4), "--ca-file", net.ca]
+        proc = subprocess.run(cmd, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+                              env=dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, "data")))
+    expect(proc.returncode == EXIT_IO and "cannot write the report" in proc.stderr,
+           f"exit {proc.returncode}, not a verdict: {proc.stderr!r}")
+
+
+@test
+def a_relative_ca_file_is_read_where_it_was_given(net):
+    cmd = [lwnet.leakwatch(), "--check", "--json", "--stun", net.stun(4),
+           "--ip-url", net.echo_url("/", 4), "--ca-file", os.path.basename(net.ca)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=os.path.dirname(net.ca),
+                          env=dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, "data")))
+    report = json.loads(proc.stdout) if proc.stdout.startswith("{") else {}
+    answered = [p for p in report.get("public_addresses", []) if p["result"] == "answered"]
+    expect(proc.returncode == 3 and answered,
+           f"the address service trusted through ca.pem: exit {proc.returncode} {proc.stderr!r}")
+
+
+if __name__ == "__main__":
+    reason = lwnet.enter()
+    if reason:
+        skip_all(reason)
+    main(setup=lambda: lwnet.Net(ipv6=False))
