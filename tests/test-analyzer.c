@@ -568,6 +568,30 @@ test_never_green (void)
     }
 }
 
+/* Without the remembered addresses, a VPN that carries nothing cannot be
+ * recognised: never green on that account, and said in words. */
+static void
+test_history_unreadable (void)
+{
+  LwAnalyzerOptions options = { .history_unreadable = "unable to open database file" };
+  LwEvidence *ev = build_protected ();
+  g_autoptr(GPtrArray) green = NULL;
+  g_autoptr(GPtrArray) findings = NULL;
+  const LwFinding *f;
+  LwStatus status;
+
+  green = lw_analyzer_analyze (ev, NULL, &status);
+  g_assert_cmpint (status, ==, LW_STATUS_PROTECTED);
+
+  findings = lw_analyzer_analyze (ev, &options, &status);
+  g_assert_cmpint (status, ==, LW_STATUS_UNKNOWN);
+  f = find (findings, "history-unreadable");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->level, ==, LW_LEVEL_UNKNOWN);
+  g_assert_nonnull (strstr (f->detail, "unable to open database file"));
+  lw_evidence_free (ev);
+}
+
 /* A check that could not run withdraws the verdict before it, whatever
  * that was: never green, a warning after green, and it says why. */
 static void
@@ -619,6 +643,7 @@ main (int   argc,
   g_test_add_func ("/analyzer/advice-fits-audience", test_advice_fits_audience);
   g_test_add_func ("/analyzer/never-green", test_never_green);
   g_test_add_func ("/analyzer/check-failed", test_check_failed);
+  g_test_add_func ("/analyzer/history-unreadable", test_history_unreadable);
 
   return g_test_run ();
 }

@@ -791,6 +791,30 @@ check_completeness (Analysis *a)
   family_check_clear (&fc[1]);
 }
 
+/* Without the remembered real addresses, a tunnel that carries nothing
+ * (HTTPS showing the real address) cannot be recognised: behind a VPN,
+ * the check cannot vouch for it, so it is never green on that account. */
+static void
+check_history (Analysis                *a,
+               const LwAnalyzerOptions *options)
+{
+  LwFinding *f;
+
+  if (options == NULL || options->history_unreadable == NULL)
+    return;
+
+  f = lw_finding_new ("history-unreadable", a->ev->vpn->active ? LW_LEVEL_UNKNOWN : LW_LEVEL_NOTE);
+  f->summary = g_strdup (_("Leakwatch cannot read its history, so it cannot recognise your real "
+                           "address"));
+  /* Translators: %s says why, such as "unable to open database file" */
+  f->detail = g_strdup_printf (_("The history keeps the addresses seen without a VPN, to recognise "
+                                 "them behind one. It cannot be read now: %s."),
+                               options->history_unreadable);
+  f->advice = g_strdup (_("Make room on the disk, or make the folder of the history writable "
+                          "(~/.local/share/leakwatch); the history itself is kept."));
+  add_finding (a, f);
+}
+
 static void
 check_vpn (Analysis *a)
 {
@@ -1006,6 +1030,7 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
     check_https (&a);
 
   check_completeness (&a);
+  check_history (&a, options);
 
   g_ptr_array_sort (findings, compare_findings);
   *status = status_from_findings (&a, options);

@@ -78,6 +78,7 @@ typedef struct
   guint                   n_profiles;
   gboolean                have_previous;
   LwStatus                previous_status;
+  const char             *history_unreadable;  /* why the remembered real addresses are unknown */
 } LwAnalyzerOptions;
 
 LwFinding      *lw_finding_new                (const char              *id,

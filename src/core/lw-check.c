@@ -70,6 +70,7 @@ lw_check_options_free (LwCheckOptions *self)
   g_strfreev (self->ip_urls);
   g_free (self->ca_file);
   g_free (self->https_helper);
+  g_free (self->history_unreadable);
   g_clear_pointer (&self->remembered, g_ptr_array_unref);
   g_free (self);
 }
@@ -233,6 +234,7 @@ lw_check_options_copy (const LwCheckOptions *o)
   copy->timeout_ms = o->timeout_ms;
   copy->have_previous = o->have_previous;
   copy->previous_status = o->previous_status;
+  copy->history_unreadable = g_strdup (o->history_unreadable);
   if (o->remembered != NULL)
     copy->remembered = g_ptr_array_ref (o->remembered);
   return copy;
@@ -245,6 +247,7 @@ check_complete (Check *c)
   LwAnalyzerOptions analyzer = {
     .have_previous = c->options->have_previous,
     .previous_status = c->options->previous_status,
+    .history_unreadable = c->options->history_unreadable,
   };
   GPtrArray *findings;
   LwStatus status;

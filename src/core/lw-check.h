@@ -21,6 +21,7 @@ typedef struct
   GPtrArray  *remembered;       /* LwRememberedAddress, nullable */
   gboolean    have_previous;
   LwStatus    previous_status;
+  char       *history_unreadable;  /* nullable: why the remembered addresses could not be read */
 } LwCheckOptions;
 
 LwCheckOptions     *lw_check_options_new            (void);

@@ -312,7 +312,12 @@ lw_monitor_start (LwMonitor *self)
       if (remembered != NULL)
         g_ptr_array_extend_and_steal (self->remembered, g_steal_pointer (&remembered));
       else
-        g_warning ("Cannot read the remembered addresses: %s", error->message);
+        {
+          /* Said in every report until the service starts again. */
+          g_message ("Cannot read the remembered addresses: %s", error->message);
+          g_free (self->options->history_unreadable);
+          self->options->history_unreadable = g_strdup (error->message);
+        }
       self->have_status = lw_history_get_last_status (self->history, &self->status);
     }
 

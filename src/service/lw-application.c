@@ -646,7 +646,16 @@ lw_application_startup (GApplication *app)
   self->history = lw_history_new (path);
   if (!lw_history_open (self->history, &error))
     {
-      g_warning ("The history cannot be kept (%s); monitoring goes on without it", error->message);
+      g_autoptr(GNotification) notification =
+        g_notification_new (_("Leakwatch cannot read its history"));
+
+      /* The file stays where it is; every report says what this costs,
+       * and the user is told once. */
+      g_message ("The history cannot be kept (%s); monitoring goes on without it", error->message);
+      g_free (self->options->history_unreadable);
+      self->options->history_unreadable = g_strdup (error->message);
+      g_notification_set_body (notification, error->message);
+      g_application_send_notification (app, "history-unreadable", notification);
       g_clear_object (&self->history);
     }
   else if ((notice = lw_history_take_recovery_notice (self->history)) != NULL)

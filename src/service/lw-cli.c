@@ -31,7 +31,7 @@
  * Returns: (transfer full) (nullable):
  */
 LwHistory *
-lw_cli_open_history (void)
+lw_cli_open_history (char **problem)
 {
   g_autofree char *path = lw_history_default_path ();
   g_autoptr(LwHistory) history = lw_history_new (path);
@@ -42,6 +42,8 @@ lw_cli_open_history (void)
     {
       g_printerr (_("leakwatch: the history cannot be kept (%s); checks go on without it\n"),
                   error->message);
+      if (problem != NULL)
+        *problem = g_strdup (error->message);
       return NULL;
     }
   if ((notice = lw_history_take_recovery_notice (history)) != NULL)
@@ -53,17 +55,26 @@ lw_cli_open_history (void)
  * without a VPN, and the last status. */
 static void
 options_from_history (LwCheckOptions *options,
-                      LwHistory      *history)
+                      LwHistory      *history,
+                      char           *problem)
 {
   g_autoptr(GError) error = NULL;
   GPtrArray *remembered;
 
+  /* What cannot be read is said in the report, never taken for "none". */
+  g_free (options->history_unreadable);
+  options->history_unreadable = problem;
   if (history == NULL)
     return;
   if ((remembered = lw_history_get_remembered (history, &error)) != NULL)
     {
       g_clear_pointer (&options->remembered, g_ptr_array_unref);
       options->remembered = remembered;
+    }
+  else
+    {
+      g_free (options->history_unreadable);
+      options->history_unreadable = g_strdup (error->message);
     }
   options->have_previous = lw_history_get_last_status (history, &options->previous_status);
 }
@@ -121,13 +132,14 @@ int
 lw_cli_check (LwCheckOptions *options,
               gboolean        json)
 {
-  g_autoptr(LwHistory) history = lw_cli_open_history ();
+  char *problem = NULL;
+  g_autoptr(LwHistory) history = lw_cli_open_history (&problem);
   g_autoptr(LwReport) report = NULL;
   g_autoptr(GError) error = NULL;
   GMainContext *context = g_main_context_default ();
   CheckResult result = { NULL, FALSE };
 
-  options_from_history (options, history);
+  options_from_history (options, history, problem);
   lw_check_run_async (options, NULL, on_check_done, &result);
   while (!result.done)
     g_main_context_iteration (context, TRUE);
@@ -260,7 +272,7 @@ lw_cli_watch (LwCheckOptions *options,
               guint           interval,
               gboolean        json)
 {
-  g_autoptr(LwHistory) history = lw_cli_open_history ();
+  g_autoptr(LwHistory) history = lw_cli_open_history (&options->history_unreadable);
   g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   g_autoptr(LwMonitor) monitor = lw_monitor_new (options, history, NULL);
   guint sigint, sigterm;
@@ -318,7 +330,7 @@ change_to_json (const LwStatusChange *change)
 int
 lw_cli_history (gboolean json)
 {
-  g_autoptr(LwHistory) history = lw_cli_open_history ();
+  g_autoptr(LwHistory) history = lw_cli_open_history (NULL);
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) whens = NULL;
   g_autoptr(GDateTime) now = NULL;

@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-LwHistory *lw_cli_open_history  (void);
+LwHistory *lw_cli_open_history  (char **problem);
 int        lw_cli_check         (LwCheckOptions *options,
                                  gboolean        json);
 int        lw_cli_watch         (LwCheckOptions *options,

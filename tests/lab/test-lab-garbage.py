@@ -60,7 +60,7 @@ HTTPS_GARBAGE = [
     ("2001:db8::99", "IPv6 address, to an IPv4 request"),
     ("fe80::1", "IPv6 address, to an IPv4 request"),
 ]
-POINTS = 1 + len(STUN_GARBAGE) + len(HTTPS_GARBAGE) + 2 + 1
+POINTS = 1 + len(STUN_GARBAGE) + len(HTTPS_GARBAGE) + 3 + 1
 
 
 def main():
@@ -150,6 +150,25 @@ def main():
                            url4=f"https://{ECHO4}/fixed/0.0.0.0")
             never_green(report, "garbage on both sides")
         point("garbage from STUN and HTTPS at once is never green", both)
+
+        def history_unreadable():
+            # A file where the history's folder should be: the remembered
+            # real addresses cannot be read, so a tunnel that carries
+            # nothing could not be recognised.
+            blocked = f"/tmp/{PREFIX}-blocked"
+            with open(blocked, "w") as f:
+                f.write("not a folder")
+            try:
+                saved = env["XDG_DATA_HOME"]
+                env["XDG_DATA_HOME"] = blocked
+                report = check()
+            finally:
+                env["XDG_DATA_HOME"] = saved
+                os.unlink(blocked)
+            never_green(report, "an unreadable history")
+            expect(any(f["id"] == "history-unreadable" for f in report["findings"]),
+                   f"and it says so: {[f['summary'] for f in report['findings']]}")
+        point("without its history, the check is never green and says why", history_unreadable)
 
         def redirect():
             target = urllib.parse.quote(f"http://{ECHO4}:80/", safe="")
