@@ -585,9 +585,7 @@ lw_history_open (LwHistory  *self,
   /* Something that is not a file where the history should be (a folder)
    * is in the way for good: it goes aside like a damaged file. */
   if (g_file_test (self->path, G_FILE_TEST_EXISTS) &&
-      !g_file_test (self->path, G_FILE_TEST_IS_REGULAR))
-    damaged = TRUE;
-  if (damaged && g_file_test (self->path, G_FILE_TEST_EXISTS))
+      (damaged || !g_file_test (self->path, G_FILE_TEST_IS_REGULAR)))
     return start_afresh_locked (self, local_error->message, error);
 
   g_propagate_prefixed_error (error, g_steal_pointer (&local_error),

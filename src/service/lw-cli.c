@@ -52,7 +52,8 @@ lw_cli_open_history (char **problem)
 }
 
 /* What the history knows that the analyzer uses: the real addresses seen
- * without a VPN, and the last status. */
+ * without a VPN, and the last status. Takes @problem, why the history
+ * could not be opened (or NULL), into @options. */
 static void
 options_from_history (LwCheckOptions *options,
                       LwHistory      *history,

@@ -37,7 +37,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
 import lwdesktop  # noqa: E402
-from lablib import leftovers, require_lab  # noqa: E402
+from lablib import leftovers, point, require_lab  # noqa: E402
 from tap import expect, print_results, skip_all  # noqa: E402
 
 LAB = os.path.join(HERE, "lab.sh")
@@ -105,13 +105,6 @@ def main():
 
         def icon(item):
             return desk.item_properties(item).get("IconName")
-
-        def point(name, fn):
-            try:
-                fn()
-                results.append((True, name))
-            except Exception as e:  # noqa: BLE001 - a failed test point
-                results.append((False, f"{name}: {e}"))
 
         desk.wait(lambda: status() == "leak", "the leak", 30)
         leak = report()
@@ -235,7 +228,7 @@ def main():
                          ("closing the window ends its process", closing_ends_the_window),
                          ("the applications menu opens the window, with the launcher's token",
                           the_applications_menu_opens_the_window)):
-            point(name, fn)
+            point(results, name, fn)
     except Exception as e:  # noqa: BLE001
         results.append((False, f"setting up: {e}\n" + desk.read_log("service")[-2000:]
                         if desk.tmp else f"setting up: {e}"))

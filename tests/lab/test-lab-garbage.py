@@ -25,7 +25,7 @@ import urllib.parse
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
-from lablib import leftovers, require_lab  # noqa: E402
+from lablib import leftovers, point, require_lab  # noqa: E402
 from tap import expect, print_results  # noqa: E402
 
 LAB = os.path.join(HERE, "lab.sh")
@@ -106,20 +106,13 @@ def main():
         expect(not any(f["level"] == "leak" for f in report["findings"]),
                f"{what}: no leak made of garbage: {[f['summary'] for f in report['findings']]}")
 
-    def point(name, fn):
-        try:
-            fn()
-            results.append((True, name))
-        except Exception as e:  # noqa: BLE001 - a failed test point
-            results.append((False, f"{name}: {e}"))
-
     try:
         subprocess.run([LAB, "up", "protected"], env=env, check=True, capture_output=True)
 
         def control():
             report = check()
             expect(report["status"] == "protected", f"the real servers: {report['headline']}")
-        point("with the real servers, the VPN is protected: green is possible here", control)
+        point(results, "with the real servers, the VPN is protected: green is possible here", control)
 
         for n, (answer, words) in enumerate(STUN_GARBAGE):
             def stun_case(answer=answer, words=words, port=3600 + n):
@@ -133,7 +126,7 @@ def main():
                            f"the reason names it ({words!r}): {[s['error'] for s in bad]}")
                 expect(not any(c["type"] == "srflx" and c["server"] == f"{STUN4}:{port}"
                                for c in report["candidates"]), "and no candidate from it")
-            point(f"a STUN server that maps to {answer} is never evidence", stun_case)
+            point(results, f"a STUN server that maps to {answer} is never evidence", stun_case)
 
         for answer, words in HTTPS_GARBAGE:
             def https_case(answer=answer, words=words):
@@ -143,13 +136,13 @@ def main():
                 bad = [p for p in report["public_addresses"] if p["url"] == url]
                 expect(bad and all(p["result"] == "bad-reply" and words in (p["error"] or "")
                                    for p in bad), f"refused, saying why ({words!r}): {bad}")
-            point(f"an address service that answers {answer} is never evidence", https_case)
+            point(results, f"an address service that answers {answer} is never evidence", https_case)
 
         def both():
             report = check(stun4=fake_stun("0.0.0.0", 3699),
                            url4=f"https://{ECHO4}/fixed/0.0.0.0")
             never_green(report, "garbage on both sides")
-        point("garbage from STUN and HTTPS at once is never green", both)
+        point(results, "garbage from STUN and HTTPS at once is never green", both)
 
         def history_unreadable():
             # A file where the history's folder should be: the remembered
@@ -168,7 +161,7 @@ def main():
             never_green(report, "an unreadable history")
             expect(any(f["id"] == "history-unreadable" for f in report["findings"]),
                    f"and it says so: {[f['summary'] for f in report['findings']]}")
-        point("without its history, the check is never green and says why", history_unreadable)
+        point(results, "without its history, the check is never green and says why", history_unreadable)
 
         def redirect():
             target = urllib.parse.quote(f"http://{ECHO4}:80/", safe="")
@@ -178,7 +171,7 @@ def main():
             bad = [p for p in report["public_addresses"] if p["url"] == url]
             expect(bad and all(p["result"] == "bad-reply" and "not encrypted" in (p["error"] or "")
                                for p in bad), f"refused, saying why: {bad}")
-        point("a redirect from https:// to http:// is refused", redirect)
+        point(results, "a redirect from https:// to http:// is refused", redirect)
     except Exception as e:  # noqa: BLE001
         results.append((False, f"setting up: {e}"))
     finally:

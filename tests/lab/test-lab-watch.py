@@ -22,7 +22,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "lib"))
 
-from lablib import leftovers, require_lab  # noqa: E402
+from lablib import leftovers, point, require_lab  # noqa: E402
 from lwwatch import Watch  # noqa: E402
 from tap import expect, print_results  # noqa: E402
 
@@ -44,13 +44,6 @@ def main():
         if proc.returncode != 0:
             raise RuntimeError(f"lab.sh {' '.join(args)} failed: {proc.stderr.strip()[-800:]}")
         return proc.stdout
-
-    def point(name, fn):
-        try:
-            fn()
-            results.append((True, name))
-        except Exception as e:  # noqa: BLE001 - a failed test point
-            results.append((False, f"{name}: {e}"))
 
     def down(*_):
         subprocess.run([LAB, "down"], env=env)
@@ -117,10 +110,10 @@ def main():
                            ("unprotected", "leak")], f"changes {changes}")
 
     try:
-        point("tunnel down during --watch, then back: unprotected, then protected",
+        point(results, "tunnel down during --watch, then back: unprotected, then protected",
               tunnel_goes_down_and_comes_back)
-        point("a real address remembered in novpn is recognised in splitvpn", real_address_remembered)
-        point("--history lists the status changes in order", history_records_changes)
+        point(results, "a real address remembered in novpn is recognised in splitvpn", real_address_remembered)
+        point(results, "--history lists the status changes in order", history_records_changes)
     finally:
         down()
 

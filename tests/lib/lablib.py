@@ -31,3 +31,13 @@ def leftovers(prefix):
         if f"/tmp/{prefix}/" in cmd:
             procs.append(cmd.strip())
     return spaces, procs
+
+
+def point(results, name, fn):
+    """Runs one test point: FN passes unless it raises; the outcome is
+    appended to RESULTS for print_results()."""
+    try:
+        fn()
+        results.append((True, name))
+    except Exception as e:  # noqa: BLE001 - a failed test point
+        results.append((False, f"{name}: {e}"))
