@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Counts the subtests in meson test logs, so the suite ends with one line
-"tests: N passed, N failed, N skipped" that counts every TAP test point."""
+"tests: N passed, N failed, N skipped" that counts every TAP test point.
+Before it, each failed point is printed with the comment lines that follow
+it, since meson prints only a TAP test's stderr and a CI log must say why."""
 
 import json
 import re
 import sys
 
 passed = failed = skipped = 0
+failures = []
 for path in sys.argv[1:]:
     try:
         lines = open(path).read().splitlines()
@@ -17,7 +20,8 @@ for path in sys.argv[1:]:
     for line in lines:
         entry = json.loads(line)
         points = 0
-        for out in (entry.get("stdout") or "").splitlines():
+        out_lines = (entry.get("stdout") or "").splitlines()
+        for index, out in enumerate(out_lines):
             m = re.match(r"(not ok|ok)\b.*?(#\s*(SKIP|TODO).*)?$", out, re.IGNORECASE)
             if not m:
                 if re.match(r"1\.\.0\s*#\s*SKIP", out, re.IGNORECASE):
@@ -31,6 +35,12 @@ for path in sys.argv[1:]:
                 passed += 1
             else:
                 failed += 1
+                why = []
+                for comment in out_lines[index + 1:]:
+                    if not comment.startswith("#"):
+                        break
+                    why.append(comment)
+                failures.append(f"{path}: {entry.get('name')}: {out}\n" + "\n".join(why[-60:]))
         if points == 0:
             # A test that printed no TAP counts by its own result.
             if entry.get("result") in ("OK", "EXPECTEDFAIL"):
@@ -43,4 +53,6 @@ for path in sys.argv[1:]:
             # Crashed after its last test point: count the crash.
             failed += 1
 
+for failure in failures:
+    print(f"--- {failure}")
 print(f"tests: {passed} passed, {failed} failed, {skipped} skipped")
