@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds Leakwatch and runs the whole test suite twice: a normal build, and
 # one under AddressSanitizer and UndefinedBehaviorSanitizer. Both build with
-# -Dwerror=true. Ends with one line "tests: N passed, N failed, N skipped".
+# -Dwerror=true. Then the fuzz targets run for a few seconds each. Ends with one line "tests: N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . build-aux/deps.sh
@@ -29,5 +29,19 @@ for variant in plain sanitize; do
     meson test -C "$dir" --print-errorlogs --num-processes 2 || status=1
 done
 
-python3 build-aux/tap-summary.py _build/meson-logs/testlog.json _build-sanitize/meson-logs/testlog.json
+# The fuzz targets, a few seconds each, when clang has libFuzzer (the seed
+# corpora run in both builds above either way).
+logs=(_build/meson-logs/testlog.json _build-sanitize/meson-logs/testlog.json)
+rm -f _build-fuzz/meson-logs/testlog.json
+echo "== fuzz smoke run (_build-fuzz)"
+./build-aux/fuzz.sh
+case $? in
+  0) logs+=(_build-fuzz/meson-logs/testlog.json) ;;
+  77) ;;
+  *) status=1
+     [ -f _build-fuzz/meson-logs/testlog.json ] && logs+=(_build-fuzz/meson-logs/testlog.json) ||
+       logs+=(_build-fuzz/meson-logs/missing) ;;
+esac
+
+python3 build-aux/tap-summary.py "${logs[@]}"
 exit $status

@@ -592,6 +592,34 @@ test_history_unreadable (void)
   lw_evidence_free (ev);
 }
 
+/* A history that cannot be written costs nothing in the verdict (what it
+ * remembers is kept in memory), but it is said, in the user's words; and
+ * only once when it cannot be read either. */
+static void
+test_history_unsaved (void)
+{
+  LwAnalyzerOptions options = { .history_unsaved = "the disk is full" };
+  LwEvidence *ev = build_protected ();
+  g_autoptr(GPtrArray) findings = NULL;
+  g_autoptr(GPtrArray) both = NULL;
+  const LwFinding *f;
+  LwStatus status;
+
+  findings = lw_analyzer_analyze (ev, &options, &status);
+  g_assert_cmpint (status, ==, LW_STATUS_PROTECTED);
+  f = find (findings, "history-unsaved");
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->level, ==, LW_LEVEL_NOTE);
+  g_assert_cmpstr (f->summary, ==, "Leakwatch cannot save its history: the disk is full");
+
+  options.history_unreadable = "unable to open database file";
+  both = lw_analyzer_analyze (ev, &options, &status);
+  g_assert_cmpint (status, ==, LW_STATUS_UNKNOWN);
+  g_assert_null (find (both, "history-unsaved"));
+  g_assert_nonnull (find (both, "history-unreadable"));
+  lw_evidence_free (ev);
+}
+
 /* A check that could not run withdraws the verdict before it, whatever
  * that was: never green, a warning after green, and it says why. */
 static void
@@ -644,6 +672,7 @@ main (int   argc,
   g_test_add_func ("/analyzer/never-green", test_never_green);
   g_test_add_func ("/analyzer/check-failed", test_check_failed);
   g_test_add_func ("/analyzer/history-unreadable", test_history_unreadable);
+  g_test_add_func ("/analyzer/history-unsaved", test_history_unsaved);
 
   return g_test_run ();
 }

@@ -186,6 +186,93 @@ def a_relative_ca_file_is_read_where_it_was_given(net):
            f"the address service trusted through ca.pem: exit {proc.returncode} {proc.stderr!r}")
 
 
+def data_env(net, name="data"):
+    return dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, name))
+
+
+def raw_url(net, data):
+    return net.echo_url("/raw/" + urllib.parse.quote(data, safe=""), 4)
+
+
+@test
+def an_address_service_answering_http_199_is_told_apart(net):
+    url = raw_url(net, b"HTTP/1.1 199 Odd\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    code, report, took, err = net.check(urls=[url])
+    bad = [p for p in report["public_addresses"] if p["url"] == url]
+    expect(code == EXIT_UNKNOWN and bad and bad[0]["result"] != "answered" and
+           "HTTP" in (bad[0]["error"] or "") and "TLS" not in (bad[0]["error"] or ""),
+           f"exit {code}: the reply named for what it was: {bad}")
+
+
+@test
+def an_address_service_answering_bytes_that_are_not_http(net):
+    url = raw_url(net, b"SSH-2.0-OpenSSH_9.2\r\n\x01\x7f garbage")
+    code, report, took, err = net.check(urls=[url])
+    bad = [p for p in report["public_addresses"] if p["url"] == url]
+    expect(code == EXIT_UNKNOWN and bad and bad[0]["result"] == "bad-reply" and
+           "not HTTP" in (bad[0]["error"] or ""),
+           f"exit {code}: said to be no HTTP: {bad}")
+
+
+@test
+def six_descriptors_are_refused_in_words_by_each_program(net):
+    # Soft and hard limit both: nothing to raise. No program may crash, nor
+    # exit with a verdict's status.
+    programs = [[lwnet.leakwatch(), "--check"], [lwnet.leakwatch(), "--history"],
+                [lwnet.leakwatch()]]
+    for name in ("LEAKWATCH_TRAY", "LEAKWATCH_REPORT"):
+        if os.environ.get(name):
+            programs.append([os.environ[name]])
+    for program in programs:
+        proc = subprocess.run(["prlimit", "--nofile=6"] + program, capture_output=True, text=True,
+                              timeout=60, env=data_env(net))
+        expect(proc.returncode == 71 and "Only 6 files may be open at once" in proc.stderr,
+               f"{' '.join(program)}: exit {proc.returncode}: {proc.stderr[-400:]!r}")
+
+
+@test
+def history_that_cannot_be_opened_is_an_error_not_a_verdict(net):
+    env = data_env(net, "blocked")
+    os.makedirs(env["XDG_DATA_HOME"], exist_ok=True)
+    with open(os.path.join(env["XDG_DATA_HOME"], "leakwatch"), "w") as f:
+        f.write("a file where the folder should be\n")
+    proc = subprocess.run([lwnet.leakwatch(), "--history"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    expect(proc.returncode == EXIT_IO and "history cannot be opened" in proc.stderr,
+           f"exit {proc.returncode}: {proc.stderr!r}")
+    code, report, took, err = net.check(env={"XDG_DATA_HOME": env["XDG_DATA_HOME"]})
+    expect(code == 3 and report["status"] == "unprotected" and
+           any(f["id"] == "history-unreadable" for f in report["findings"]) and
+           err.count("history cannot be opened") == 1,
+           f"the check goes on, and says it once: exit {code}: {err!r}", report)
+
+
+@test
+def a_check_on_a_full_disk_keeps_the_history_and_says_so_once(net):
+    env = data_env(net, "full")
+    first, report, took, err = net.check(env={"XDG_DATA_HOME": env["XDG_DATA_HOME"]})
+    expect(first == 3, f"a first check: exit {first} {err!r}")
+    folder = os.path.join(env["XDG_DATA_HOME"], "leakwatch")
+    before = sorted(os.listdir(folder))
+    # A file size limit of 0: every write fails, as on a full disk.
+    cmd = ["prlimit", "--fsize=0", lwnet.leakwatch(), "--check", "--json", "--stun", net.stun(4),
+           "--ip-url", net.echo_url("/", 4), "--ca-file", net.ca]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env)
+    expect(proc.returncode == 3 and proc.stdout.startswith("{"),
+           f"the verdict all the same: exit {proc.returncode}: {proc.stderr!r}")
+    # Opening may fail already (it writes), or the record: either way,
+    # one line says so.
+    said = [line for line in proc.stderr.splitlines() if "history" in line or "record" in line]
+    expect(len(said) == 1 and ("File too large" in said[0] or "full" in said[0]),
+           f"said once, with the reason: {proc.stderr!r}")
+    expect("history.db" in os.listdir(folder) and not any(".corrupt-" in n for n in os.listdir(folder)),
+           f"nothing moved aside: {before} then {os.listdir(folder)}")
+    history = subprocess.run([lwnet.leakwatch(), "--history", "--json"], capture_output=True,
+                             text=True, timeout=60, env=env)
+    expect(history.returncode == 0 and json.loads(history.stdout),
+           f"the history reads as before: {history.returncode} {history.stderr!r}")
+
+
 if __name__ == "__main__":
     reason = lwnet.enter()
     if reason:

@@ -709,9 +709,12 @@ test_cannot_open (Fixture       *f,
 {
   g_autofree char *blocker = g_build_filename (f->dir, "leakwatch", NULL);
   g_autoptr(LwHistory) history = lw_history_new (f->path);
-  g_autoptr(LwReport) report = report_leak (now_s ());
+  g_autoptr(LwReport) report = report_leak (now_s () - 10);
   g_autoptr(GPtrArray) remembered = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *problem = NULL;
+  guint n_unsaved = 0;
   LwStatus status;
 
   /* A file where the folder should be. */
@@ -722,17 +725,94 @@ test_cannot_open (Fixture       *f,
   g_clear_error (&error);
   g_assert_null (lw_history_take_recovery_notice (history));
 
+  /* The report waits in memory, and the reason is kept for the user. */
   g_assert_false (lw_history_record (history, report, &error));
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_assert_nonnull (error);
   g_clear_error (&error);
+  problem = lw_history_dup_save_problem (history, &n_unsaved);
+  g_assert_nonnull (problem);
+  g_assert_cmpuint (n_unsaved, ==, 1);
   remembered = lw_history_get_remembered (history, &error);
   g_assert_null (remembered);
-  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
   g_assert_false (lw_history_get_last_status (history, &status));
   g_assert_cmpuint (lw_history_count_checks (history), ==, 0);
 
   /* Still a file, untouched. */
   g_assert_true (g_file_test (blocker, G_FILE_TEST_IS_REGULAR));
+
+  /* Once the way is clear, the next record writes both, in order. */
+  g_assert_no_errno (g_unlink (blocker));
+  record (history, report_protected (now_s ()));
+  g_clear_pointer (&problem, g_free);
+  g_assert_null (lw_history_dup_save_problem (history, &n_unsaved));
+  g_assert_cmpuint (n_unsaved, ==, 0);
+  g_assert_cmpuint (lw_history_count_checks (history), ==, 2);
+  changes = get_changes (history, 0);
+  g_assert_cmpuint (changes->len, ==, 2);
+  g_assert_cmpint (((LwStatusChange *) changes->pdata[0])->new_status, ==, LW_STATUS_LEAK);
+  g_assert_cmpint (((LwStatusChange *) changes->pdata[1])->new_status, ==, LW_STATUS_PROTECTED);
+}
+
+/* A full disk while running: the reports that cannot be written wait in
+ * memory, the reason is said in the user's words, and once space returns
+ * every one of them is written, status changes and real addresses first
+ * of all when there were too many to keep. */
+static void
+test_unsaved_retried (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(LwHistory) history = open_history (f->path);
+  g_autoptr(GPtrArray) changes = NULL;
+  g_autoptr(GPtrArray) remembered = NULL;
+  g_autofree char *problem = NULL;
+  struct rlimit saved, full;
+  gint64 t = now_s () - 1000;
+  guint n_unsaved = 0;
+
+  record (history, report_protected (t));
+
+  signal (SIGXFSZ, SIG_IGN);
+  g_assert_no_errno (getrlimit (RLIMIT_FSIZE, &saved));
+  full = saved;
+  full.rlim_cur = 0;
+  g_assert_no_errno (setrlimit (RLIMIT_FSIZE, &full));
+
+  /* 300 checks on a full disk: a leak that comes and goes, and one
+   * without a VPN, which remembers the real address, among them. */
+  for (guint i = 1; i <= 300; i++)
+    {
+      g_autoptr(LwReport) report = i == 100 ? report_leak (t + i)
+                                   : i == 200 ? report_unprotected (t + i)
+                                   : report_protected (t + i);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_false (lw_history_record (history, report, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+    }
+  g_assert_no_errno (setrlimit (RLIMIT_FSIZE, &saved));
+
+  problem = lw_history_dup_save_problem (history, &n_unsaved);
+  g_assert_cmpstr (problem, ==, "the disk is full");
+  g_assert_cmpuint (n_unsaved, ==, 200);
+
+  /* Space is back: the next record writes what waited, then itself. */
+  record (history, report_protected (t + 301));
+  g_clear_pointer (&problem, g_free);
+  g_assert_null (lw_history_dup_save_problem (history, &n_unsaved));
+  g_assert_cmpuint (n_unsaved, ==, 0);
+  g_assert_cmpuint (lw_history_count_checks (history), ==, 1 + 200 + 1);
+
+  changes = get_changes (history, 0);
+  g_assert_cmpuint (changes->len, ==, 5);
+  g_assert_cmpint (((LwStatusChange *) changes->pdata[1])->new_status, ==, LW_STATUS_LEAK);
+  g_assert_cmpint (((LwStatusChange *) changes->pdata[1])->time, ==, t + 100);
+  g_assert_cmpint (((LwStatusChange *) changes->pdata[3])->new_status, ==, LW_STATUS_UNPROTECTED);
+  g_assert_cmpint (((LwStatusChange *) changes->pdata[3])->time, ==, t + 200);
+  remembered = get_remembered (history);
+  g_assert_cmpuint (remembered->len, ==, 1);
+  g_assert_cmpstr (((LwRememberedAddress *) remembered->pdata[0])->address, ==, ISP4);
 }
 
 /* The child of the kill -9 test: records as fast as it can, and prints
@@ -1017,16 +1097,18 @@ test_async_failure (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(LwHistory) history = lw_history_new (f->path);
+  g_autofree char *blocker = g_build_filename (f->dir, "leakwatch", NULL);
   AsyncState state = { 0 };
 
   state.context = g_main_context_ref_thread_default ();
   state.thread = g_thread_self ();
 
-  /* Never opened. */
+  /* Cannot be opened: a file where the folder should be. */
+  g_assert_true (g_file_set_contents (blocker, "not a folder", -1, NULL));
   record_async (history, report_leak (now_s ()), NULL, &state, 0);
   while (state.done < 1)
     g_main_context_iteration (state.context, TRUE);
-  g_assert_error (state.errors[0], G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED);
+  g_assert_nonnull (state.errors[0]);
   g_clear_error (&state.errors[0]);
   g_main_context_unref (state.context);
 
@@ -1069,6 +1151,7 @@ main (int   argc,
   ADD ("/history/cannot-open", test_cannot_open);
   ADD ("/history/survives/no-descriptors", test_survives_no_descriptors);
   ADD ("/history/survives/full-disk", test_survives_full_disk);
+  ADD ("/history/unsaved/retried", test_unsaved_retried);
   ADD ("/history/kill-mid-write", test_kill_mid_write);
   ADD ("/history/async", test_async);
   ADD ("/history/async-failure", test_async_failure);

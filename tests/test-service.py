@@ -15,6 +15,7 @@ python3-gi, which python3-dbusmock brings).
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,7 @@ class Service:
     def __init__(self):
         self.net = lwnet.Net()
         self.bus_proc = None
+        self.notifier = None
         self.service = None
 
     def __enter__(self):
@@ -55,16 +57,27 @@ class Service:
         self.bus = connect_bus(self.address)
         self.env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=self.address,
                         DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent",
+                        GNOTIFICATION_BACKEND="freedesktop",
                         XDG_DATA_HOME=tempfile.mkdtemp(prefix="lw-data-"),
                         XDG_CONFIG_HOME=tempfile.mkdtemp(prefix="lw-config-"))
         # No display: no tray here (tests/test-tray.py has one).
         for name in ("DISPLAY", "WAYLAND_DISPLAY"):
             self.env.pop(name, None)
+        # A notification daemon that records what it is asked to show.
+        self.notifier = subprocess.Popen(
+            [dbusmock_python(), "-m", "dbusmock", "--session", "-t", "notification_daemon"],
+            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=lwnet._die_with_parent)
+        lwnet._wait_for(lambda: self.bus.name_has_owner("org.freedesktop.Notifications"),
+                        "the notification daemon")
         self.start()
         return self
 
     def __exit__(self, *exc):
         self.stop()
+        if self.notifier is not None:
+            self.notifier.terminate()
+            self.notifier.wait()
         if self.bus_proc is not None:
             self.bus_proc.terminate()
             self.bus_proc.wait()
@@ -336,6 +349,70 @@ def start_at_login_writes_the_autostart_entry(svc):
                        dbus_interface="org.gtk.Actions")
     svc.wait(lambda: not state(), "the state to turn off")
     expect(not os.path.exists(entry), "the entry is removed")
+
+
+def notifications(svc, method="Notify"):
+    """The calls of METHOD the notification daemon received."""
+    mock = svc.bus.get_object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
+    return [args for _, args in mock.GetMethodCalls(method, dbus_interface="org.freedesktop.DBus.Mock")]
+
+
+def history_rows(svc):
+    path = os.path.join(svc.env["XDG_DATA_HOME"], "leakwatch", "history.db")
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        return db.execute("SELECT COUNT(*) FROM checks").fetchone()[0]
+
+
+@test
+def a_full_disk_is_told_and_every_check_is_saved_once_space_returns(svc):
+    # A file size limit of 0 on the running service: every write of the
+    # history fails as on a full disk.
+    first_report(svc)
+    svc.wait(lambda: svc.status() != "checking", "the check to end")
+    svc.wait(lambda: history_rows(svc) >= 1, "the first check in the history")
+    before = history_rows(svc)
+    reports = []
+
+    def on_properties(interface, changed, invalidated):
+        if interface == MONITOR and "Report" in changed:
+            reports.append(json.loads(str(changed["Report"])))
+
+    svc.bus.add_signal_receiver(on_properties, "PropertiesChanged", "org.freedesktop.DBus.Properties",
+                                APP_ID, PATH)
+    pid = owner_pid(svc)
+    subprocess.run(["prlimit", f"--pid={pid}", "--fsize=0:"], check=True)
+    try:
+        svc.obj().CheckNow(dbus_interface=MONITOR)
+
+        def noted():
+            notes = [f for f in (svc.report() or {}).get("findings", []) if f["id"] == "history-unsaved"]
+            return notes[0] if notes else None
+        svc.wait(noted, "a report that says the history cannot be saved", seconds=20)
+        note = noted()
+        expect(note["summary"] == "Leakwatch cannot save its history: the disk is full",
+               "the note in the user's words", note)
+        expect(note["level"] == "note" and svc.report()["status"] == "unprotected",
+               "a note: the verdict is what the network says", svc.report())
+        svc.wait(lambda: [n for n in notifications(svc) if n[3] == "Leakwatch cannot save its history"],
+                 "the notification")
+        told = [n for n in notifications(svc) if n[3] == "Leakwatch cannot save its history"]
+        expect(len(told) == 1 and str(told[0][4]).startswith("The disk is full."),
+               f"one notification that says why: {told}")
+        expect(history_rows(svc) == before, "nothing could be written meanwhile")
+    finally:
+        subprocess.run(["prlimit", f"--pid={pid}", "--fsize=unlimited:"], check=True)
+
+    # Space is back: the next check is saved with every one that waited,
+    # the note goes, and so does the notification.
+    svc.obj().CheckNow(dbus_interface=MONITOR)
+    svc.wait(lambda: svc.report() and not any(f["id"] == "history-unsaved"
+                                              for f in svc.report()["findings"]),
+             "a report without the note", seconds=20)
+    svc.wait(lambda: svc.status() != "checking", "the check to end")
+    svc.wait(lambda: history_rows(svc) == before + len(reports),
+             f"{len(reports)} more checks in the history", seconds=20)
+    expect(len(reports) >= 3, f"checks while the disk was full, and after: {len(reports)}")
+    expect(notifications(svc, "CloseNotification"), "the notification is withdrawn")
 
 
 @test

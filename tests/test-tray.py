@@ -84,9 +84,12 @@ class Session(lwdesktop.ServiceSession):
     def tray_failures(self):
         """What the service logged about trays that failed, but for the
         SIGKILLs of the tests."""
-        return [line for line in self.d.read_log(self.log).splitlines()
-                if any(s in line for s in ("died of signal", "failed with status", "keeps failing"))
-                and "signal 9" not in line]
+        lines = self.d.read_log(self.log).splitlines()
+        failed = [i for i, line in enumerate(lines)
+                  if any(s in line for s in ("died of signal", "failed with status", "keeps failing"))
+                  and "signal 9" not in line]
+        # With what came before each, so that a failure in CI says why.
+        return ["\n".join(lines[max(0, i - 40):i + 1]) for i in failed]
 
 
 @test

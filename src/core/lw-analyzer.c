@@ -800,7 +800,24 @@ check_history (Analysis                *a,
 {
   LwFinding *f;
 
-  if (options == NULL || options->history_unreadable == NULL)
+  if (options == NULL)
+    return;
+
+  /* Saving is told only while reading works: the note below says both. */
+  if (options->history_unreadable == NULL && options->history_unsaved != NULL)
+    {
+      f = lw_finding_new ("history-unsaved", LW_LEVEL_NOTE);
+      /* Translators: %s says why, such as "the disk is full" */
+      f->summary = g_strdup_printf (_("Leakwatch cannot save its history: %s"),
+                                    options->history_unsaved);
+      f->detail = g_strdup (_("Each check is kept in memory and saved as soon as the history can "
+                              "be written again. The real addresses it remembers are kept "
+                              "meanwhile, so checks are as good as before."));
+      f->advice = g_strdup (_("Make room on the disk, or make the folder of the history writable "
+                              "(~/.local/share/leakwatch)."));
+      add_finding (a, f);
+    }
+  if (options->history_unreadable == NULL)
     return;
 
   f = lw_finding_new ("history-unreadable", a->ev->vpn->active ? LW_LEVEL_UNKNOWN : LW_LEVEL_NOTE);

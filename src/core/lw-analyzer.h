@@ -79,6 +79,7 @@ typedef struct
   gboolean                have_previous;
   LwStatus                previous_status;
   const char             *history_unreadable;  /* why the remembered real addresses are unknown */
+  const char             *history_unsaved;     /* why checks cannot be saved now */
 } LwAnalyzerOptions;
 
 LwFinding      *lw_finding_new                (const char              *id,

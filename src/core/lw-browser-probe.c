@@ -270,6 +270,83 @@ on_retransmit (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/**
+ * lw_stun_read_answer:
+ * @agent: the agent that sent the binding request
+ * @family: 4 or 6, the family of the socket the request left from
+ * @mapped: (out): for %LW_STUN_ANSWER_MAPPED, the address the server saw
+ * @port: (out): and its port
+ * @reason: (out): for %LW_STUN_ANSWER_BAD, why the answer is no evidence
+ *
+ * What a datagram says as an answer to a binding request of @agent. The
+ * one place that turns a STUN server's bytes into evidence: the mapped
+ * address must pass lw_address_check_answer().
+ */
+LwStunAnswer
+lw_stun_read_answer (StunAgent     *agent,
+                     const guint8  *data,
+                     gsize          length,
+                     int            family,
+                     char         **mapped,
+                     guint16       *port,
+                     char         **reason)
+{
+  struct sockaddr_storage native, alternate;
+  socklen_t native_len = sizeof native, alternate_len = sizeof alternate;
+  g_autoptr(GSocketAddress) address = NULL;
+  g_autofree char *raw = NULL;
+  g_autoptr(GError) error = NULL;
+  GInetSocketAddress *isa;
+  StunMessage response;
+
+  *mapped = NULL;
+  *port = 0;
+  *reason = NULL;
+
+  if (stun_agent_validate (agent, &response, data, length, NULL, NULL) != STUN_VALIDATION_SUCCESS)
+    return LW_STUN_ANSWER_NOT_OURS;
+
+  switch (stun_usage_bind_process (&response, (struct sockaddr *) &native, &native_len,
+                                   (struct sockaddr *) &alternate, &alternate_len))
+    {
+    case STUN_USAGE_BIND_RETURN_SUCCESS:
+      break;
+    case STUN_USAGE_BIND_RETURN_ALTERNATE_SERVER:
+      *reason = g_strdup (_("the server redirected to another server"));
+      return LW_STUN_ANSWER_BAD;
+    case STUN_USAGE_BIND_RETURN_ERROR:
+      /* A success that holds no address that can be read is not an
+       * error response: say which it was. */
+      *reason = g_strdup (stun_message_get_class (&response) == STUN_ERROR
+                            ? _("the server answered with an error")
+                            : _("the server's answer holds no address that can be read"));
+      return LW_STUN_ANSWER_BAD;
+    case STUN_USAGE_BIND_RETURN_INVALID:
+    case STUN_USAGE_BIND_RETURN_TIMEOUT:
+    default:
+      /* Not a usable answer; keep waiting for a proper one. */
+      return LW_STUN_ANSWER_NOT_OURS;
+    }
+
+  address = g_socket_address_new_from_native (&native, native_len);
+  if (address == NULL || !G_IS_INET_SOCKET_ADDRESS (address))
+    {
+      *reason = g_strdup (_("the mapped address is not an IP address"));
+      return LW_STUN_ANSWER_BAD;
+    }
+  isa = G_INET_SOCKET_ADDRESS (address);
+  raw = g_inet_address_to_string (g_inet_socket_address_get_address (isa));
+
+  /* An address the server cannot have seen is no evidence. */
+  if ((*mapped = lw_address_check_answer (raw, family, LW_ANSWER_STUN, &error)) == NULL)
+    {
+      *reason = g_strdup (error->message);
+      return LW_STUN_ANSWER_BAD;
+    }
+  *port = g_inet_socket_address_get_port (isa);
+  return LW_STUN_ANSWER_MAPPED;
+}
+
 static void
 handle_response (Socket         *s,
                  Gather         *g,
@@ -280,63 +357,29 @@ handle_response (Socket         *s,
   for (guint i = 0; i < g->transactions->len; i++)
     {
       Transaction *tx = g_ptr_array_index (g->transactions, i);
-      struct sockaddr_storage mapped, alternate;
-      socklen_t mapped_len = sizeof mapped, alternate_len = sizeof alternate;
-      g_autoptr(GSocketAddress) mapped_addr = NULL;
-      g_autofree char *mapped_text = NULL;
-      StunMessage response;
+      g_autofree char *mapped = NULL;
+      g_autofree char *reason = NULL;
+      guint16 port;
 
       if (tx->socket != s || tx->done)
         continue;
-      if (stun_agent_validate (&tx->agent, &response, data, length, NULL, NULL) != STUN_VALIDATION_SUCCESS)
-        continue;
 
-      switch (stun_usage_bind_process (&response, (struct sockaddr *) &mapped, &mapped_len,
-                                       (struct sockaddr *) &alternate, &alternate_len))
+      switch (lw_stun_read_answer (&tx->agent, data, length, s->base->family,
+                                   &mapped, &port, &reason))
         {
-        case STUN_USAGE_BIND_RETURN_SUCCESS:
-          mapped_addr = g_socket_address_new_from_native (&mapped, mapped_len);
-          if (mapped_addr == NULL || !G_IS_INET_SOCKET_ADDRESS (mapped_addr))
-            {
-              transaction_done (tx, LW_RESULT_BAD_REPLY, _("the mapped address is not an IP address"));
-              return;
-            }
-          {
-            GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (mapped_addr);
-            g_autofree char *raw = g_inet_address_to_string (g_inet_socket_address_get_address (isa));
-            g_autoptr(GError) error = NULL;
-
-            /* An address the server cannot have seen is no evidence. */
-            mapped_text = lw_address_check_answer (raw, s->base->family, LW_ANSWER_STUN, &error);
-            if (mapped_text == NULL)
-              {
-                transaction_done (tx, LW_RESULT_BAD_REPLY, error->message);
-                return;
-              }
-            tx->result->mapped = g_strdup (mapped_text);
-            tx->result->rtt_ms = (int) ((g_get_monotonic_time () - tx->sent_at) / 1000);
-            g->slowest_ms = MAX (g->slowest_ms, tx->result->rtt_ms);
-            add_candidate (g, s->base, LW_CANDIDATE_SRFLX, mapped_text,
-                           g_inet_socket_address_get_port (isa), tx->server->text);
-          }
+        case LW_STUN_ANSWER_NOT_OURS:
+          continue;
+        case LW_STUN_ANSWER_BAD:
+          transaction_done (tx, LW_RESULT_BAD_REPLY, reason);
+          return;
+        case LW_STUN_ANSWER_MAPPED:
+        default:
+          tx->result->mapped = g_strdup (mapped);
+          tx->result->rtt_ms = (int) ((g_get_monotonic_time () - tx->sent_at) / 1000);
+          g->slowest_ms = MAX (g->slowest_ms, tx->result->rtt_ms);
+          add_candidate (g, s->base, LW_CANDIDATE_SRFLX, mapped, port, tx->server->text);
           transaction_done (tx, LW_RESULT_ANSWERED, NULL);
           maybe_settle (g);
-          return;
-        case STUN_USAGE_BIND_RETURN_ALTERNATE_SERVER:
-          transaction_done (tx, LW_RESULT_BAD_REPLY, _("the server redirected to another server"));
-          return;
-        case STUN_USAGE_BIND_RETURN_ERROR:
-          /* A success that holds no address that can be read is not an
-           * error response: say which it was. */
-          transaction_done (tx, LW_RESULT_BAD_REPLY,
-                            stun_message_get_class (&response) == STUN_ERROR
-                              ? _("the server answered with an error")
-                              : _("the server's answer holds no address that can be read"));
-          return;
-        case STUN_USAGE_BIND_RETURN_INVALID:
-        case STUN_USAGE_BIND_RETURN_TIMEOUT:
-        default:
-          /* Not a usable answer; keep waiting for a proper one. */
           return;
         }
     }

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -71,6 +72,7 @@ lw_check_options_free (LwCheckOptions *self)
   g_free (self->ca_file);
   g_free (self->https_helper);
   g_free (self->history_unreadable);
+  g_free (self->history_unsaved);
   g_clear_pointer (&self->remembered, g_ptr_array_unref);
   g_free (self);
 }
@@ -126,8 +128,10 @@ lw_check_options_validate (const LwCheckOptions  *self,
       if (uri == NULL || g_strcmp0 (g_uri_get_scheme (uri), "https") != 0 ||
           g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
         {
+          g_autofree char *shown = g_utf8_make_valid (self->ip_urls[i], -1);
+
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       _("“%s” is not an https:// URL"), self->ip_urls[i]);
+                       _("“%s” is not an https:// URL"), shown);
           return FALSE;
         }
     }
@@ -222,6 +226,32 @@ remaining_ms (Check *c)
   return (guint) MAX (left, 1);
 }
 
+/**
+ * lw_parse_seconds:
+ * @text: a number of seconds as typed, such as "2.5"
+ * @seconds: (out): the value, when it is one
+ *
+ * Returns: whether @text is a finite number from @min to @max, and
+ *   nothing else
+ */
+gboolean
+lw_parse_seconds (const char *text,
+                  double      min,
+                  double      max,
+                  double     *seconds)
+{
+  char *end = NULL;
+  double value;
+
+  g_return_val_if_fail (text != NULL, FALSE);
+
+  value = g_ascii_strtod (text, &end);
+  if (end == text || *end != '\0' || !isfinite (value) || value < min || value > max)
+    return FALSE;
+  *seconds = value;
+  return TRUE;
+}
+
 LwCheckOptions *
 lw_check_options_copy (const LwCheckOptions *o)
 {
@@ -235,6 +265,7 @@ lw_check_options_copy (const LwCheckOptions *o)
   copy->have_previous = o->have_previous;
   copy->previous_status = o->previous_status;
   copy->history_unreadable = g_strdup (o->history_unreadable);
+  copy->history_unsaved = g_strdup (o->history_unsaved);
   if (o->remembered != NULL)
     copy->remembered = g_ptr_array_ref (o->remembered);
   return copy;
@@ -248,6 +279,7 @@ check_complete (Check *c)
     .have_previous = c->options->have_previous,
     .previous_status = c->options->previous_status,
     .history_unreadable = c->options->history_unreadable,
+    .history_unsaved = c->options->history_unsaved,
   };
   GPtrArray *findings;
   LwStatus status;

@@ -22,6 +22,7 @@ typedef struct
   gboolean    have_previous;
   LwStatus    previous_status;
   char       *history_unreadable;  /* nullable: why the remembered addresses could not be read */
+  char       *history_unsaved;     /* nullable: why checks cannot be saved now ("the disk is full") */
 } LwCheckOptions;
 
 LwCheckOptions     *lw_check_options_new            (void);
@@ -29,6 +30,10 @@ LwCheckOptions     *lw_check_options_copy           (const LwCheckOptions *self)
 void                lw_check_options_free           (LwCheckOptions       *self);
 gboolean            lw_check_options_validate       (const LwCheckOptions *self,
                                                      GError              **error);
+gboolean            lw_parse_seconds                (const char           *text,
+                                                     double                min,
+                                                     double                max,
+                                                     double               *seconds);
 const char * const *lw_check_default_stun_servers   (void);
 const char * const *lw_check_default_ip_urls        (void);
 

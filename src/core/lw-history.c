@@ -20,8 +20,10 @@
  *                analyzer takes as the user's real addresses.
  *
  * Retention bounds all three, so the file cannot grow without limit. A
- * file that cannot be read is moved aside and a new one started; the user
- * is told once. Writing never happens on the caller's thread when the
+ * file that is damaged is moved aside and a new one started; the user is
+ * told once. A file that cannot be written now (a full disk, a read-only
+ * folder, a lock, no descriptors) stays where it is: the reports that
+ * failed wait in memory and are written, in order, before the next one. Writing never happens on the caller's thread when the
  * _async call is used: one private worker thread records the reports in
  * the order they were given, and a mutex serialises every use of the
  * connection, so the sync getters are safe from any thread. */
@@ -29,6 +31,7 @@
 #define SCHEMA_VERSION  1
 #define BUSY_TIMEOUT_MS 1000
 #define MAX_REMEMBERED  1000  /* a backstop on top of the age limit */
+#define MAX_UNSAVED     200   /* reports kept in memory while the file cannot be written */
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
 
@@ -48,6 +51,8 @@ struct _LwHistory
   guint        max_checks;       /* 0: no cap */
   guint        max_changes;      /* 0: no cap */
   char        *recovery_notice;
+  GQueue       unsaved;          /* LwReport: failed records, oldest first */
+  char        *save_problem;     /* why the last record failed, for the user */
 };
 
 G_DEFINE_FINAL_TYPE (LwHistory, lw_history, G_TYPE_OBJECT)
@@ -139,9 +144,26 @@ db_fail (sqlite3  *db,
          int       rc,
          GError  **error)
 {
+  int saved_errno = errno;  /* first: the failed call's, unless SQLite kept it */
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc);
+  GIOErrorEnum code = io_error_from_sqlite (rc);
+  int system_errno = db != NULL ? sqlite3_system_errno (db) : 0;
 
-  g_set_error_literal (error, G_IO_ERROR, io_error_from_sqlite (rc), message);
+  /* An open or a write the system refused: its errno says why better
+   * than SQLite's "disk I/O error" (a file size limit, EFBIG, is a full
+   * disk as far as the user is concerned). SQLite keeps the errno of a
+   * failed open, not always of a failed write. */
+  if (system_errno == 0)
+    system_errno = saved_errno;
+  if (((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR ||
+       (rc & 0xff) == SQLITE_FULL) && system_errno != 0)
+    {
+      code = (system_errno == EFBIG || system_errno == EDQUOT)
+               ? G_IO_ERROR_NO_SPACE : g_io_error_from_errno (system_errno);
+      g_set_error (error, G_IO_ERROR, code, "%s (%s)", message, g_strerror (system_errno));
+      return rc;
+    }
+  g_set_error_literal (error, G_IO_ERROR, code, message);
   return rc;
 }
 
@@ -430,6 +452,8 @@ lw_history_finalize (GObject *object)
   g_mutex_clear (&self->pending_lock);
   g_cond_clear (&self->pending_done);
   g_free (self->recovery_notice);
+  g_free (self->save_problem);
+  g_queue_clear_full (&self->unsaved, g_object_unref);
   g_free (self->path);
 
   G_OBJECT_CLASS (lw_history_parent_class)->finalize (object);
@@ -503,6 +527,7 @@ static void
 lw_history_init (LwHistory *self)
 {
   g_mutex_init (&self->lock);
+  g_queue_init (&self->unsaved);
   g_mutex_init (&self->pending_lock);
   g_cond_init (&self->pending_done);
   self->max_age = LW_HISTORY_DEFAULT_MAX_AGE;
@@ -542,30 +567,15 @@ lw_history_get_path (LwHistory *self)
   return self->path;
 }
 
-/**
- * lw_history_open:
- *
- * Opens the file, creating it and its directory. A file that is damaged,
- * not a database, or unreadable is moved aside and a new one started:
- * that still counts as success, and lw_history_take_recovery_notice() then
- * has a sentence for the user.
- *
- * Returns: %FALSE only when not even a new file can be made; the caller
- *   then goes on without a history.
- */
-gboolean
-lw_history_open (LwHistory  *self,
-                 GError    **error)
+/* With the lock held: opens the file unless it is open. */
+static gboolean
+open_locked (LwHistory  *self,
+             GError    **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *dir = NULL;
   gboolean damaged;
 
-  g_return_val_if_fail (LW_IS_HISTORY (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  locker = g_mutex_locker_new (&self->lock);
   if (self->db != NULL)
     return TRUE;
 
@@ -591,6 +601,31 @@ lw_history_open (LwHistory  *self,
   g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                               _("Cannot open the history %s: "), self->path);
   return FALSE;
+}
+
+/**
+ * lw_history_open:
+ *
+ * Opens the file, creating it and its directory. A file that is damaged,
+ * or not a database, is moved aside and a new one started: that still
+ * counts as success, and lw_history_take_recovery_notice() then has a
+ * sentence for the user.
+ *
+ * Returns: %FALSE when the file cannot be opened now (a full disk, a
+ *   read-only folder, no descriptors). The caller may keep the history:
+ *   each later record, and each read, tries to open it again.
+ */
+gboolean
+lw_history_open (LwHistory  *self,
+                 GError    **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (LW_IS_HISTORY (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  locker = g_mutex_locker_new (&self->lock);
+  return open_locked (self, error);
 }
 
 /**
@@ -942,20 +977,18 @@ record_once_locked (LwHistory  *self,
   return SQLITE_OK;
 }
 
-static gboolean
-record_locked (LwHistory  *self,
-               LwReport   *report,
-               GError    **error)
+/* Writes one report. Returns the SQLite result code; SQLITE_CANTOPEN when
+ * the file cannot be opened. */
+static int
+write_locked (LwHistory  *self,
+              LwReport   *report,
+              GError    **error)
 {
   g_autoptr(GError) local_error = NULL;
   int rc;
 
-  if (self->db == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
-                           _("The history is not open"));
-      return FALSE;
-    }
+  if (!open_locked (self, error))
+    return SQLITE_CANTOPEN;
 
   rc = record_once_locked (self, report, &local_error);
 
@@ -973,12 +1006,150 @@ record_locked (LwHistory  *self,
     }
 
   if (rc != SQLITE_OK)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return rc;
+}
+
+/* Whether a write that failed with @rc may succeed later, unchanged: the
+ * machine is the problem, not the report. */
+static gboolean
+is_transient (int rc)
+{
+  switch (rc & 0xff)
     {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_AUTH:
+    case SQLITE_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static gboolean
+remembers_addresses (LwReport *report)
+{
+  const LwEvidence *ev = lw_report_get_evidence (report);
+
+  if (ev == NULL || ev->vpn == NULL || ev->vpn->active)
+    return FALSE;
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    if (is_answered_direct (g_ptr_array_index (ev->public_addresses, i)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Keeps at most MAX_UNSAVED reports waiting. The ones dropped first are
+ * those that neither change the status nor remember an address: the
+ * changes and the real addresses are what the history is for. */
+static void
+trim_unsaved_locked (LwHistory *self)
+{
+  while (self->unsaved.length > MAX_UNSAVED)
+    {
+      GList *victim = self->unsaved.head;
+
+      for (GList *l = self->unsaved.head->next; l != NULL; l = l->next)
+        if (lw_report_get_status (l->data) == lw_report_get_status (l->prev->data) &&
+            !remembers_addresses (l->data))
+          {
+            victim = l;
+            break;
+          }
+      g_object_unref (victim->data);
+      g_queue_delete_link (&self->unsaved, victim);
+    }
+}
+
+/* In words for the user: why the history cannot be written. */
+static char *
+describe_problem (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    return g_strdup (_("the disk is full"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return g_strdup (_("its file or folder cannot be written"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
+    return g_strdup (_("too many files are open"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    return g_strdup (_("another program holds it locked"));
+  return g_strdup (error->message);
+}
+
+/* Writes the reports that wait, then @report. One that cannot be written
+ * for a reason that may pass waits, in memory, for the next record. */
+static gboolean
+record_locked (LwHistory  *self,
+               LwReport   *report,
+               GError    **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  int rc = SQLITE_OK;
+
+  g_queue_push_tail (&self->unsaved, g_object_ref (report));
+  while (!g_queue_is_empty (&self->unsaved))
+    {
+      LwReport *next = g_queue_peek_head (&self->unsaved);
+
+      rc = write_locked (self, next, &local_error);
+      if (rc != SQLITE_OK && is_transient (rc))
+        break;
+      if (rc != SQLITE_OK && next != report)
+        {
+          /* This one can never be written: say so, and go on. */
+          g_message ("A report that waited for the history cannot be recorded: %s",
+                     local_error->message);
+          g_clear_error (&local_error);
+        }
+      g_object_unref (g_queue_pop_head (&self->unsaved));
+      if (rc != SQLITE_OK && next == report)
+        break;
+    }
+
+  if (rc != SQLITE_OK)
+    {
+      if (is_transient (rc))
+        {
+          trim_unsaved_locked (self);
+          g_free (self->save_problem);
+          self->save_problem = describe_problem (local_error);
+        }
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Cannot record the check in the history: "));
       return FALSE;
     }
+  g_clear_pointer (&self->save_problem, g_free);
   return TRUE;
+}
+
+/**
+ * lw_history_dup_save_problem:
+ * @n_unsaved: (out) (optional): how many reports wait to be written
+ *
+ * Returns: (transfer full) (nullable): while the last record failed for a
+ *   reason that may pass, that reason in a few words for the user ("the
+ *   disk is full"); %NULL once a record succeeded
+ */
+char *
+lw_history_dup_save_problem (LwHistory *self,
+                             guint     *n_unsaved)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (LW_IS_HISTORY (self), NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (n_unsaved != NULL)
+    *n_unsaved = self->unsaved.length;
+  return g_strdup (self->save_problem);
 }
 
 /**
@@ -1042,9 +1213,9 @@ record_in_worker (gpointer data,
 
   if (!g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &job->error))
     {
-      g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
+      g_mutex_lock (&self->lock);
       record_locked (self, report, &job->error);
+      g_mutex_unlock (&self->lock);
     }
 
   g_mutex_lock (&self->pending_lock);
@@ -1130,15 +1301,6 @@ lw_history_record_finish (LwHistory     *self,
 
 /* Reading */
 
-static gboolean
-check_open_locked (LwHistory  *self,
-                   GError    **error)
-{
-  if (self->db != NULL)
-    return TRUE;
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED, _("The history is not open"));
-  return FALSE;
-}
 
 /**
  * lw_history_get_remembered:
@@ -1159,7 +1321,7 @@ lw_history_get_remembered (LwHistory  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!check_open_locked (self, error))
+  if (!open_locked (self, error))
     return NULL;
 
   if (db_prepare (self->db,
@@ -1204,7 +1366,7 @@ lw_history_get_changes (LwHistory  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!check_open_locked (self, error))
+  if (!open_locked (self, error))
     return NULL;
 
   if (db_prepare (self->db,
@@ -1253,7 +1415,7 @@ lw_history_get_last_status (LwHistory *self,
   g_return_val_if_fail (status != NULL, FALSE);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!check_open_locked (self, NULL))
+  if (!open_locked (self, NULL))
     return FALSE;
 
   if (read_last_status (self->db, &have, &last, &error) != SQLITE_OK)
@@ -1282,7 +1444,7 @@ lw_history_count_checks (LwHistory *self)
   g_return_val_if_fail (LW_IS_HISTORY (self), 0);
 
   locker = g_mutex_locker_new (&self->lock);
-  if (!check_open_locked (self, NULL))
+  if (!open_locked (self, NULL))
     return 0;
 
   if (db_prepare (self->db, "SELECT COUNT (*) FROM checks", &stmt, &error) != SQLITE_OK)

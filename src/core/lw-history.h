@@ -33,6 +33,8 @@ const char *lw_history_get_path              (LwHistory            *self);
 gboolean    lw_history_open                  (LwHistory            *self,
                                               GError              **error);
 char       *lw_history_take_recovery_notice  (LwHistory            *self);
+char       *lw_history_dup_save_problem      (LwHistory            *self,
+                                              guint                *n_unsaved);
 
 void        lw_history_record_async          (LwHistory            *self,
                                               LwReport             *report,

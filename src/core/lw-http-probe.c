@@ -33,6 +33,7 @@ typedef struct
   gint64           started;
   gboolean         timed_out;
   char            *insecure;     /* where a redirect away from https:// pointed */
+  char            *interim;      /* the last 1xx status line the service sent */
 } Request;
 
 struct _Http
@@ -61,6 +62,7 @@ request_free (Request *r)
   g_clear_object (&r->message);
   g_clear_object (&r->cancellable);
   g_free (r->insecure);
+  g_free (r->interim);
   g_free (r);
 }
 
@@ -121,6 +123,30 @@ request_failed (Request      *r,
     {
       g_autofree char *msg = g_strdup_printf (_("the service redirected to %s, which is not "
                                                 "encrypted; only https:// is trusted"), r->insecure);
+
+      request_done (r, LW_RESULT_BAD_REPLY, msg);
+      return;
+    }
+
+  /* An interim status, then nothing: say what came, not how it ended. */
+  if (r->interim != NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("the service answered only “%s”, an interim "
+                                                "status, and no address"), r->interim);
+
+      request_done (r, LW_RESULT_BAD_REPLY, msg);
+      return;
+    }
+  /* The TLS handshake went through, so the failure is in what came
+   * through the secure connection: not HTTP, whatever GnuTLS calls it. */
+  if (soup_message_get_tls_peer_certificate (r->message) != NULL &&
+      (error->domain == G_TLS_ERROR || error->domain == SOUP_SESSION_ERROR ||
+       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
+       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)) &&
+      !g_error_matches (error, SOUP_SESSION_ERROR, SOUP_SESSION_ERROR_TOO_MANY_REDIRECTS))
+    {
+      g_autofree char *msg = g_strdup_printf (_("the service's reply is not HTTP (%s)"),
+                                              error->message);
 
       request_done (r, LW_RESULT_BAD_REPLY, msg);
       return;
@@ -305,6 +331,20 @@ on_sent (GObject      *source,
 
 /* TLS all the way: a redirect may only lead to another https:// address.
  * The request stops before anything is sent elsewhere. */
+/* A 1xx status: libsoup waits on for the final one. Kept, so that a
+ * service that sends only this is told as such. */
+static void
+on_informational (SoupMessage *message,
+                  gpointer     data)
+{
+  Request *r = data;
+  g_autofree char *reason = lw_strdup_text (soup_message_get_reason_phrase (message));
+
+  g_free (r->interim);
+  r->interim = g_strdup_printf ("HTTP %u %s", soup_message_get_status (message),
+                                reason != NULL ? reason : "");
+}
+
 static void
 on_restarted (SoupMessage *message,
               Request     *r)
@@ -378,6 +418,7 @@ start_request (Http       *h,
   soup_message_headers_replace (soup_message_get_request_headers (r->message), "Accept",
                                 "text/plain, application/json;q=0.9");
   g_signal_connect (r->message, "restarted", G_CALLBACK (on_restarted), r);
+  g_signal_connect (r->message, "got-informational", G_CALLBACK (on_informational), r);
   soup_session_send_async (r->session, r->message, G_PRIORITY_DEFAULT, r->cancellable, on_sent, r);
 }
 

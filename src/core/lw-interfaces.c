@@ -131,12 +131,14 @@ prefix_length (const struct sockaddr *netmask)
 
   if (netmask->sa_family == AF_INET)
     {
-      bytes = (const guint8 *) &((const struct sockaddr_in *) netmask)->sin_addr;
+      /* By offset: the struct sockaddr getifaddrs gives is only as
+       * aligned as its own type says. */
+      bytes = (const guint8 *) netmask + G_STRUCT_OFFSET (struct sockaddr_in, sin_addr);
       len = 4;
     }
   else if (netmask->sa_family == AF_INET6)
     {
-      bytes = (const guint8 *) &((const struct sockaddr_in6 *) netmask)->sin6_addr;
+      bytes = (const guint8 *) netmask + G_STRUCT_OFFSET (struct sockaddr_in6, sin6_addr);
       len = 16;
     }
   else

@@ -25,6 +25,8 @@ struct _LwMonitor
   LwHistory      *history;       /* nullable: monitoring goes on without it */
   LwVpnWatch     *watch;
   GPtrArray      *remembered;    /* LwRememberedAddress */
+  char           *history_unreadable;  /* why the remembered addresses could not be read */
+  char           *history_unsaved;     /* why the last report could not be saved */
 
   LwReport       *report;
   gboolean        have_status;
@@ -48,6 +50,7 @@ enum {
   PROP_0,
   PROP_REPORT,
   PROP_CHECKING,
+  PROP_HISTORY_PROBLEM,
   N_PROPS
 };
 
@@ -115,20 +118,84 @@ remember (LwMonitor *self,
     }
 }
 
+/* Adds what the history remembers to what this run has seen. Returns
+ * FALSE, with @error set, when the history cannot be read. */
+static gboolean
+read_remembered (LwMonitor  *self,
+                 GError    **error)
+{
+  g_autoptr(GPtrArray) stored = lw_history_get_remembered (self->history, error);
+
+  if (stored == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < stored->len; i++)
+    {
+      LwRememberedAddress *s = g_ptr_array_index (stored, i);
+      gboolean known = FALSE;
+
+      for (guint j = 0; j < self->remembered->len && !known; j++)
+        {
+          LwRememberedAddress *r = g_ptr_array_index (self->remembered, j);
+
+          known = r->family == s->family && g_strcmp0 (r->address, s->address) == 0;
+        }
+      if (!known)
+        g_ptr_array_add (self->remembered,
+                         lw_remembered_address_new (s->family, s->address, s->first_seen,
+                                                    s->last_seen));
+    }
+  return TRUE;
+}
+
+/* The history cannot be written (a full disk, a read-only folder), or it
+ * can again. The report on show must say so, or stop saying it: one more
+ * check makes a report that does. The history itself keeps every report
+ * that failed and writes it with the next one. */
 static void
 on_recorded (GObject      *source,
              GAsyncResult *result,
              gpointer      data)
 {
+  g_autoptr(LwMonitor) self = data;
+  LwHistory *history = LW_HISTORY (source);
   g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
+  g_autofree char *problem = NULL;
+  gboolean changed = FALSE;
 
-  if (!lw_history_record_finish (LW_HISTORY (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("Cannot record the check in the history: %s", error->message);
+  if (!lw_history_record_finish (history, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_message ("%s", error->message);
+    }
   /* A file damaged while running has been moved aside: say so once. */
-  if ((notice = lw_history_take_recovery_notice (LW_HISTORY (source))) != NULL)
+  if ((notice = lw_history_take_recovery_notice (history)) != NULL)
     g_message ("%s", notice);
+
+  problem = lw_history_dup_save_problem (history, NULL);
+  if (g_strcmp0 (problem, self->history_unsaved) != 0)
+    {
+      g_free (self->history_unsaved);
+      self->history_unsaved = g_steal_pointer (&problem);
+      changed = TRUE;
+    }
+  /* Written, so readable again: what it remembers counts once more. */
+  if (self->history_unsaved == NULL && self->history_unreadable != NULL &&
+      read_remembered (self, NULL))
+    {
+      g_clear_pointer (&self->history_unreadable, g_free);
+      changed = TRUE;
+    }
+
+  if (!changed || self->stopped)
+    return;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HISTORY_PROBLEM]);
+  if (self->check_cancellable == NULL)
+    start_check (self);
+  else
+    self->follow_up = TRUE;
 }
 
 /* A check that could not run says so: its report withdraws the last
@@ -188,7 +255,7 @@ on_check_done (GObject      *source,
   self->have_status = TRUE;
   /* No cancellable: a report, once made, is always recorded. */
   if (self->history != NULL)
-    lw_history_record_async (self->history, report, NULL, on_recorded, NULL);
+    lw_history_record_async (self->history, report, NULL, on_recorded, g_object_ref (self));
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
@@ -230,6 +297,10 @@ start_check (LwMonitor *self)
 
   g_clear_pointer (&options->remembered, g_ptr_array_unref);
   options->remembered = g_ptr_array_ref (self->remembered);
+  g_free (options->history_unreadable);
+  options->history_unreadable = g_strdup (self->history_unreadable);
+  g_free (options->history_unsaved);
+  options->history_unsaved = g_strdup (self->history_unsaved);
   options->have_previous = self->have_status;
   options->previous_status = self->status;
 
@@ -307,16 +378,15 @@ lw_monitor_start (LwMonitor *self)
   if (self->history != NULL)
     {
       g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) remembered = lw_history_get_remembered (self->history, &error);
 
-      if (remembered != NULL)
-        g_ptr_array_extend_and_steal (self->remembered, g_steal_pointer (&remembered));
+      if (read_remembered (self, &error))
+        g_clear_pointer (&self->history_unreadable, g_free);
       else
         {
-          /* Said in every report until the service starts again. */
+          /* Said in every report until the history can be written again. */
           g_message ("Cannot read the remembered addresses: %s", error->message);
-          g_free (self->options->history_unreadable);
-          self->options->history_unreadable = g_strdup (error->message);
+          g_free (self->history_unreadable);
+          self->history_unreadable = g_strdup (error->message);
         }
       self->have_status = lw_history_get_last_status (self->history, &self->status);
     }
@@ -393,6 +463,19 @@ lw_monitor_get_checking (LwMonitor *self)
   return self->check_cancellable != NULL;
 }
 
+/**
+ * lw_monitor_get_history_problem:
+ *
+ * Returns: (nullable): why the history cannot be read or saved now, or
+ *   %NULL while it works
+ */
+const char *
+lw_monitor_get_history_problem (LwMonitor *self)
+{
+  g_return_val_if_fail (LW_IS_MONITOR (self), NULL);
+  return self->history_unsaved != NULL ? self->history_unsaved : self->history_unreadable;
+}
+
 guint
 lw_monitor_get_n_checks (LwMonitor *self)
 {
@@ -424,6 +507,8 @@ lw_monitor_finalize (GObject *object)
 
   lw_check_options_free (self->options);
   g_ptr_array_unref (self->remembered);
+  g_free (self->history_unreadable);
+  g_free (self->history_unsaved);
   g_clear_object (&self->check_cancellable);
   g_clear_object (&self->cancellable);
 
@@ -446,6 +531,9 @@ lw_monitor_get_property (GObject    *object,
     case PROP_CHECKING:
       g_value_set_boolean (value, lw_monitor_get_checking (self));
       break;
+    case PROP_HISTORY_PROBLEM:
+      g_value_set_string (value, lw_monitor_get_history_problem (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -466,6 +554,15 @@ lw_monitor_class_init (LwMonitorClass *klass)
   properties[PROP_CHECKING] =
     g_param_spec_boolean ("checking", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * LwMonitor:history-problem:
+   *
+   * Why the history cannot be read or written now, in a few words for
+   * the user; %NULL while it works.
+   */
+  properties[PROP_HISTORY_PROBLEM] =
+    g_param_spec_string ("history-problem", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -506,6 +603,7 @@ lw_monitor_new (const LwCheckOptions *options,
   LwMonitor *self = g_object_new (LW_TYPE_MONITOR, NULL);
 
   self->options = lw_check_options_copy (options);
+  self->history_unreadable = g_strdup (options->history_unreadable);
   self->history = history ? g_object_ref (history) : NULL;
   self->watch = watch ? g_object_ref (watch) : lw_vpn_watch_new ();
   return self;

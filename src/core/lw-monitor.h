@@ -27,5 +27,6 @@ void        lw_monitor_set_options    (LwMonitor            *self,
 LwReport   *lw_monitor_get_report     (LwMonitor            *self);
 gboolean    lw_monitor_get_checking   (LwMonitor            *self);
 guint       lw_monitor_get_n_checks   (LwMonitor            *self);
+const char *lw_monitor_get_history_problem (LwMonitor       *self);
 
 G_END_DECLS

@@ -192,9 +192,13 @@ lw_parse_host_port (const char  *spec,
   return TRUE;
 
 bad:
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-               _("“%s” is not a server address; use HOST:PORT, or [IPv6]:PORT"),
-               spec ? spec : "");
+  {
+    /* As typed, but always valid text: it is printed and sent on the bus. */
+    g_autofree char *shown = g_utf8_make_valid (spec ? spec : "", -1);
+
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                 _("“%s” is not a server address; use HOST:PORT, or [IPv6]:PORT"), shown);
+  }
   return FALSE;
 }
 

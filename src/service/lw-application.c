@@ -50,6 +50,7 @@ struct _LwApplication
   char            *executable;       /* this program, as it was at start */
 
   LwHistory       *history;
+  gboolean         told_history_problem;
   LwMonitor       *monitor;
   GDBusNodeInfo   *introspection;
   GDBusConnection *connection;
@@ -88,21 +89,6 @@ static const GOptionEntry main_entries[] = {
   { NULL }
 };
 
-static gboolean
-parse_seconds (const char  *text,
-               double       min,
-               double       max,
-               double      *out)
-{
-  char *end = NULL;
-  double value = g_ascii_strtod (text, &end);
-
-  if (end == text || *end != '\0' || !isfinite (value) || value < min || value > max)
-    return FALSE;
-  *out = value;
-  return TRUE;
-}
-
 /* Reads the probe options shared by every mode that checks. */
 static LwCheckOptions *
 options_from_dict (GVariantDict  *dict,
@@ -131,7 +117,7 @@ options_from_dict (GVariantDict  *dict,
     options->ca_file = g_canonicalize_filename (ca_file, NULL);
   if (g_variant_dict_lookup (dict, "timeout", "&s", &text))
     {
-      if (!parse_seconds (text, 0.1, 120, &seconds))
+      if (!lw_parse_seconds (text, 0.1, 120, &seconds))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("The timeout must be between 0.1 and 120 seconds"));
@@ -142,7 +128,7 @@ options_from_dict (GVariantDict  *dict,
   *interval = LW_MONITOR_DEFAULT_INTERVAL;
   if (g_variant_dict_lookup (dict, "interval", "&s", &text))
     {
-      if (!parse_seconds (text, 1, 86400, &seconds))
+      if (!lw_parse_seconds (text, 1, 86400, &seconds))
         {
           g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
                                _("The interval must be between 1 second and 1 day"));
@@ -286,6 +272,40 @@ notify_user (LwApplication *self,
     return;
   notification = lw_notice_to_notification (notice);
   g_application_send_notification (G_APPLICATION (self), LW_NOTIFICATION_ID, notification);
+}
+
+/* The history cannot be read or written (a full disk, a read-only
+ * folder): told once when it starts, withdrawn when it ends. Each report
+ * says it too, as a note. */
+static void
+on_history_problem (LwMonitor     *monitor,
+                    GParamSpec    *pspec,
+                    LwApplication *self)
+{
+  const char *problem = lw_monitor_get_history_problem (monitor);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *body = NULL;
+
+  if (problem == NULL)
+    {
+      if (self->told_history_problem)
+        g_application_withdraw_notification (G_APPLICATION (self), "history-problem");
+      self->told_history_problem = FALSE;
+      return;
+    }
+  if (self->told_history_problem)
+    return;
+
+  self->told_history_problem = TRUE;
+  notification = g_notification_new (_("Leakwatch cannot save its history"));
+  /* The reason is a phrase ("the disk is full"): as a sentence here. */
+  first = g_utf8_strup (problem, g_utf8_next_char (problem) - problem);
+  /* Translators: %s%s is the reason, such as "The disk is full" */
+  body = g_strdup_printf (_("%s%s. Monitoring goes on, and each check is saved once the history "
+                            "can be written again."), first, g_utf8_next_char (problem));
+  g_notification_set_body (notification, body);
+  g_application_send_notification (G_APPLICATION (self), "history-problem", notification);
 }
 
 static void
@@ -646,17 +666,12 @@ lw_application_startup (GApplication *app)
   self->history = lw_history_new (path);
   if (!lw_history_open (self->history, &error))
     {
-      g_autoptr(GNotification) notification =
-        g_notification_new (_("Leakwatch cannot read its history"));
-
-      /* The file stays where it is; every report says what this costs,
-       * and the user is told once. */
-      g_message ("The history cannot be kept (%s); monitoring goes on without it", error->message);
+      /* The file stays where it is, and the history tries again with
+       * each report; until then every report says what this costs, and
+       * the notification below (on_history_problem) tells the user once. */
+      g_message ("The history cannot be opened (%s); monitoring goes on", error->message);
       g_free (self->options->history_unreadable);
       self->options->history_unreadable = g_strdup (error->message);
-      g_notification_set_body (notification, error->message);
-      g_application_send_notification (app, "history-unreadable", notification);
-      g_clear_object (&self->history);
     }
   else if ((notice = lw_history_take_recovery_notice (self->history)) != NULL)
     {
@@ -688,7 +703,10 @@ lw_application_startup (GApplication *app)
     show_start_at_login (self, lw_autostart_is_enabled ());
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
+  g_signal_connect_object (self->monitor, "notify::history-problem",
+                           G_CALLBACK (on_history_problem), self, 0);
   lw_monitor_start (self->monitor);
+  on_history_problem (self->monitor, NULL, self);
   start_tray (self);
 
   /* The service runs until asked to quit, or told to at logout. */

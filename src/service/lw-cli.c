@@ -25,10 +25,12 @@
  * lw_cli_open_history:
  *
  * Opens the history at its usual place. A damaged file has been moved
- * aside by then; the user is told here, once. Without a history every
- * mode still works: it just remembers nothing.
+ * aside by then; the user is told here, once. A history that cannot be
+ * opened now (a full disk, a read-only folder) is said once too, and
+ * @problem says why; the history returned tries again at each use, so
+ * --watch saves its checks once it can.
  *
- * Returns: (transfer full) (nullable):
+ * Returns: (transfer full): the history, open or not
  */
 LwHistory *
 lw_cli_open_history (char **problem)
@@ -40,11 +42,9 @@ lw_cli_open_history (char **problem)
 
   if (!lw_history_open (history, &error))
     {
-      g_printerr (_("leakwatch: the history cannot be kept (%s); checks go on without it\n"),
+      g_printerr (_("leakwatch: the history cannot be opened (%s); checks go on without it\n"),
                   error->message);
-      if (problem != NULL)
-        *problem = g_strdup (error->message);
-      return NULL;
+      *problem = g_strdup (error->message);
     }
   if ((notice = lw_history_take_recovery_notice (history)) != NULL)
     g_printerr ("leakwatch: %s\n", notice);
@@ -65,7 +65,7 @@ options_from_history (LwCheckOptions *options,
   /* What cannot be read is said in the report, never taken for "none". */
   g_free (options->history_unreadable);
   options->history_unreadable = problem;
-  if (history == NULL)
+  if (problem != NULL)
     return;
   if ((remembered = lw_history_get_remembered (history, &error)) != NULL)
     {
@@ -135,6 +135,7 @@ lw_cli_check (LwCheckOptions *options,
 {
   char *problem = NULL;
   g_autoptr(LwHistory) history = lw_cli_open_history (&problem);
+  gboolean can_record = problem == NULL;  /* said once already when not */
   g_autoptr(LwReport) report = NULL;
   g_autoptr(GError) error = NULL;
   GMainContext *context = g_main_context_default ();
@@ -150,7 +151,7 @@ lw_cli_check (LwCheckOptions *options,
   if ((report = g_steal_pointer (&result.report)) == NULL)
     return lw_status_exit_code (LW_STATUS_UNKNOWN);
 
-  if (history != NULL && !lw_history_record (history, report, &error))
+  if (can_record && !lw_history_record (history, report, &error))
     g_printerr (_("leakwatch: cannot record the check: %s\n"), error->message);
 
   if (!print_and_free (json ? lw_report_to_json (report, TRUE) : lw_text_format_report (report)))
@@ -292,8 +293,7 @@ lw_cli_watch (LwCheckOptions *options,
   lw_monitor_stop (monitor);
   drain (500);
   g_clear_object (&monitor);
-  if (history != NULL)
-    lw_history_flush (history);
+  lw_history_flush (history);
   return 0;
 }
 
@@ -331,19 +331,21 @@ change_to_json (const LwStatusChange *change)
 int
 lw_cli_history (gboolean json)
 {
-  g_autoptr(LwHistory) history = lw_cli_open_history (NULL);
+  g_autofree char *problem = NULL;
+  g_autoptr(LwHistory) history = lw_cli_open_history (&problem);
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) whens = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
   glong width = 0;
 
-  if (history == NULL)
-    return 1;
+  /* Not 1: that is the "leak" of --check. */
+  if (problem != NULL)
+    return LW_EXIT_IO;
   if ((changes = lw_history_get_changes (history, 0, &error)) == NULL)
     {
       g_printerr (_("leakwatch: cannot read the history: %s\n"), error->message);
-      return 1;
+      return LW_EXIT_IO;
     }
 
   if (json)

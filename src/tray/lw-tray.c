@@ -403,8 +403,10 @@ on_monitor_ready (GObject      *source,
 
   if (proxy == NULL)
     {
+      /* The service may have gone meanwhile: its name vanishing ends
+       * the tray, so this is said, not warned. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot follow the service's report: %s", error->message);
+        g_message ("Cannot follow the service's report: %s", error->message);
       return;
     }
   self = LW_TRAY (data);

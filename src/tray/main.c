@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-process.h"
 #include "lw-tray.h"
 
 int
@@ -12,11 +13,18 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(LwTray) tray = NULL;
+  g_autoptr(GError) error = NULL;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+
+  if (!lw_process_prepare (&error))
+    {
+      g_printerr ("leakwatch-tray: %s\n", error->message);
+      return LW_EXIT_OSERR;
+    }
 
   g_set_application_name (_("Leakwatch"));
 

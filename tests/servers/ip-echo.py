@@ -180,6 +180,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif path == "/status/500":
             self._reply(500, "text/plain",
                         "internal server error (on purpose)\n")
+        elif path.startswith("/raw/"):
+            # The rest, percent-decoded, is all the reply: no status line
+            # of ours, so a test can send an HTTP 199, or bytes that are
+            # not HTTP at all, inside TLS.
+            self.wfile.write(urllib.parse.unquote_to_bytes(path[len("/raw/"):]))
+            self.close_connection = True
+            self.log_request(0)
         elif path.startswith("/fixed/"):
             # Percent-decoded, so that tests can also fake "impossible"
             # addresses (spaces, NUL bytes, zone ids with %25, ...).
