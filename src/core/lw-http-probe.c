@@ -137,9 +137,14 @@ request_failed (Request      *r,
       request_done (r, LW_RESULT_BAD_REPLY, msg);
       return;
     }
-  /* The TLS handshake went through, so the failure is in what came
-   * through the secure connection: not HTTP, whatever GnuTLS calls it. */
+  /* The TLS handshake went through with a trusted certificate, so the
+   * failure is in what came through the secure connection: not HTTP,
+   * whatever GnuTLS calls it. */
   if (soup_message_get_tls_peer_certificate (r->message) != NULL &&
+      soup_message_get_tls_peer_certificate_errors (r->message) == 0 &&
+      !g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) &&
+      !g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_HANDSHAKE) &&
+      !g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_CERTIFICATE_REQUIRED) &&
       (error->domain == G_TLS_ERROR || error->domain == SOUP_SESSION_ERROR ||
        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT) ||
        g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)) &&
