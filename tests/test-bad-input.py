@@ -150,17 +150,27 @@ def a_thousand_address_services_are_refused_in_words(net):
 
 
 @test
-def sixteen_stun_servers_under_64_descriptors_still_report(net):
-    stun = [net.stun(4)] * 16
-    cmd = ["prlimit", "--nofile=64", lwnet.leakwatch(), "--check", "--json", "--ca-file", net.ca,
-           "--ip-url", net.echo_url("/", 4)]
-    for server in stun:
-        cmd += ["--stun", server]
+def the_most_servers_all_answer_under_64_descriptors(net):
+    # 16 STUN servers and 16 address services, at the floor of 64 open
+    # files: the interface-bound probe asks 4 servers at a time and HTTPS
+    # opens few connections, so every one of them is still asked, and
+    # answers, within the check's deadline.
+    cmd = ["prlimit", "--nofile=64", lwnet.leakwatch(), "--check", "--json", "--ca-file", net.ca]
+    for _ in range(16):
+        cmd += ["--stun", net.stun(4), "--ip-url", net.echo_url("/", 4)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
                           env=dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, "data")))
-    expect(proc.returncode in (3, 4) and proc.stdout.startswith("{"),
-           f"a report and its verdict under 64 descriptors: exit {proc.returncode}: "
-           f"{proc.stderr[-400:]!r}")
+    report = json.loads(proc.stdout) if proc.stdout.startswith("{") else {}
+    # No NAT here: the bound probe's srflx equals its host address, which
+    # libnice drops, so it cannot answer; but each server had its turn.
+    bound = [r for r in report.get("stun", []) if r["probe"] == "bound"]
+    not_asked = [r for r in bound if "not asked" in (r["error"] or "")]
+    unanswered = ([r for r in report.get("stun", []) if r["probe"] != "bound" and r["result"] != "answered"] +
+                  [p for p in report.get("public_addresses", []) if p["result"] != "answered"])
+    expect(proc.returncode == 3 and len(bound) == 16 and not not_asked and
+           len(report["public_addresses"]) == 16 and not unanswered,
+           f"every server answered under 64 descriptors: exit {proc.returncode}: "
+           f"{(not_asked + unanswered)[:3]} {proc.stderr[-400:]!r}")
 
 
 @test

@@ -376,7 +376,9 @@ get_session (Http       *h,
     return session;
 
   /* local-address is construct-only: one session per family, and one
-   * unbound session for the proxy path. */
+   * unbound session for the proxy path. Each opens at most four
+   * connections at a time, and queues the rest: the descriptors a check
+   * needs do not grow with the number of address services. */
   if (path == LW_HTTP_PATH_DIRECT)
     {
       any = g_inet_address_new_any (family == 6 ? G_SOCKET_FAMILY_IPV6 : G_SOCKET_FAMILY_IPV4);
@@ -387,6 +389,7 @@ get_session (Http       *h,
                           "timeout", (guint) (h->timeout_ms + 999) / 1000,
                           "user-agent", "Leakwatch/" PACKAGE_VERSION,
                           "max-conns-per-host", 2,
+                          "max-conns", 4,
                           NULL);
   if (path == LW_HTTP_PATH_DIRECT)
     soup_session_set_proxy_resolver (session, NULL);

@@ -15,7 +15,14 @@
  *
  * One agent per STUN server (an agent holds one), fed with our own list of
  * local addresses so libnice's name filter cannot hide a LAN, and bounded
- * by our own deadline: libnice may never say it is done. */
+ * by our own deadline: libnice may never say it is done.
+ *
+ * Each agent holds a socket per local address. So that the descriptors a
+ * check needs do not grow with the number of servers, at most
+ * MAX_AGENTS_AT_ONCE gather at a time: one that is done is read and
+ * closed, and the next server gets its turn. */
+
+#define MAX_AGENTS_AT_ONCE 4
 
 typedef struct _Bound Bound;
 
@@ -25,7 +32,7 @@ typedef struct
   const LwStunServer *server;
   NiceAgent          *agent;
   guint               stream_id;
-  gboolean            done;
+  gboolean            done;       /* libnice said gathering is done */
 } Agent;
 
 struct _Bound
@@ -34,11 +41,13 @@ struct _Bound
   GMainContext *context;       /* where the agents run */
   GPtrArray    *bases;
   GPtrArray    *servers;
-  GPtrArray    *agents;        /* Agent */
+  GPtrArray    *agents;        /* Agent: those started and not yet read */
   GPtrArray    *candidates;
   GPtrArray    *stun_results;
   LwDeadline    deadline;
-  guint         pending;
+  guint         next;          /* the index of the next server to start */
+  guint         pending;       /* agents gathering */
+  GSource      *reap_source;   /* reads and closes the agents that are done */
   gboolean      finished;
 };
 
@@ -70,8 +79,19 @@ agent_free (Agent *a)
 }
 
 static void
+stop_reaping (Bound *b)
+{
+  if (b->reap_source != NULL)
+    {
+      g_source_destroy (b->reap_source);
+      g_clear_pointer (&b->reap_source, g_source_unref);
+    }
+}
+
+static void
 bound_free (Bound *b)
 {
+  stop_reaping (b);
   lw_deadline_clear (&b->deadline);
   g_ptr_array_unref (b->agents);
   g_ptr_array_unref (b->bases);
@@ -183,12 +203,40 @@ collect (Bound *b,
     }
 }
 
+/* The servers whose turn never came: said per base, as unanswered. */
+static void
+add_not_asked (Bound *b)
+{
+  for (guint i = b->next; i < b->servers->len; i++)
+    {
+      const LwStunServer *server = g_ptr_array_index (b->servers, i);
+
+      for (guint j = 0; j < b->bases->len; j++)
+        {
+          const LwProbeBase *base = g_ptr_array_index (b->bases, j);
+          LwStunResult *r;
+
+          if (base->family != server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
+              lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+            continue;
+          r = lw_stun_result_new (LW_PROBE_BOUND, base->address, base->interface, server->text);
+          r->result = LW_RESULT_TIMEOUT;
+          r->error = g_strdup_printf (_("not asked before the deadline (%d servers are asked at "
+                                        "a time)"),
+                                      MAX_AGENTS_AT_ONCE);
+          g_ptr_array_add (b->stun_results, r);
+        }
+    }
+  b->next = b->servers->len;
+}
+
 static void
 bound_finish (Bound *b)
 {
   if (b->finished)
     return;
   b->finished = TRUE;
+  stop_reaping (b);
 
   for (guint i = 0; i < b->agents->len; i++)
     {
@@ -198,8 +246,47 @@ bound_finish (Bound *b)
         collect (b, a);
     }
   g_ptr_array_set_size (b->agents, 0);
+  add_not_asked (b);
 
   lw_task_return_later (g_steal_pointer (&b->task));
+}
+
+static Agent *start_agent (Bound              *b,
+                           const LwStunServer *server);
+
+/* Starts servers until MAX_AGENTS_AT_ONCE gather, or none is left. */
+static void
+start_more (Bound *b)
+{
+  while (b->pending < MAX_AGENTS_AT_ONCE && b->next < b->servers->len)
+    g_ptr_array_add (b->agents, start_agent (b, g_ptr_array_index (b->servers, b->next++)));
+}
+
+/* Out of libnice's signal: reads each agent that is done, closes it, so
+ * its sockets go, and gives the next servers their turn. */
+static gboolean
+reap (gpointer data)
+{
+  Bound *b = data;
+
+  g_clear_pointer (&b->reap_source, g_source_unref);
+  for (guint i = 0; i < b->agents->len;)
+    {
+      Agent *a = g_ptr_array_index (b->agents, i);
+
+      if (!a->done)
+        {
+          i++;
+          continue;
+        }
+      collect (b, a);
+      g_ptr_array_remove_index (b->agents, i);
+      b->pending--;
+    }
+  start_more (b);
+  if (b->pending == 0)
+    bound_finish (b);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -208,12 +295,19 @@ on_gathering_done (NiceAgent *agent,
                    gpointer   data)
 {
   Agent *a = data;
+  Bound *b = a->bound;
 
-  if (a->done)
+  if (a->done || b->finished)
     return;
   a->done = TRUE;
-  if (--a->bound->pending == 0)
-    bound_finish (a->bound);
+  if (b->reap_source != NULL)
+    return;
+
+  b->reap_source = g_idle_source_new ();
+  g_source_set_priority (b->reap_source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (b->reap_source, reap, b, NULL);
+  g_source_set_static_name (b->reap_source, "[leakwatch] bound probe: next server");
+  g_source_attach (b->reap_source, b->context);
 }
 
 static void
@@ -320,8 +414,7 @@ lw_stun_probe_run_async (GPtrArray           *bases,
   b->stun_results = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_result_free);
   g_task_set_task_data (b->task, b, (GDestroyNotify) bound_free);
 
-  for (guint i = 0; i < servers->len; i++)
-    g_ptr_array_add (b->agents, start_agent (b, g_ptr_array_index (servers, i)));
+  start_more (b);
 
   if (b->pending == 0)
     {
