@@ -557,13 +557,15 @@ def quit_ends_the_window(s):
     expect(not s.sanitizer_reports(), "\n".join(s.sanitizer_reports()))
 
 
-def with_window_alone(s, log, body, program=None, env=None):
-    """Runs BODY(window process) with a window started by hand, without
-    the service's help; then closes it, which must end it cleanly."""
+def with_window_alone(s, log, body, program=None, env=None, wrapper=()):
+    """Runs BODY(window process) with a window started by hand (through
+    WRAPPER, if given), without the service's help; then closes it, which
+    must end it cleanly."""
     if os.path.exists(s.dump_path):
         os.unlink(s.dump_path)
     s.log = log
-    window = s.d.spawn([program or report_program()], log, env=dict(s.hooks, **(env or {})))
+    window = s.d.spawn(list(wrapper) + [program or report_program()], log,
+                       env=dict(s.hooks, **(env or {})))
     try:
         s.d.wait(lambda: s.d.bus.name_has_owner(REPORT_ID) or window.poll() is not None,
                  "the window's application on the bus")
@@ -620,6 +622,22 @@ def save_as_json_writes_the_report(s):
                saved["headline"] == report["headline"], f"the report as JSON: {str(saved)[:500]}")
 
     with_window_alone(s, "window-save", body, env={"ASAN_OPTIONS": asan})
+
+
+@test
+def at_the_floor_of_64_open_files_the_window_shows_the_report(s):
+    # prlimit sets the hard limit too (nothing to raise), then becomes the
+    # window: the window works within the 64 Leakwatch asks for.
+    report = s.settled_report()
+
+    def body(window):
+        with open(f"/proc/{window.pid}/limits") as f:
+            limit = [line.split()[3:5] for line in f if line.startswith("Max open files")]
+        expect(limit == [["64", "64"]], f"the window runs under 64 open files: {limit}")
+        dump = s.wait_dump(lambda d: d.status == report["status"], "the report")
+        expect(report["headline"] in dump, f"the service's headline:\n{dump}")
+
+    with_window_alone(s, "window-floor", body, wrapper=["prlimit", "--nofile=64"])
 
 
 @test

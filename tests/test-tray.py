@@ -53,9 +53,9 @@ class Session(lwdesktop.ServiceSession):
     TIMEOUT = "3"
     SETTLE_SECONDS = 20
 
-    def start_service(self, display=True):
+    def start_service(self, display=True, wrapper=()):
         """Starts the service; with DISPLAY set it starts the tray."""
-        super().start_service(env={} if display else {"DISPLAY": ""})
+        super().start_service(env={} if display else {"DISPLAY": ""}, wrapper=wrapper)
 
     def actions(self):
         return [str(a) for a in self.obj().List(dbus_interface="org.gtk.Actions")]
@@ -242,6 +242,25 @@ def the_tray_goes_when_the_service_dies(s):
     s.service.wait()
     s.d.wait(lambda: lwdesktop.process_gone(pid), "the tray to exit by itself", seconds=5)
     s.d.wait(lambda: not s.d.items(), "the icon to leave the panel", seconds=5)
+    expect(not s.sanitizer_reports(), "\n".join(s.sanitizer_reports()))
+
+
+@test
+def at_the_floor_of_64_open_files_the_tray_shows_the_verdict(s):
+    # prlimit sets the hard limit too, so there is nothing to raise: the
+    # service and the tray it starts work within the 64 Leakwatch asks for.
+    s.start_service(wrapper=["prlimit", "--nofile=64"])
+    item = s.tray_item()
+    pid = s.d.item_pid(item)
+    with open(f"/proc/{pid}/limits") as f:
+        limit = [line.split()[3:5] for line in f if line.startswith("Max open files")]
+    expect(limit == [["64", "64"]], f"the tray runs under 64 open files: {limit}")
+    report = s.settled_report()
+    s.d.wait(lambda: s.icon(item) == ICON + report["status"], "the verdict's icon")
+    s.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
+    expect(s.service.wait(timeout=10) == 0, "the service quit")
+    s.d.wait(lambda: lwdesktop.process_gone(pid), "the tray to exit", seconds=5)
+    expect(not s.tray_failures(), "trays failed:\n" + "\n".join(s.tray_failures()))
     expect(not s.sanitizer_reports(), "\n".join(s.sanitizer_reports()))
 
 

@@ -640,12 +640,13 @@ class ServiceSession:
                 "--ip-url", self.net.echo_url("/slow", 4),
                 "--ca-file", self.net.ca, "--timeout", self.TIMEOUT, "--interval", "3600"]
 
-    def start_service(self, env=None):
-        """Starts the service (its output in the log "service-N")."""
+    def start_service(self, env=None, wrapper=()):
+        """Starts the service (its output in the log "service-N"), through
+        WRAPPER if given (such as prlimit and its options)."""
         from tap import expect
         self.starts += 1
         self.log = f"service-{self.starts}"
-        self.service = self.d.spawn([lwnet.leakwatch()] + self.args(), self.log,
+        self.service = self.d.spawn(list(wrapper) + [lwnet.leakwatch()] + self.args(), self.log,
                                     env=dict(self.service_env(), **(env or {})))
         self.d.wait(lambda: self.d.bus.name_has_owner(SERVICE) or self.service.poll() is not None,
                     "the service on the bus")
