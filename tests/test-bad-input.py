@@ -283,6 +283,38 @@ def a_check_on_a_full_disk_keeps_the_history_and_says_so_once(net):
            f"the history reads as before: {history.returncode} {history.stderr!r}")
 
 
+@test
+def a_read_only_history_folder_is_not_called_damaged(net):
+    # Root ignores file modes, so the folder is made read-only the way a
+    # read-only mount does it: a read-only bind mount, in a mount
+    # namespace of the check's own.
+    if os.geteuid() != 0:
+        print("# skipped in substance: a read-only bind mount needs root")
+        return
+    env = data_env(net, "readonly")
+    first, report, took, err = net.check(env={"XDG_DATA_HOME": env["XDG_DATA_HOME"]})
+    expect(first == 3, f"a first check: exit {first} {err!r}")
+    folder = os.path.join(env["XDG_DATA_HOME"], "leakwatch")
+    before = subprocess.run([lwnet.leakwatch(), "--history", "--json"], capture_output=True,
+                            text=True, timeout=60, env=env).stdout
+    check = " ".join(["exec", lwnet.leakwatch(), "--check", "--json", "--stun", net.stun(4),
+                      "--ip-url", net.echo_url("/", 4), "--ca-file", net.ca])
+    proc = subprocess.run(["unshare", "-m", "sh", "-c",
+                           f'mount --bind "{folder}" "{folder}" && '
+                           f'mount -o remount,bind,ro "{folder}" && {check}'],
+                          capture_output=True, text=True, timeout=60, env=env)
+    expect(proc.returncode == 3 and proc.stdout.startswith("{"),
+           f"the verdict all the same: exit {proc.returncode}: {proc.stderr!r}")
+    said = [line for line in proc.stderr.splitlines() if "history" in line or "record" in line]
+    expect(len(said) == 1 and "Read-only file system" in said[0] and "damaged" not in said[0],
+           f"said once, for what it is: {proc.stderr!r}")
+    expect(not any(".corrupt-" in n for n in os.listdir(folder)),
+           f"nothing moved aside: {os.listdir(folder)}")
+    after = subprocess.run([lwnet.leakwatch(), "--history", "--json"], capture_output=True,
+                           text=True, timeout=60, env=env).stdout
+    expect(after == before and json.loads(after), f"the history as it was: {after[:300]}")
+
+
 if __name__ == "__main__":
     reason = lwnet.enter()
     if reason:

@@ -152,8 +152,8 @@ db_fail (sqlite3  *db,
   /* An open or a write the system refused: its errno says why better
    * than SQLite's "disk I/O error" (a file size limit, EFBIG, is a full
    * disk as far as the user is concerned). SQLite keeps the errno of a
-   * failed open, not always of a failed write. */
-  if (system_errno == 0)
+   * failed open, not always of a failed write: then it is still errno. */
+  if (system_errno == 0 && (rc & 0xff) != SQLITE_CANTOPEN)
     system_errno = saved_errno;
   if (((rc & 0xff) == SQLITE_CANTOPEN || (rc & 0xff) == SQLITE_IOERR ||
        (rc & 0xff) == SQLITE_FULL) && system_errno != 0)
@@ -567,6 +567,20 @@ lw_history_get_path (LwHistory *self)
   return self->path;
 }
 
+static gboolean
+check_writable (const char  *path,
+                GError     **error)
+{
+  int saved_errno;
+
+  if (g_access (path, W_OK) == 0)
+    return TRUE;
+  saved_errno = errno;
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Cannot write to %s: %s"), path, g_strerror (saved_errno));
+  return FALSE;
+}
+
 /* With the lock held: opens the file unless it is open. */
 static gboolean
 open_locked (LwHistory  *self,
@@ -597,6 +611,13 @@ open_locked (LwHistory  *self,
   if (g_file_test (self->path, G_FILE_TEST_EXISTS) &&
       (damaged || !g_file_test (self->path, G_FILE_TEST_IS_REGULAR)))
     return start_afresh_locked (self, local_error->message, error);
+
+  /* SQLite's "unable to open database file" does not say why. A folder
+   * or a file that cannot be written (a read-only mount, its modes) is
+   * the usual reason, and access() tells it, for root too. */
+  if (!check_writable (dir, error) ||
+      (g_file_test (self->path, G_FILE_TEST_EXISTS) && !check_writable (self->path, error)))
+    return FALSE;
 
   g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                               _("Cannot open the history %s: "), self->path);
