@@ -114,6 +114,55 @@ lw_status_change_free (LwStatusChange *self)
   g_free (self);
 }
 
+/**
+ * lw_status_change_to_json:
+ *
+ * A change as `leakwatch --history --json` prints it, and the window's
+ * History page reads it. Its text comes from a file that may have been
+ * tampered with: the headline is made valid UTF-8, and findings that are
+ * not a JSON array are null.
+ *
+ * Returns: (transfer full): {"time", "old", "new", "headline", "findings"}
+ */
+JsonNode *
+lw_status_change_to_json (const LwStatusChange *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (self->time);
+  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+  g_autofree char *headline = g_utf8_make_valid (self->headline ? self->headline : "", -1);
+  JsonNode *findings = NULL;
+
+  if (self->findings != NULL && g_utf8_validate (self->findings, -1, NULL))
+    findings = json_from_string (self->findings, NULL);
+  if (findings != NULL && !JSON_NODE_HOLDS_ARRAY (findings))
+    g_clear_pointer (&findings, json_node_unref);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  if (time_str != NULL)
+    json_builder_add_string_value (b, time_str);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "old");
+  if (self->old_status == LW_STATUS_CHECKING)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, lw_status_to_string (self->old_status));
+  json_builder_set_member_name (b, "new");
+  json_builder_add_string_value (b, lw_status_to_string (self->new_status));
+  json_builder_set_member_name (b, "headline");
+  json_builder_add_string_value (b, headline);
+  json_builder_set_member_name (b, "findings");
+  if (findings != NULL)
+    json_builder_add_value (b, findings);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
+
 /* SQLite helpers. Each returns an SQLite result code, and sets @error
  * when it is not SQLITE_OK. */
 

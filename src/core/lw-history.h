@@ -2,6 +2,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 
 #include "lw-analyzer.h"
 #include "lw-report.h"
@@ -22,6 +23,7 @@ typedef struct
 } LwStatusChange;
 
 void        lw_status_change_free            (LwStatusChange       *self);
+JsonNode   *lw_status_change_to_json         (const LwStatusChange *self);
 
 #define LW_TYPE_HISTORY (lw_history_get_type ())
 

@@ -297,36 +297,6 @@ lw_cli_watch (LwCheckOptions *options,
   return 0;
 }
 
-static JsonNode *
-change_to_json (const LwStatusChange *change)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (change->time);
-  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
-  JsonNode *findings = change->findings ? json_from_string (change->findings, NULL) : NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "time");
-  json_builder_add_string_value (b, time_str);
-  json_builder_set_member_name (b, "old");
-  if (change->old_status == LW_STATUS_CHECKING)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_string_value (b, lw_status_to_string (change->old_status));
-  json_builder_set_member_name (b, "new");
-  json_builder_add_string_value (b, lw_status_to_string (change->new_status));
-  json_builder_set_member_name (b, "headline");
-  json_builder_add_string_value (b, change->headline);
-  json_builder_set_member_name (b, "findings");
-  if (findings != NULL)
-    json_builder_add_value (b, findings);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
-}
-
 /* `leakwatch --history`: the recorded status changes, oldest first. */
 int
 lw_cli_history (gboolean json)
@@ -355,7 +325,7 @@ lw_cli_history (gboolean json)
       JsonArray *array = json_array_new ();
 
       for (guint i = 0; i < changes->len; i++)
-        json_array_add_element (array, change_to_json (g_ptr_array_index (changes, i)));
+        json_array_add_element (array, lw_status_change_to_json (g_ptr_array_index (changes, i)));
       json_node_take_array (root, array);
       json_generator_set_root (gen, root);
       json_generator_set_pretty (gen, TRUE);

@@ -134,3 +134,19 @@ for name, text in {
 # Found by libFuzzer: a server and a URL that are not valid UTF-8 were
 # echoed as such in the error message.
 write("cli-values", "crash-invalid-utf8", b"192\xff\xff.2.1:3478")
+
+
+# --- rows of the history's changes: time, then old, new, headline, findings --
+def row(time, old, new, headline, findings):
+    return struct.pack("=q", time) + "\n".join([old, new, headline, findings]).encode()
+
+
+write("history-row", "leak", row(1764000000, "protected", "leak", "Leak: 198.51.100.7 is visible",
+                                 '[{"id":"srflx-real-address","level":"leak"}]'))
+write("history-row", "first", row(1764000000, "-", "unprotected", "No VPN", "[]"))
+write("history-row", "tampered-status", row(0, "green", "ok", "", "{}"))
+write("history-row", "invalid-utf8", struct.pack("=q", 1) + b"leak\nleak\n\xff\xfe headline\n[\"\xff\"]")
+write("history-row", "year-9999", row(253402300799, "leak", "protected", "late", "null"))
+write("history-row", "negative-time", row(-62135596800, "leak", "protected", "early", "[1,2,3]"))
+write("history-row", "huge-time", struct.pack("=q", 2**62) + b"leak\nunknown\nx\n[]")
+
