@@ -205,8 +205,7 @@ exit_addresses (const Analysis *a,
     {
       const LwPublicAddress *pa = g_ptr_array_index (a->ev->public_addresses, i);
 
-      if (pa->family == family && pa->path == LW_HTTP_PATH_DIRECT &&
-          pa->result == LW_RESULT_ANSWERED && pa->address != NULL)
+      if (pa->family == family && lw_public_address_is_answered_direct (pa))
         g_ptr_array_add (out, pa->address);
     }
   return out->len > 0;
@@ -556,7 +555,7 @@ check_https (Analysis *a)
       const LwInterface *owner;
       LwFinding *f;
 
-      if (pa->result != LW_RESULT_ANSWERED || pa->address == NULL || pa->path != LW_HTTP_PATH_DIRECT)
+      if (!lw_public_address_is_answered_direct (pa))
         continue;
 
       if (pa->family == 6 && (owner = non_tunnel_owner (a, pa->address)) != NULL)

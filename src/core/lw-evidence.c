@@ -187,6 +187,23 @@ lw_public_address_free (LwPublicAddress *self)
   g_free (self);
 }
 
+/**
+ * lw_public_address_is_answered_direct:
+ *
+ * Whether an address service answered this request over the direct path
+ * (not through a proxy), with an address: what the network itself shows
+ * as the user's public address. The one test for it, for the analyzer,
+ * the monitor and the history alike.
+ */
+gboolean
+lw_public_address_is_answered_direct (const LwPublicAddress *self)
+{
+  return self->path == LW_HTTP_PATH_DIRECT &&
+         self->result == LW_RESULT_ANSWERED &&
+         self->address != NULL && *self->address != '\0' &&
+         (self->family == 4 || self->family == 6);
+}
+
 LwVpnConnection *
 lw_vpn_connection_new (const char *name,
                        const char *type,

@@ -184,6 +184,7 @@ LwPublicAddress    *lw_public_address_new          (int                  family,
                                                     LwHttpPath           path,
                                                     const char          *url);
 void                lw_public_address_free         (LwPublicAddress     *self);
+gboolean            lw_public_address_is_answered_direct (const LwPublicAddress *self);
 LwVpnConnection    *lw_vpn_connection_new          (const char          *name,
                                                     const char          *type,
                                                     const char          *interface,

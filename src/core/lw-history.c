@@ -780,15 +780,6 @@ findings_to_json (GPtrArray *findings)
   return json_generator_to_data (generator, NULL);
 }
 
-static gboolean
-is_answered_direct (const LwPublicAddress *pa)
-{
-  return pa->path == LW_HTTP_PATH_DIRECT &&
-         pa->result == LW_RESULT_ANSWERED &&
-         pa->address != NULL && *pa->address != '\0' &&
-         (pa->family == 4 || pa->family == 6);
-}
-
 /* The distinct answered direct-path addresses of @family, space-separated,
  * or NULL when none answered. */
 static char *
@@ -804,7 +795,7 @@ public_addresses_of (const LwEvidence *ev,
     {
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
 
-      if (is_answered_direct (pa) && pa->family == family &&
+      if (lw_public_address_is_answered_direct (pa) && pa->family == family &&
           !g_ptr_array_find_with_equal_func (seen, pa->address, g_str_equal, NULL))
         g_ptr_array_add (seen, pa->address);
     }
@@ -936,7 +927,7 @@ remember_addresses (sqlite3   *db,
     {
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
 
-      if (!is_answered_direct (pa))
+      if (!lw_public_address_is_answered_direct (pa))
         continue;
 
       sqlite3_reset (stmt);
@@ -1111,7 +1102,7 @@ remembers_addresses (LwReport *report)
   if (ev == NULL || ev->vpn == NULL || ev->vpn->active)
     return FALSE;
   for (guint i = 0; i < ev->public_addresses->len; i++)
-    if (is_answered_direct (g_ptr_array_index (ev->public_addresses, i)))
+    if (lw_public_address_is_answered_direct (g_ptr_array_index (ev->public_addresses, i)))
       return TRUE;
   return FALSE;
 }

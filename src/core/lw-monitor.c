@@ -100,7 +100,7 @@ remember (LwMonitor *self,
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
       gboolean known = FALSE;
 
-      if (pa->result != LW_RESULT_ANSWERED || pa->path != LW_HTTP_PATH_DIRECT || pa->address == NULL)
+      if (!lw_public_address_is_answered_direct (pa))
         continue;
 
       for (guint j = 0; j < self->remembered->len; j++)
