@@ -12,35 +12,30 @@
  * status, exactly as ../shared/DOMAIN.md's tables say. It does no I/O, so
  * every rule is covered by table-driven tests on synthetic evidence. */
 
-static const char * const status_names[] = {
-  "protected", "unprotected", "unknown", "warning", "leak", "checking",
-};
-static const char * const level_names[] = { "note", "unprotected", "unknown", "warning", "leak" };
-static const char * const audience_names[] = {
-  NULL, "native-apps", "camera-pages", "every-page", "every-site",
-};
+LW_ENUM_STRINGS (lw_status, LwStatus, LW_TYPE_STATUS)
+LW_ENUM_STRINGS (lw_level, LwLevel, LW_TYPE_LEVEL)
 
-LW_ENUM_STRINGS (lw_status, LwStatus, status_names)
-LW_ENUM_STRINGS (lw_level, LwLevel, level_names)
-
+/* No audience is written as null, never as a word. */
 const char *
 lw_audience_to_string (LwAudience audience)
 {
-  return lw_enum_name_of (audience_names, G_N_ELEMENTS (audience_names), audience);
+  if (audience == LW_AUDIENCE_NONE)
+    return NULL;
+  return lw_enum_nick_of (LW_TYPE_AUDIENCE, audience);
 }
 
 gboolean
 lw_audience_from_string (const char *str,
                          LwAudience *audience)
 {
-  guint v;
+  int v;
 
   if (str == NULL)
     {
       *audience = LW_AUDIENCE_NONE;
       return TRUE;
     }
-  if (!lw_enum_value_of (audience_names, G_N_ELEMENTS (audience_names), str, &v))
+  if (!lw_enum_value_of_nick (LW_TYPE_AUDIENCE, str, &v) || v == LW_AUDIENCE_NONE)
     return FALSE;
   *audience = (LwAudience) v;
   return TRUE;

@@ -1,51 +1,59 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
+
+#include "lw-core-enums.h"
 
 G_BEGIN_DECLS
 
-/* Stable text names for enums, indexed by value. LW_ENUM_STRINGS defines
- * prefix_to_string() and prefix_from_string() over such a table. */
+/* The text names of the core's enums are their nicks, which
+ * gnome.mkenums_simple() makes from the value names in the headers
+ * (LW_RESULT_TLS_ERROR is "tls-error"): the enum is the one place they
+ * are written. LW_ENUM_STRINGS defines prefix_to_string() and
+ * prefix_from_string() over an enum's GType. */
 
 static inline const char *
-lw_enum_name_of (const char * const *names,
-                 guint               n_names,
-                 guint               value)
+lw_enum_nick_of (GType type,
+                 int   value)
 {
-  g_return_val_if_fail (value < n_names, "invalid");
-  return names[value];
+  /* Kept for the life of the process, as static types are. */
+  GEnumClass *klass = g_type_class_ref (type);
+  GEnumValue *v = g_enum_get_value (klass, value);
+
+  g_return_val_if_fail (v != NULL, "invalid");
+  return v->value_nick;
 }
 
 static inline gboolean
-lw_enum_value_of (const char * const *names,
-                  guint               n_names,
-                  const char         *str,
-                  guint              *value)
+lw_enum_value_of_nick (GType       type,
+                       const char *nick,
+                       int        *value)
 {
-  for (guint i = 0; str != NULL && i < n_names; i++)
-    {
-      if (names[i] != NULL && g_str_equal (names[i], str))
-        {
-          *value = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  GEnumClass *klass;
+  GEnumValue *v;
+
+  if (nick == NULL)
+    return FALSE;
+  klass = g_type_class_ref (type);
+  if ((v = g_enum_get_value_by_nick (klass, nick)) == NULL)
+    return FALSE;
+  *value = v->value;
+  return TRUE;
 }
 
-#define LW_ENUM_STRINGS(prefix, Type, table)                                \
+#define LW_ENUM_STRINGS(prefix, Type, gtype)                                \
   const char *                                                              \
   prefix##_to_string (Type value)                                           \
   {                                                                         \
-    return lw_enum_name_of (table, G_N_ELEMENTS (table), value);            \
+    return lw_enum_nick_of (gtype, (int) value);                            \
   }                                                                         \
   gboolean                                                                  \
   prefix##_from_string (const char *str,                                    \
                         Type       *value)                                  \
   {                                                                         \
-    guint v;                                                                \
-    if (!lw_enum_value_of (table, G_N_ELEMENTS (table), str, &v))           \
+    int v;                                                                  \
+    if (!lw_enum_value_of_nick (gtype, str, &v))                            \
       return FALSE;                                                         \
     *value = (Type) v;                                                      \
     return TRUE;                                                            \

@@ -7,24 +7,13 @@
 #include "lw-evidence.h"
 
 /* Stable names used in the JSON output, indexed by enum value. */
-static const char * const interface_kind_names[] = { "physical", "tunnel", "bridge", "loopback", "ppp" };
-static const char * const probe_kind_names[] = { "bound", "browser" };
-static const char * const gather_mode_names[] = { "all-interfaces", "default-route" };
-static const char * const candidate_type_names[] = { "host", "srflx" };
-static const char * const result_names[] = {
-  "answered", "timeout", "refused", "unreachable", "resolve-failed", "tls-error",
-  "bad-reply", "too-large", "http-error", "redirect-loop", "error",
-};
-static const char * const http_path_names[] = { "direct", "proxy" };
-static const char * const vpn_source_names[] = { "none", "networkmanager", "interfaces" };
-
-LW_ENUM_STRINGS (lw_interface_kind, LwInterfaceKind, interface_kind_names)
-LW_ENUM_STRINGS (lw_probe_kind, LwProbeKind, probe_kind_names)
-LW_ENUM_STRINGS (lw_gather_mode, LwGatherMode, gather_mode_names)
-LW_ENUM_STRINGS (lw_candidate_type, LwCandidateType, candidate_type_names)
-LW_ENUM_STRINGS (lw_result, LwResult, result_names)
-LW_ENUM_STRINGS (lw_http_path, LwHttpPath, http_path_names)
-LW_ENUM_STRINGS (lw_vpn_source, LwVpnSource, vpn_source_names)
+LW_ENUM_STRINGS (lw_interface_kind, LwInterfaceKind, LW_TYPE_INTERFACE_KIND)
+LW_ENUM_STRINGS (lw_probe_kind, LwProbeKind, LW_TYPE_PROBE_KIND)
+LW_ENUM_STRINGS (lw_gather_mode, LwGatherMode, LW_TYPE_GATHER_MODE)
+LW_ENUM_STRINGS (lw_candidate_type, LwCandidateType, LW_TYPE_CANDIDATE_TYPE)
+LW_ENUM_STRINGS (lw_result, LwResult, LW_TYPE_RESULT)
+LW_ENUM_STRINGS (lw_http_path, LwHttpPath, LW_TYPE_HTTP_PATH)
+LW_ENUM_STRINGS (lw_vpn_source, LwVpnSource, LW_TYPE_VPN_SOURCE)
 
 /**
  * lw_strdup_text:

@@ -7,6 +7,7 @@
 # include <malloc.h>
 #endif
 
+#include "lw-core-enums.h"
 #include "lw-monitor.h"
 
 /* Runs checks: at start, on an interval, and whenever the network changes
@@ -262,7 +263,7 @@ on_check_done (GObject      *source,
   g_signal_emit (self, signals[REPORT], 0, report);
   if (!had_status || old_status != self->status)
     g_signal_emit (self, signals[STATUS_CHANGED], 0,
-                   had_status ? (int) old_status : (int) LW_STATUS_CHECKING, (int) self->status);
+                   had_status ? old_status : LW_STATUS_CHECKING, self->status);
 
 #ifdef HAVE_MALLOC_TRIM
   /* A check allocates a few megabytes (TLS, the resolver, libnice) and
@@ -578,7 +579,7 @@ lw_monitor_class_init (LwMonitorClass *klass)
    */
   signals[STATUS_CHANGED] = g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                          G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+                                          G_TYPE_NONE, 2, LW_TYPE_STATUS, LW_TYPE_STATUS);
 }
 
 static void
