@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Checks the Flatpak manifest, which CI cannot build: it is valid JSON, it
 builds the right app with the right command and exactly the permissions
-PLATFORM-NOTES.md allows, and it builds every library the GNOME runtime
+docs/ARCHITECTURE.md allows, and it builds every library the GNOME runtime
 lacks, each from a pinned source. Prints TAP.
 
 Usage: check-manifest.py MANIFEST APP_ID

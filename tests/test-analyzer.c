@@ -6,7 +6,7 @@
 #include "lw-analyzer.h"
 #include "lw-test-evidence.h"
 
-/* One case per finding and per status rule of ../shared/DOMAIN.md. Each
+/* One case per finding and per status rule of docs/DOMAIN.md. Each
  * case lists every finding it expects as "level id address": a finding too
  * many fails the case as surely as one too few. */
 

@@ -9,7 +9,7 @@
 #include "lw-enum-private.h"
 
 /* The analyzer is pure: it reads an LwEvidence and returns findings and a
- * status, exactly as ../shared/DOMAIN.md's tables say. It does no I/O, so
+ * status, exactly as docs/DOMAIN.md's tables say. It does no I/O, so
  * every rule is covered by table-driven tests on synthetic evidence. */
 
 LW_ENUM_STRINGS (lw_status, LwStatus, LW_TYPE_STATUS)

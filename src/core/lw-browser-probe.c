@@ -14,7 +14,7 @@
 
 /* Gathers the way a browser does: one UDP socket per local address, bound
  * to that address but not pinned to its interface, so the kernel routes
- * every request by its destination (libnice pins its sockets; see DOMAIN.md).
+ * every request by its destination (libnice pins its sockets; see docs/DOMAIN.md).
  * STUN messages are built and parsed with libnice's STUN library.
  *
  * A srflx equal to its host address is kept: it shows a public address that

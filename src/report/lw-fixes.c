@@ -9,7 +9,7 @@
 
 /* What to do about a finding, concretely: for each browser found on this
  * machine, the setting that changes what web pages can gather (see
- * DOMAIN.md, "Browser settings mapped to modes"), and for the VPN, the
+ * docs/DOMAIN.md, "Browser settings mapped to modes"), and for the VPN, the
  * setting that stops traffic leaving outside the tunnel. Each fix says what
  * it costs, because every one of them takes something away. Pure data: no
  * I/O but the look for installed browsers. */

@@ -13,7 +13,7 @@
 
 /* `leakwatch-report`: a unique application with one window. A second start
  * presents the window that is open; closing it ends the process, so the
- * window costs memory only while it is open (see ARCHITECTURE.md). */
+ * window costs memory only while it is open (see docs/ARCHITECTURE.md). */
 
 struct _LwReportApplication
 {

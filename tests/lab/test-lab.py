@@ -7,7 +7,7 @@
 Builds the lab for SCENARIO, runs `leakwatch --check --json` in the client
 namespace against the lab's real coturn, HTTPS echo and OpenVPN, and asserts
 the verdict and its key findings. Each expectation states its reason from
-../shared/DOMAIN.md. Then it tears the lab down and checks nothing is left.
+docs/DOMAIN.md. Then it tears the lab down and checks nothing is left.
 Needs root; without it, it reports itself skipped with the reason.
 """
 
@@ -56,7 +56,7 @@ def srflx(report, mode, family):
                    and (":" in c["address"]) == (family == "ipv6")})
 
 
-# --- the scenarios and what DOMAIN.md says of each --------------------------
+# --- the scenarios and what docs/DOMAIN.md says of each ---------------------
 
 def check_novpn(r):
     # No tunnel is up: "no VPN -> unprotected"; sites see the real address
