@@ -8,7 +8,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
-#include "lw-application.h"
+#include "lw-application-private.h"
 #include "lw-autostart.h"
 #include "lw-cli.h"
 #include "lw-helper-keeper.h"
@@ -30,33 +30,6 @@ static const char monitor_xml[] =
   "  </interface>"
   "</node>";
 
-struct _LwApplication
-{
-  GApplication     parent_instance;
-
-  gboolean         options_parsed;
-  LwCheckOptions  *options;
-  guint            interval;
-  gboolean         given_servers;    /* --stun or --ip-url: settings do not apply */
-  gboolean         given_interval;
-
-  GSettings       *settings;         /* nullable: no schema installed */
-  LwNotifier      *notifier;
-  LwHelperKeeper  *tray;             /* nullable: no display, or no tray installed */
-  char            *activation_token; /* of the activation being handled, for the window */
-  char            *startup_id;
-  char            *launch_token;     /* this process's own, from its launcher */
-  char            *launch_startup_id;
-  char            *executable;       /* this program, as it was at start */
-
-  LwHistory       *history;
-  gboolean         told_history_problem;
-  LwMonitor       *monitor;
-  GDBusNodeInfo   *introspection;
-  GDBusConnection *connection;
-  char            *object_path;
-  guint            registration;
-};
 
 G_DEFINE_FINAL_TYPE (LwApplication, lw_application, G_TYPE_APPLICATION)
 
@@ -422,140 +395,6 @@ lw_application_dbus_unregister (GApplication    *app,
   G_APPLICATION_CLASS (lw_application_parent_class)->dbus_unregister (app, connection, object_path);
 }
 
-static void
-check_now_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       data)
-{
-  LwApplication *self = data;
-
-  lw_monitor_check_now (self->monitor, "check-now action");
-}
-
-/* The report window is a process of its own, single-instance: starting it
- * again presents the open one. */
-static void
-show_report_activated (GSimpleAction *action,
-                       GVariant      *parameter,
-                       gpointer       data)
-{
-  g_autoptr(GError) error = NULL;
-  LwApplication *self = LW_APPLICATION (data);
-  g_autofree char *program = lw_find_program ("report", "leakwatch-report", LIBEXECDIR);
-  const char *argv[] = { program, NULL };
-  g_auto(GStrv) envp = g_get_environ ();
-
-  if (program == NULL)
-    {
-      g_message ("%s", _("The report window is not installed; “leakwatch --check” prints the report."));
-      return;
-    }
-  /* Hand the launcher's activation token on, so the window gets focus
-   * (Wayland) and the launch feedback ends (X11). */
-  envp = g_environ_unsetenv (envp, "XDG_ACTIVATION_TOKEN");
-  envp = g_environ_unsetenv (envp, "DESKTOP_STARTUP_ID");
-  if (self->activation_token != NULL)
-    envp = g_environ_setenv (envp, "XDG_ACTIVATION_TOKEN", self->activation_token, TRUE);
-  if (self->startup_id != NULL)
-    envp = g_environ_setenv (envp, "DESKTOP_STARTUP_ID", self->startup_id, TRUE);
-  if (!g_spawn_async (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
-    g_warning ("Cannot open the report window: %s", error->message);
-}
-
-/* The autostart entry to copy: beside an uninstalled build's binary, or
- * the installed one. */
-static char *
-autostart_template (void)
-{
-  g_autofree char *built = lw_beside_executable ("../../data/" APP_ID ".autostart.desktop");
-
-  if (built != NULL && g_file_test (built, G_FILE_TEST_EXISTS))
-    return g_steal_pointer (&built);
-  return g_build_filename (DATADIR, "leakwatch", "autostart", APP_ID ".desktop", NULL);
-}
-
-/* Turns start at login on or off; the action's state, the setting and the
- * autostart entry end up agreeing, or stay as they were when the entry
- * cannot be written. */
-static void
-show_start_at_login (LwApplication *self,
-                     gboolean       enabled)
-{
-  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
-                                                                          "start-at-login")),
-                             g_variant_new_boolean (enabled));
-  if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != enabled)
-    g_settings_set_boolean (self->settings, "start-at-login", enabled);
-}
-
-/* What the Background portal decided, in a Flatpak: the user may refuse. */
-static void
-on_start_at_login_decided (gboolean enabled,
-                           gpointer data)
-{
-  g_autoptr(LwApplication) self = data;
-
-  show_start_at_login (self, enabled);
-}
-
-static void
-apply_start_at_login (LwApplication *self,
-                      gboolean       enabled)
-{
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "start-at-login");
-  gboolean flatpak = lw_autostart_in_flatpak ();
-  g_autofree char *template = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (state != NULL && g_variant_get_boolean (state) == enabled &&
-      (flatpak || lw_autostart_is_enabled () == enabled))
-    return;
-  template = autostart_template ();
-  if (!lw_autostart_set_enabled (enabled, template, self->executable ? self->executable : "leakwatch",
-                                 flatpak ? on_start_at_login_decided : NULL,
-                                 flatpak ? g_object_ref (self) : NULL, &error))
-    {
-      g_warning ("Cannot change start at login: %s", error->message);
-      if (flatpak)
-        g_object_unref (self);
-      enabled = !enabled;
-    }
-  show_start_at_login (self, enabled);
-}
-
-static void
-start_at_login_change_state (GSimpleAction *action,
-                             GVariant      *value,
-                             gpointer       data)
-{
-  apply_start_at_login (LW_APPLICATION (data), g_variant_get_boolean (value));
-}
-
-/* The status is the service's to say: a client cannot set it. */
-static void
-status_change_state (GSimpleAction *action,
-                     GVariant      *value,
-                     gpointer       data)
-{
-  g_debug ("ignoring a request to set the status to %s", g_variant_get_string (value, NULL));
-}
-
-static void
-quit_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       data)
-{
-  g_application_quit (G_APPLICATION (data));
-}
-
-static const GActionEntry app_actions[] = {
-  { "check-now", check_now_activated, NULL, NULL, NULL, { 0 } },
-  { "show-report", show_report_activated, NULL, NULL, NULL, { 0 } },
-  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
-  { "status", NULL, NULL, "'checking'", status_change_state, { 0 } },
-  { "start-at-login", NULL, NULL, "false", start_at_login_change_state, { 0 } },
-};
-
 /* The interval: the command line's, else the settings', else 300 s. */
 static guint
 effective_interval (LwApplication *self)
@@ -611,7 +450,7 @@ on_settings_changed (GSettings     *settings,
         lw_monitor_set_options (self->monitor, options);
     }
   else if (g_str_equal (key, "start-at-login"))
-    apply_start_at_login (self, g_settings_get_boolean (settings, key));
+    lw_application_apply_start_at_login (self, g_settings_get_boolean (settings, key));
 }
 
 /* The tray: started when there is a display to show it on, and kept
@@ -655,7 +494,7 @@ lw_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (lw_application_parent_class)->startup (app);
 
-  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), self);
+  lw_application_add_actions (self);
 
   if (self->options == NULL)
     {
@@ -698,9 +537,9 @@ lw_application_startup (GApplication *app)
   /* Start at login: natively the autostart entry is the truth (the user
    * may have removed it elsewhere); in a Flatpak only the setting knows. */
   if (lw_autostart_in_flatpak ())
-    apply_start_at_login (self, self->settings && g_settings_get_boolean (self->settings, "start-at-login"));
+    lw_application_apply_start_at_login (self, self->settings && g_settings_get_boolean (self->settings, "start-at-login"));
   else
-    show_start_at_login (self, lw_autostart_is_enabled ());
+    lw_application_show_start_at_login (self, lw_autostart_is_enabled ());
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
   g_signal_connect_object (self->monitor, "notify::history-problem",
