@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-analyzer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-analyzer-private.h"
+
+/* The completeness rules: what the check could not establish, per family
+ * with a default route, so that silence is never taken for safety. */
+
+typedef struct
+{
+  const char *def;
+  GPtrArray  *tried;         /* "server (why)" strings */
+  gboolean    stun_answered;
+  gboolean    https_answered;
+  char       *https_error;   /* the first HTTPS failure, for people */
+} FamilyCheck;
+
+static LwFinding *
+incomplete_finding (int         family,
+                    const char *summary)
+{
+  LwFinding *f = lw_finding_new ("check-incomplete", LW_LEVEL_UNKNOWN);
+
+  f->family = family;
+  f->summary = g_strdup (summary);
+  return f;
+}
+
+static void
+family_check_clear (FamilyCheck *fc)
+{
+  g_clear_pointer (&fc->tried, g_ptr_array_unref);
+  g_clear_pointer (&fc->https_error, g_free);
+}
+
+static void
+read_family (Analysis    *a,
+             int          family,
+             FamilyCheck *fc)
+{
+  const LwEvidence *ev = a->ev;
+  g_autoptr(GPtrArray) exits = g_ptr_array_new ();
+
+  fc->def = lw_evidence_get_default_address (ev, family);
+  fc->tried = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; fc->def != NULL && i < ev->stun_results->len; i++)
+    {
+      const LwStunResult *r = g_ptr_array_index (ev->stun_results, i);
+
+      if (r->probe != LW_PROBE_BROWSER || r->mode != LW_GATHER_DEFAULT_ROUTE ||
+          g_strcmp0 (r->base, fc->def) != 0)
+        continue;
+      if (r->result == LW_RESULT_TIMEOUT || r->result == LW_RESULT_ANSWERED || r->error == NULL)
+        g_ptr_array_add (fc->tried, g_strdup (r->server));
+      else
+        g_ptr_array_add (fc->tried, g_strdup_printf ("%s (%s)", r->server, r->error));
+      fc->stun_answered |= r->result == LW_RESULT_ANSWERED;
+    }
+
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
+
+      if (pa->family == family && pa->path == LW_HTTP_PATH_DIRECT &&
+          pa->result != LW_RESULT_ANSWERED && fc->https_error == NULL)
+        fc->https_error = g_strdup_printf ("%s: %s", pa->url,
+                                           pa->error ? pa->error : lw_result_to_string (pa->result));
+    }
+  fc->https_answered = lw_analysis_exit_addresses (a, family, exits);
+}
+
+static void
+add_stun_incomplete (Analysis    *a,
+                     int          family,
+                     FamilyCheck *fc)
+{
+  LwFinding *f;
+
+  if (fc->tried->len == 0)
+    {
+      f = incomplete_finding (family, family == 6 ? _("No IPv6 STUN server could be asked")
+                                                  : _("No IPv4 STUN server could be asked"));
+      f->detail = g_strdup_printf (_("The default route of %s leaves from %s, but none of the "
+                                     "configured STUN servers has an %s address, so what web pages "
+                                     "see there is unknown."),
+                                   lw_analysis_family_name (family), fc->def, lw_analysis_family_name (family));
+    }
+  else
+    {
+      g_autofree char *servers = lw_analysis_format_server_list (fc->tried);
+
+      f = incomplete_finding (family, family == 6 ? _("No STUN server answered over IPv6")
+                                                  : _("No STUN server answered over IPv4"));
+      f->detail = g_strdup_printf (_("Requests from %s got no answer from %s, so what web pages see "
+                                     "through STUN is unknown. Silence is not taken for safety."),
+                                   fc->def, servers);
+    }
+  f->address = g_strdup (fc->def);
+  f->advice = g_strdup (_("Check that UDP to the STUN servers is allowed, or name other servers "
+                          "with --stun (both an IPv4 and an IPv6 one)."));
+  lw_analysis_add_finding (a, f);
+}
+
+static void
+add_https_incomplete (Analysis    *a,
+                      int          family,
+                      FamilyCheck *fc)
+{
+  LwFinding *f = incomplete_finding (family, family == 6
+                                               ? _("The public IPv6 address could not be checked over HTTPS")
+                                               : _("The public IPv4 address could not be checked over HTTPS"));
+
+  f->address = g_strdup (fc->def);
+  if (fc->https_error != NULL)
+    f->detail = g_strdup_printf (_("No address service answered over %s (%s), so Leakwatch cannot "
+                                   "compare what STUN shows with your VPN's exit."),
+                                 lw_analysis_family_name (family), fc->https_error);
+  else
+    f->detail = g_strdup_printf (_("No address service was asked over %s, so Leakwatch cannot "
+                                   "compare what STUN shows with your VPN's exit."),
+                                 lw_analysis_family_name (family));
+  f->advice = g_strdup (_("Check the network connection, or name a reachable address service "
+                          "with --ip-url."));
+  lw_analysis_add_finding (a, f);
+}
+
+/* One finding when nothing answered at all: the cause is the connection,
+ * not one server, and four findings would bury that. */
+static void
+add_unreachable (Analysis    *a,
+                 FamilyCheck  fc[2])
+{
+  LwFinding *f = incomplete_finding (0, _("Nothing answered: the internet seems out of reach"));
+  g_autoptr(GString) why = g_string_new (NULL);
+
+  for (int i = 0; i < 2; i++)
+    {
+      if (fc[i].def == NULL)
+        continue;
+      if (fc[i].tried->len > 0)
+        {
+          g_autofree char *servers = lw_analysis_format_server_list (fc[i].tried);
+          g_string_append_printf (why, _(" From %s, STUN: %s."), fc[i].def, servers);
+        }
+      if (fc[i].https_error != NULL)
+        g_string_append_printf (why, _(" From %s, HTTPS: %s."), fc[i].def, fc[i].https_error);
+    }
+
+  f->detail = g_strdup_printf (_("A default route exists, but no STUN server and no address "
+                                 "service answered, so what web pages see is unknown.%s"), why->str);
+  f->advice = g_strdup (_("Check the network connection and name resolution (DNS). If you use "
+                          "servers of your own, name them with --stun and --ip-url."));
+  lw_analysis_add_finding (a, f);
+}
+
+void
+lw_analysis_check_completeness (Analysis *a)
+{
+  FamilyCheck fc[2] = { { 0 } };
+  gboolean any_default = FALSE, any_answer = FALSE;
+
+  for (int i = 0; i < 2; i++)
+    {
+      read_family (a, i == 0 ? 4 : 6, &fc[i]);
+      if (fc[i].def == NULL)
+        continue;
+      any_default = TRUE;
+      any_answer |= fc[i].stun_answered || fc[i].https_answered;
+    }
+
+  if (!any_default)
+    {
+      LwFinding *f = incomplete_finding (0, _("This computer is offline: no network has a "
+                                              "default route"));
+
+      f->detail = g_strdup (_("Without a default route no page can reach a STUN server, but "
+                              "Leakwatch cannot tell what will happen once the network returns."));
+      f->advice = g_strdup (_("Connect to a network; Leakwatch checks again when it changes."));
+      lw_analysis_add_finding (a, f);
+    }
+  else if (!any_answer)
+    add_unreachable (a, fc);
+  else
+    {
+      for (int i = 0; i < 2; i++)
+        {
+          if (fc[i].def == NULL)
+            continue;
+          if (!fc[i].stun_answered)
+            add_stun_incomplete (a, i == 0 ? 4 : 6, &fc[i]);
+          if (!fc[i].https_answered)
+            add_https_incomplete (a, i == 0 ? 4 : 6, &fc[i]);
+        }
+    }
+
+  family_check_clear (&fc[0]);
+  family_check_clear (&fc[1]);
+}

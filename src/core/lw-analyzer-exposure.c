@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-analyzer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "lw-analyzer-private.h"
+
+/* The exposure rules: which candidate a browser shows to which pages, as
+ * the gathering modes of docs/DOMAIN.md say, and which of those reveal an
+ * address outside the tunnel. */
+
+static gboolean
+mode_sees (LwWebrtcMode       mode,
+           gboolean           mdns,
+           const LwCandidate *c)
+{
+  if (c->probe != LW_PROBE_BROWSER)
+    return FALSE;
+
+  switch (mode)
+    {
+    case LW_WEBRTC_MODE_1:
+      return c->mode == LW_GATHER_ALL_INTERFACES && (c->type == LW_CANDIDATE_SRFLX || !mdns);
+    case LW_WEBRTC_MODE_2:
+      return c->mode == LW_GATHER_DEFAULT_ROUTE && (c->type == LW_CANDIDATE_SRFLX || !mdns);
+    case LW_WEBRTC_MODE_3:
+      return c->mode == LW_GATHER_DEFAULT_ROUTE && c->type == LW_CANDIDATE_SRFLX;
+    case LW_WEBRTC_MODE_4:
+    case LW_WEBRTC_DISABLED:
+    default:
+      return FALSE;
+    }
+}
+
+/* The widest audience that sees @c in any of the profiled browsers. */
+static LwAudience
+candidate_audience (const Analysis    *a,
+                    const LwCandidate *c)
+{
+  LwAudience audience = LW_AUDIENCE_NONE;
+
+  for (guint i = 0; i < a->n_profiles; i++)
+    {
+      const LwBrowserProfile *p = &a->profiles[i];
+
+      if (mode_sees (p->ordinary, p->ordinary_mdns, c))
+        return LW_AUDIENCE_EVERY_PAGE;
+      if (mode_sees (p->camera, FALSE, c))
+        audience = LW_AUDIENCE_CAMERA_PAGES;
+    }
+
+  return audience;
+}
+
+/* Whether a page of @audience sees a host candidate in Mode 2 without mDNS
+ * (the local-address warning), as opposed to only in Mode 1. */
+static gboolean
+host_seen_without_mdns_by_ordinary_pages (const Analysis    *a,
+                                          const LwCandidate *c)
+{
+  for (guint i = 0; i < a->n_profiles; i++)
+    {
+      if (a->profiles[i].ordinary == LW_WEBRTC_MODE_2 && !a->profiles[i].ordinary_mdns &&
+          c->mode == LW_GATHER_DEFAULT_ROUTE)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static char *
+browsers_seeing (const Analysis    *a,
+                 const LwCandidate *c,
+                 LwAudience         audience)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; i < a->n_profiles; i++)
+    {
+      const LwBrowserProfile *p = &a->profiles[i];
+      gboolean sees = audience == LW_AUDIENCE_EVERY_PAGE
+                        ? mode_sees (p->ordinary, p->ordinary_mdns, c)
+                        : mode_sees (p->camera, FALSE, c);
+      if (sees)
+        g_ptr_array_add (names, (gpointer) p->name);
+    }
+  g_ptr_array_add (names, NULL);
+
+  return g_strjoinv (", ", (char **) names->pdata);
+}
+
+static gboolean
+str_array_contains (GPtrArray  *array,
+                    const char *str)
+{
+  for (guint i = 0; i < array->len; i++)
+    {
+      if (g_strcmp0 (g_ptr_array_index (array, i), str) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static const LwRememberedAddress *
+remembered (const Analysis *a,
+            const char     *address)
+{
+  for (guint i = 0; address != NULL && i < a->ev->remembered->len; i++)
+    {
+      const LwRememberedAddress *r = g_ptr_array_index (a->ev->remembered, i);
+
+      if (g_strcmp0 (r->address, address) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+/* A global address that belongs to an interface outside the tunnel. */
+static const LwInterface *
+non_tunnel_owner (const Analysis *a,
+                  const char     *address)
+{
+  const LwInterface *iface = lw_evidence_interface_for_address (a->ev, address);
+
+  if (iface == NULL || lw_evidence_is_tunnel_interface (a->ev, iface->name))
+    return NULL;
+  if (!lw_address_class_is_public (lw_address_classify_string (address)))
+    return NULL;
+  return iface;
+}
+
+static LwFinding *
+exposure_finding (const Analysis    *a,
+                  const char        *id,
+                  const LwCandidate *c,
+                  LwAudience         audience)
+{
+  LwFinding *f = lw_finding_new (id, audience == LW_AUDIENCE_EVERY_PAGE ? LW_LEVEL_LEAK
+                                                                        : LW_LEVEL_WARNING);
+  g_autofree char *browsers = browsers_seeing (a, c, audience);
+
+  f->audience = audience;
+  f->mode = g_strdup (lw_gather_mode_to_string (c->mode));
+  f->family = lw_address_family (c->address);
+  f->address = g_strdup (c->address);
+  f->interface = g_strdup (c->interface);
+  f->server = g_strdup (c->server);
+
+  if (c->type == LW_CANDIDATE_SRFLX)
+    f->detail = g_strdup_printf (_("The STUN server %s saw a request from %s (%s) arrive from %s. "
+                                   "Browsers that show this: %s. %s"),
+                                 c->server, c->base, c->interface ? c->interface : "?",
+                                 c->address, browsers, lw_audience_describe (audience));
+  else
+    f->detail = g_strdup_printf (_("The browser lists %s (%s) as a host candidate. "
+                                   "Browsers that show this: %s. %s"),
+                                 c->address, c->interface ? c->interface : "?", browsers,
+                                 lw_audience_describe (audience));
+  return f;
+}
+
+void
+lw_analysis_check_public_address_leak (Analysis          *a,
+                                       const LwCandidate *c)
+{
+  g_autoptr(GPtrArray) exits = g_ptr_array_new ();
+  const LwRememberedAddress *real;
+  const LwInterface *owner;
+  LwAudience audience;
+  LwFinding *f;
+  int family = lw_address_family (c->address);
+
+  audience = candidate_audience (a, c);
+  if (audience == LW_AUDIENCE_NONE)
+    return;
+
+  /* A global IPv6 of the LAN shown through STUN is the IPv6 leak. */
+  if ((owner = non_tunnel_owner (a, c->address)) != NULL && family == 6)
+    return;
+
+  real = remembered (a, c->address);
+  if (real == NULL)
+    {
+      const LwInterface *iface = lw_evidence_interface_for_address (a->ev, c->address);
+
+      if (!lw_address_class_is_public (lw_address_classify_string (c->address)))
+        return;
+      /* A public address on the tunnel itself is the VPN's own address. */
+      if (iface != NULL && lw_evidence_is_tunnel_interface (a->ev, iface->name))
+        return;
+      /* Without an exit address to compare with, the HTTPS failure is
+       * already reported as an incomplete check. */
+      if (!lw_analysis_exit_addresses (a, family, exits) || str_array_contains (exits, c->address))
+        return;
+    }
+
+  f = exposure_finding (a, "public-address-leak", c, audience);
+  if (real != NULL)
+    f->summary = g_strdup_printf (_("Your real address %s is visible to web pages"), c->address);
+  else
+    f->summary = g_strdup_printf (_("An address outside the VPN, %s, is visible to web pages"),
+                                  c->address);
+  if (exits->len > 0)
+    {
+      g_autofree char *joined = lw_analysis_format_server_list (exits);
+      g_autofree char *old = f->detail;
+
+      f->detail = g_strdup_printf (_("%s Over HTTPS you appear as %s, the VPN's exit."), old, joined);
+    }
+  if (audience == LW_AUDIENCE_EVERY_PAGE)
+    f->advice = g_strdup (_("Make the VPN carry all traffic: turn off split tunnelling for your "
+                            "browser and for STUN (UDP), and turn on the VPN's kill switch. "
+                            "Until then, only keeping WebRTC's UDP off the direct path helps: in "
+                            "Firefox set media.peerconnection.ice.proxy_only to true; in Chromium, "
+                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
+                            "\"disable_non_proxied_udp\". Cost: video calls then need a TURN server "
+                            "or a proxy."));
+  else
+    f->advice = g_strdup (_("Only pages with camera or microphone permission gather from this "
+                            "interface. Keep them to the default route: in Firefox set "
+                            "media.peerconnection.ice.default_address_only to true; in Chromium, "
+                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
+                            "\"default_public_interface_only\". Cost: calls may relay through a "
+                            "server instead of connecting directly on the local network. Turning "
+                            "on the VPN's kill switch also stops it."));
+  lw_analysis_add_finding (a, f);
+}
+
+void
+lw_analysis_check_ipv6_leak (Analysis          *a,
+                 const LwCandidate *c)
+{
+  const LwInterface *owner;
+  LwAudience audience;
+  LwFinding *f;
+
+  if (lw_address_family (c->address) != 6)
+    return;
+  if ((owner = non_tunnel_owner (a, c->address)) == NULL)
+    return;
+  if ((audience = candidate_audience (a, c)) == LW_AUDIENCE_NONE)
+    return;
+
+  f = exposure_finding (a, "ipv6-leak", c, audience);
+  g_free (f->interface);
+  f->interface = g_strdup (owner->name);
+  f->summary = g_strdup_printf (_("Your IPv6 address %s on %s, outside the VPN, is visible to "
+                                  "web pages"), c->address, owner->name);
+  if (audience == LW_AUDIENCE_EVERY_PAGE)
+    f->advice = g_strdup (_("Use a VPN that tunnels IPv6 (or blocks it), or turn IPv6 off on the "
+                            "physical connection: nmcli connection modify <connection> "
+                            "ipv6.method disabled. Cost: sites reachable only over IPv6 stop "
+                            "working. Restricting WebRTC alone does not help here, because the "
+                            "default IPv6 route itself is outside the tunnel."));
+  else
+    f->advice = g_strdup (_("Only pages with camera or microphone permission see this address. "
+                            "Keep them to the default route: in Firefox set "
+                            "media.peerconnection.ice.default_address_only to true; in Chromium, "
+                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
+                            "\"default_public_interface_only\". Or turn IPv6 off on the physical "
+                            "connection (nmcli connection modify <connection> ipv6.method "
+                            "disabled). Cost: calls may relay through a server; without IPv6, "
+                            "IPv6-only sites stop working."));
+  lw_analysis_add_finding (a, f);
+}
+
+void
+lw_analysis_check_local_addresses (Analysis          *a,
+                                   const LwCandidate *c)
+{
+  LwFinding *f;
+  LwLevel level;
+  LwAudience audience;
+  LwAddressClass klass = lw_address_classify_string (c->address);
+
+  if (c->type != LW_CANDIDATE_HOST || !lw_address_class_is_local (klass))
+    return;
+
+  if (host_seen_without_mdns_by_ordinary_pages (a, c))
+    {
+      level = LW_LEVEL_WARNING;
+      audience = LW_AUDIENCE_EVERY_PAGE;
+    }
+  else if (candidate_audience (a, c) != LW_AUDIENCE_NONE)
+    {
+      level = LW_LEVEL_NOTE;
+      audience = LW_AUDIENCE_CAMERA_PAGES;
+    }
+  else
+    return;
+
+  f = lw_finding_new ("local-addresses-visible", level);
+  f->audience = audience;
+  f->mode = g_strdup (lw_gather_mode_to_string (c->mode));
+  f->family = lw_address_family (c->address);
+  f->address = g_strdup (c->address);
+  f->interface = g_strdup (c->interface);
+  f->summary = g_strdup_printf (_("Your local address %s (%s) is visible to web pages"),
+                                c->address, lw_address_class_to_string (klass));
+  f->detail = g_strdup_printf (_("The browser lists %s on %s as a host candidate. %s "
+                                 "A local address does not reveal where you are, but it helps "
+                                 "to tell you apart from others behind the same exit."),
+                               c->address, c->interface ? c->interface : "?",
+                               lw_audience_describe (audience));
+  f->advice = g_strdup (_("Keep mDNS obfuscation on (the default in Chrome, Firefox and "
+                          "Safari). In Firefox, media.peerconnection.ice.obfuscate_host_addresses "
+                          "must stay true; in Chromium-based browsers avoid the policy "
+                          "WebRtcIPHandling=\"default_public_and_private_interfaces\"."));
+  lw_analysis_add_finding (a, f);
+}
+
+void
+lw_analysis_check_interface_bypass (Analysis          *a,
+                                    const LwCandidate *c)
+{
+  g_autoptr(GPtrArray) exits = g_ptr_array_new ();
+  int family = lw_address_family (c->address);
+  LwFinding *f;
+
+  if (c->probe != LW_PROBE_BOUND || c->type != LW_CANDIDATE_SRFLX)
+    return;
+  if (lw_evidence_is_tunnel_interface (a->ev, c->interface))
+    return;
+  if (remembered (a, c->address) == NULL)
+    {
+      if (!lw_address_class_is_public (lw_address_classify_string (c->address)))
+        return;
+      if (!lw_analysis_exit_addresses (a, family, exits) || str_array_contains (exits, c->address))
+        return;
+    }
+
+  f = lw_finding_new ("tunnel-bypass-by-binding", LW_LEVEL_NOTE);
+  f->audience = LW_AUDIENCE_NATIVE_APPS;
+  f->mode = g_strdup ("interface-bound");
+  f->family = family;
+  f->address = g_strdup (c->address);
+  f->interface = g_strdup (c->interface);
+  f->server = g_strdup (c->server);
+  f->summary = g_strdup_printf (_("A program bound to %s escapes the VPN and shows %s"),
+                                c->interface ? c->interface : "?", c->address);
+  f->detail = g_strdup_printf (_("A socket pinned to %s (%s) reached the STUN server %s outside "
+                                 "the tunnel, which saw %s. %s"),
+                               c->interface ? c->interface : "?", c->base, c->server, c->address,
+                               lw_audience_describe (LW_AUDIENCE_NATIVE_APPS));
+  f->advice = g_strdup (_("Turn on the VPN's kill switch (firewall rules that drop traffic "
+                          "outside the tunnel), so native calling apps cannot bypass it."));
+  lw_analysis_add_finding (a, f);
+}
+
+void
+lw_analysis_check_https (Analysis *a)
+{
+  for (guint i = 0; i < a->ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (a->ev->public_addresses, i);
+      const LwInterface *owner;
+      LwFinding *f;
+
+      if (!lw_public_address_is_answered_direct (pa))
+        continue;
+
+      if (pa->family == 6 && (owner = non_tunnel_owner (a, pa->address)) != NULL)
+        {
+          f = lw_finding_new ("ipv6-outside-tunnel", LW_LEVEL_LEAK);
+          f->audience = LW_AUDIENCE_EVERY_SITE;
+          f->family = 6;
+          f->address = g_strdup (pa->address);
+          f->interface = g_strdup (owner->name);
+          f->server = g_strdup (pa->url);
+          f->summary = g_strdup_printf (_("IPv6 traffic bypasses the VPN: sites see %s"),
+                                        pa->address);
+          f->detail = g_strdup_printf (_("%s answered over IPv6 that you are %s, an address "
+                                         "of %s, outside the tunnel. %s"),
+                                       pa->url, pa->address, owner->name,
+                                       lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
+          f->advice = g_strdup (_("Use a VPN that tunnels IPv6 (or blocks it), or turn IPv6 off "
+                                  "on the physical connection: nmcli connection modify "
+                                  "<connection> ipv6.method disabled."));
+          lw_analysis_add_finding (a, f);
+        }
+      else if (remembered (a, pa->address) != NULL)
+        {
+          f = lw_finding_new ("tunnel-not-carrying-traffic", LW_LEVEL_LEAK);
+          f->audience = LW_AUDIENCE_EVERY_SITE;
+          f->family = pa->family;
+          f->address = g_strdup (pa->address);
+          f->server = g_strdup (pa->url);
+          f->summary = g_strdup_printf (_("The VPN is up but does not carry your traffic: "
+                                          "sites see your real address %s"), pa->address);
+          f->detail = g_strdup_printf (_("%s answered over %s that you are %s, the address "
+                                         "Leakwatch saw earlier with no VPN up. %s"),
+                                       pa->url, lw_analysis_family_name (pa->family), pa->address,
+                                       lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
+          f->advice = g_strdup (_("Reconnect the VPN and check that it owns the default route "
+                                  "(ip route get 203.0.113.1 should name the tunnel). Turn on "
+                                  "its kill switch."));
+          lw_analysis_add_finding (a, f);
+        }
+    }
+}
