@@ -11,9 +11,10 @@
 #include "lw-history-private.h"
 
 /* The history's SQLite side: opening a file and telling damage from a
- * fault that passes, moving a damaged file aside, and the statements a
- * record and the getters use. No state: lw-history.c holds the
- * connection, its lock and the worker. */
+ * fault that passes (and saying the fault in words), moving a damaged
+ * file aside, the statements a record and the getters use, and a change
+ * row as JSON. No state: lw-history.c holds the connection, its lock, the
+ * worker and the queue of unsaved reports. */
 
 #define SCHEMA_VERSION  1
 #define BUSY_TIMEOUT_MS 1000
@@ -57,6 +58,65 @@ static const char * const shape_sql[] = {
   "SELECT id, time, old_status, new_status, headline, findings FROM changes LIMIT 0",
   "SELECT family, address, first_seen, last_seen FROM remembered LIMIT 0",
 };
+
+void
+lw_status_change_free (LwStatusChange *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->headline);
+  g_free (self->findings);
+  g_free (self);
+}
+
+/**
+ * lw_status_change_to_json:
+ *
+ * A change as `leakwatch --history --json` prints it, and the window's
+ * History page reads it. Its text comes from a file that may have been
+ * tampered with: the headline is made valid UTF-8, and findings that are
+ * not a JSON array are null.
+ *
+ * Returns: (transfer full): {"time", "old", "new", "headline", "findings"}
+ */
+JsonNode *
+lw_status_change_to_json (const LwStatusChange *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (self->time);
+  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+  g_autofree char *headline = g_utf8_make_valid (self->headline ? self->headline : "", -1);
+  JsonNode *findings = NULL;
+
+  if (self->findings != NULL && g_utf8_validate (self->findings, -1, NULL))
+    findings = json_from_string (self->findings, NULL);
+  if (findings != NULL && !JSON_NODE_HOLDS_ARRAY (findings))
+    g_clear_pointer (&findings, json_node_unref);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "time");
+  if (time_str != NULL)
+    json_builder_add_string_value (b, time_str);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "old");
+  if (self->old_status == LW_STATUS_CHECKING)
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_string_value (b, lw_status_to_string (self->old_status));
+  json_builder_set_member_name (b, "new");
+  json_builder_add_string_value (b, lw_status_to_string (self->new_status));
+  json_builder_set_member_name (b, "headline");
+  json_builder_add_string_value (b, headline);
+  json_builder_set_member_name (b, "findings");
+  if (findings != NULL)
+    json_builder_add_value (b, findings);
+  else
+    json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  return json_builder_get_root (b);
+}
 
 /* SQLite helpers. Each returns an SQLite result code, and sets @error
  * when it is not SQLITE_OK. */
@@ -670,4 +730,43 @@ lw_db_read_changes (sqlite3  *db,
       return NULL;
     }
   return g_steal_pointer (&changes);
+}
+
+/* Whether a write that failed with @rc may succeed later, unchanged: the
+ * machine is the problem, not the report. */
+gboolean
+lw_db_is_transient (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_NOMEM:
+    case SQLITE_AUTH:
+    case SQLITE_PROTOCOL:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* In words for the user: why the history cannot be written. */
+char *
+lw_db_describe_problem (const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
+    return g_strdup (_("the disk is full"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY) ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
+    return g_strdup (_("its file or folder cannot be written"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
+    return g_strdup (_("too many files are open"));
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
+    return g_strdup (_("another program holds it locked"));
+  return g_strdup (error->message);
 }

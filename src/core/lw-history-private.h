@@ -71,5 +71,7 @@ GPtrArray  *lw_db_read_remembered     (sqlite3       *db,
 GPtrArray  *lw_db_read_changes        (sqlite3       *db,
                                        guint          limit,
                                        GError       **error);
+gboolean    lw_db_is_transient        (int            rc);
+char       *lw_db_describe_problem    (const GError  *error);
 
 G_END_DECLS

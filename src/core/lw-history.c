@@ -63,65 +63,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-void
-lw_status_change_free (LwStatusChange *self)
-{
-  if (self == NULL)
-    return;
-  g_free (self->headline);
-  g_free (self->findings);
-  g_free (self);
-}
-
-/**
- * lw_status_change_to_json:
- *
- * A change as `leakwatch --history --json` prints it, and the window's
- * History page reads it. Its text comes from a file that may have been
- * tampered with: the headline is made valid UTF-8, and findings that are
- * not a JSON array are null.
- *
- * Returns: (transfer full): {"time", "old", "new", "headline", "findings"}
- */
-JsonNode *
-lw_status_change_to_json (const LwStatusChange *self)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (self->time);
-  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
-  g_autofree char *headline = g_utf8_make_valid (self->headline ? self->headline : "", -1);
-  JsonNode *findings = NULL;
-
-  if (self->findings != NULL && g_utf8_validate (self->findings, -1, NULL))
-    findings = json_from_string (self->findings, NULL);
-  if (findings != NULL && !JSON_NODE_HOLDS_ARRAY (findings))
-    g_clear_pointer (&findings, json_node_unref);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "time");
-  if (time_str != NULL)
-    json_builder_add_string_value (b, time_str);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "old");
-  if (self->old_status == LW_STATUS_CHECKING)
-    json_builder_add_null_value (b);
-  else
-    json_builder_add_string_value (b, lw_status_to_string (self->old_status));
-  json_builder_set_member_name (b, "new");
-  json_builder_add_string_value (b, lw_status_to_string (self->new_status));
-  json_builder_set_member_name (b, "headline");
-  json_builder_add_string_value (b, headline);
-  json_builder_set_member_name (b, "findings");
-  if (findings != NULL)
-    json_builder_add_value (b, findings);
-  else
-    json_builder_add_null_value (b);
-  json_builder_end_object (b);
-
-  return json_builder_get_root (b);
-}
-
 static void
 close_db (LwHistory *self)
 {
@@ -485,29 +426,6 @@ write_locked (LwHistory  *self,
   return rc;
 }
 
-/* Whether a write that failed with @rc may succeed later, unchanged: the
- * machine is the problem, not the report. */
-static gboolean
-is_transient (int rc)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_NOMEM:
-    case SQLITE_AUTH:
-    case SQLITE_PROTOCOL:
-      return TRUE;
-    default:
-      return FALSE;
-    }
-}
-
 static gboolean
 remembers_addresses (LwReport *report)
 {
@@ -543,22 +461,6 @@ trim_unsaved_locked (LwHistory *self)
     }
 }
 
-/* In words for the user: why the history cannot be written. */
-static char *
-describe_problem (const GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE))
-    return g_strdup (_("the disk is full"));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_READ_ONLY) ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED))
-    return g_strdup (_("its file or folder cannot be written"));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES))
-    return g_strdup (_("too many files are open"));
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_BUSY))
-    return g_strdup (_("another program holds it locked"));
-  return g_strdup (error->message);
-}
-
 /* Writes the reports that wait, then @report. One that cannot be written
  * for a reason that may pass waits, in memory, for the next record. */
 static gboolean
@@ -575,7 +477,7 @@ record_locked (LwHistory  *self,
       LwReport *next = g_queue_peek_head (&self->unsaved);
 
       rc = write_locked (self, next, &local_error);
-      if (rc != SQLITE_OK && is_transient (rc))
+      if (rc != SQLITE_OK && lw_db_is_transient (rc))
         break;
       if (rc != SQLITE_OK && next != report)
         {
@@ -591,11 +493,11 @@ record_locked (LwHistory  *self,
 
   if (rc != SQLITE_OK)
     {
-      if (is_transient (rc))
+      if (lw_db_is_transient (rc))
         {
           trim_unsaved_locked (self);
           g_free (self->save_problem);
-          self->save_problem = describe_problem (local_error);
+          self->save_problem = lw_db_describe_problem (local_error);
         }
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
                                   _("Cannot record the check in the history: "));
