@@ -13,12 +13,12 @@ G_BEGIN_DECLS
  * are written. LW_ENUM_STRINGS defines prefix_to_string() and
  * prefix_from_string() over an enum's GType. */
 
+/* The nicks are static strings: they outlive the class reference. */
 static inline const char *
 lw_enum_nick_of (GType type,
                  int   value)
 {
-  /* Kept for the life of the process, as static types are. */
-  GEnumClass *klass = g_type_class_ref (type);
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
   GEnumValue *v = g_enum_get_value (klass, value);
 
   g_return_val_if_fail (v != NULL, "invalid");
@@ -30,7 +30,7 @@ lw_enum_value_of_nick (GType       type,
                        const char *nick,
                        int        *value)
 {
-  GEnumClass *klass;
+  g_autoptr(GEnumClass) klass = NULL;
   GEnumValue *v;
 
   if (nick == NULL)

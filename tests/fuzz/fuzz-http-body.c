@@ -38,13 +38,10 @@ check_answer (const char *address,
       return;
     }
   g_assert_no_error (error);
+  lw_fuzz_assert_evidence (checked, family);
+  /* And, from a public service, not a private one. */
   inet = g_inet_address_new_from_string (checked);
-  g_assert_nonnull (inet);
-  g_assert_cmpint (g_inet_address_get_family (inet), ==,
-                   family == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
-  g_assert_false (g_inet_address_get_is_any (inet) || g_inet_address_get_is_loopback (inet) ||
-                  g_inet_address_get_is_multicast (inet) || g_inet_address_get_is_link_local (inet) ||
-                  g_inet_address_get_is_site_local (inet));
+  g_assert_false (g_inet_address_get_is_site_local (inet));
 }
 
 int

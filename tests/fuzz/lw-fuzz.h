@@ -9,3 +9,21 @@
  * lw-fuzz-replay.c, which runs the seed corpus in every build. */
 int LLVMFuzzerTestOneInput (const uint8_t *data,
                             size_t         size);
+
+#include <gio/gio.h>
+
+/* What the evidence rule promises of an address it lets through: of
+ * @family, and one a server could really have seen. */
+static inline void
+lw_fuzz_assert_evidence (const char *address,
+                         int         family)
+{
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+
+  g_assert_nonnull (inet);
+  g_assert_cmpint (g_inet_address_get_family (inet), ==,
+                   family == 4 ? G_SOCKET_FAMILY_IPV4 : G_SOCKET_FAMILY_IPV6);
+  g_assert_false (g_inet_address_get_is_any (inet) || g_inet_address_get_is_loopback (inet) ||
+                  g_inet_address_get_is_multicast (inet) ||
+                  g_inet_address_get_is_link_local (inet));
+}
