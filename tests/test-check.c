@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <string.h>
+
 #include "lw-check.h"
 
 /* The life of a check as a caller sees it: cancelled midway it ends at
@@ -96,6 +98,54 @@ test_cancel_after_done (void)
   g_assert_finalize_object (r.report);
 }
 
+/* A probe that fails as a whole, here because its helper program cannot
+ * start, leaves one failed result per address service and family, with
+ * the reason; the report never says that nothing was asked. */
+static void
+test_probe_failure_is_told (void)
+{
+  g_autoptr(LwCheckOptions) options = loopback_options ();
+  const LwEvidence *ev;
+  GPtrArray *findings;
+  guint failed = 0;
+  Result r = { 0 };
+
+  options->https_helper = g_strdup ("/nonexistent/leakwatch");
+  options->timeout_ms = 500;
+  lw_check_run_async (options, NULL, on_done, &r);
+  while (!r.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (r.error);
+  ev = lw_report_get_evidence (r.report);
+  if (ev->default_ipv4 == NULL && ev->default_ipv6 == NULL)
+    {
+      g_test_skip ("this machine has no default route, so no address service is asked");
+      g_clear_object (&r.report);
+      return;
+    }
+
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
+
+      g_assert_cmpstr (pa->url, ==, "https://127.0.0.1:9/");
+      g_assert_cmpint (pa->result, !=, LW_RESULT_ANSWERED);
+      g_assert_nonnull (pa->error);
+      g_assert_nonnull (strstr (pa->error, "nonexistent"));
+      failed++;
+    }
+  g_assert_cmpuint (failed, ==, (ev->default_ipv4 != NULL) + (ev->default_ipv6 != NULL));
+
+  findings = lw_report_get_findings (r.report);
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      g_assert_null (strstr (f->detail ? f->detail : "", "was asked"));
+    }
+  g_clear_object (&r.report);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -104,6 +154,7 @@ main (int   argc,
 
   g_test_add_func ("/check/cancel-midway", test_cancel_midway);
   g_test_add_func ("/check/cancel-after-done", test_cancel_after_done);
+  g_test_add_func ("/check/probe-failure-is-told", test_probe_failure_is_told);
 
   return g_test_run ();
 }

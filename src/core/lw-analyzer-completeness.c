@@ -23,7 +23,7 @@ static LwFinding *
 incomplete_finding (int         family,
                     const char *summary)
 {
-  LwFinding *f = lw_finding_new ("check-incomplete", LW_LEVEL_UNKNOWN);
+  LwFinding *f = lw_finding_new (LW_FINDING_CHECK_INCOMPLETE, LW_LEVEL_UNKNOWN);
 
   f->family = family;
   f->summary = g_strdup (summary);
@@ -101,8 +101,7 @@ add_stun_incomplete (Analysis    *a,
                                    fc->def, servers);
     }
   f->address = g_strdup (fc->def);
-  f->advice = g_strdup (_("Check that UDP to the STUN servers is allowed, or name other servers "
-                          "with --stun (both an IPv4 and an IPv6 one)."));
+  f->advice = lw_catalogue_advice (f, LW_GAP_STUN);
   lw_analysis_add_finding (a, f);
 }
 
@@ -124,8 +123,7 @@ add_https_incomplete (Analysis    *a,
     f->detail = g_strdup_printf (_("No address service was asked over %s, so Leakwatch cannot "
                                    "compare what STUN shows with your VPN's exit."),
                                  lw_analysis_family_name (family));
-  f->advice = g_strdup (_("Check the network connection, or name a reachable address service "
-                          "with --ip-url."));
+  f->advice = lw_catalogue_advice (f, LW_GAP_HTTPS);
   lw_analysis_add_finding (a, f);
 }
 
@@ -153,8 +151,7 @@ add_unreachable (Analysis    *a,
 
   f->detail = g_strdup_printf (_("A default route exists, but no STUN server and no address "
                                  "service answered, so what web pages see is unknown.%s"), why->str);
-  f->advice = g_strdup (_("Check the network connection and name resolution (DNS). If you use "
-                          "servers of your own, name them with --stun and --ip-url."));
+  f->advice = lw_catalogue_advice (f, LW_GAP_EVERYTHING);
   lw_analysis_add_finding (a, f);
 }
 
@@ -180,7 +177,7 @@ lw_analysis_check_completeness (Analysis *a)
 
       f->detail = g_strdup (_("Without a default route no page can reach a STUN server, but "
                               "Leakwatch cannot tell what will happen once the network returns."));
-      f->advice = g_strdup (_("Connect to a network; Leakwatch checks again when it changes."));
+      f->advice = lw_catalogue_advice (f, LW_GAP_OFFLINE);
       lw_analysis_add_finding (a, f);
     }
   else if (!any_answer)

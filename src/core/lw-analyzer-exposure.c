@@ -132,11 +132,11 @@ non_tunnel_owner (const Analysis *a,
 
 static LwFinding *
 exposure_finding (const Analysis    *a,
-                  const char        *id,
+                  LwFindingKind      kind,
                   const LwCandidate *c,
                   LwAudience         audience)
 {
-  LwFinding *f = lw_finding_new (id, audience == LW_AUDIENCE_EVERY_PAGE ? LW_LEVEL_LEAK
+  LwFinding *f = lw_finding_new (kind, audience == LW_AUDIENCE_EVERY_PAGE ? LW_LEVEL_LEAK
                                                                         : LW_LEVEL_WARNING);
   g_autofree char *browsers = browsers_seeing (a, c, audience);
 
@@ -195,7 +195,7 @@ lw_analysis_check_public_address_leak (Analysis          *a,
         return;
     }
 
-  f = exposure_finding (a, "public-address-leak", c, audience);
+  f = exposure_finding (a, LW_FINDING_PUBLIC_ADDRESS_LEAK, c, audience);
   if (real != NULL)
     f->summary = g_strdup_printf (_("Your real address %s is visible to web pages"), c->address);
   else
@@ -208,22 +208,6 @@ lw_analysis_check_public_address_leak (Analysis          *a,
 
       f->detail = g_strdup_printf (_("%s Over HTTPS you appear as %s, the VPN's exit."), old, joined);
     }
-  if (audience == LW_AUDIENCE_EVERY_PAGE)
-    f->advice = g_strdup (_("Make the VPN carry all traffic: turn off split tunnelling for your "
-                            "browser and for STUN (UDP), and turn on the VPN's kill switch. "
-                            "Until then, only keeping WebRTC's UDP off the direct path helps: in "
-                            "Firefox set media.peerconnection.ice.proxy_only to true; in Chromium, "
-                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
-                            "\"disable_non_proxied_udp\". Cost: video calls then need a TURN server "
-                            "or a proxy."));
-  else
-    f->advice = g_strdup (_("Only pages with camera or microphone permission gather from this "
-                            "interface. Keep them to the default route: in Firefox set "
-                            "media.peerconnection.ice.default_address_only to true; in Chromium, "
-                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
-                            "\"default_public_interface_only\". Cost: calls may relay through a "
-                            "server instead of connecting directly on the local network. Turning "
-                            "on the VPN's kill switch also stops it."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -242,26 +226,11 @@ lw_analysis_check_ipv6_leak (Analysis          *a,
   if ((audience = candidate_audience (a, c)) == LW_AUDIENCE_NONE)
     return;
 
-  f = exposure_finding (a, "ipv6-leak", c, audience);
+  f = exposure_finding (a, LW_FINDING_IPV6_LEAK, c, audience);
   g_free (f->interface);
   f->interface = g_strdup (owner->name);
   f->summary = g_strdup_printf (_("Your IPv6 address %s on %s, outside the VPN, is visible to "
                                   "web pages"), c->address, owner->name);
-  if (audience == LW_AUDIENCE_EVERY_PAGE)
-    f->advice = g_strdup (_("Use a VPN that tunnels IPv6 (or blocks it), or turn IPv6 off on the "
-                            "physical connection: nmcli connection modify <connection> "
-                            "ipv6.method disabled. Cost: sites reachable only over IPv6 stop "
-                            "working. Restricting WebRTC alone does not help here, because the "
-                            "default IPv6 route itself is outside the tunnel."));
-  else
-    f->advice = g_strdup (_("Only pages with camera or microphone permission see this address. "
-                            "Keep them to the default route: in Firefox set "
-                            "media.peerconnection.ice.default_address_only to true; in Chromium, "
-                            "Chrome, Brave and Edge set the policy WebRtcIPHandling to "
-                            "\"default_public_interface_only\". Or turn IPv6 off on the physical "
-                            "connection (nmcli connection modify <connection> ipv6.method "
-                            "disabled). Cost: calls may relay through a server; without IPv6, "
-                            "IPv6-only sites stop working."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -290,7 +259,7 @@ lw_analysis_check_local_addresses (Analysis          *a,
   else
     return;
 
-  f = lw_finding_new ("local-addresses-visible", level);
+  f = lw_finding_new (LW_FINDING_LOCAL_ADDRESSES_VISIBLE, level);
   f->audience = audience;
   f->mode = g_strdup (lw_gather_mode_to_string (c->mode));
   f->family = lw_address_family (c->address);
@@ -303,10 +272,6 @@ lw_analysis_check_local_addresses (Analysis          *a,
                                  "to tell you apart from others behind the same exit."),
                                c->address, c->interface ? c->interface : "?",
                                lw_audience_describe (audience));
-  f->advice = g_strdup (_("Keep mDNS obfuscation on (the default in Chrome, Firefox and "
-                          "Safari). In Firefox, media.peerconnection.ice.obfuscate_host_addresses "
-                          "must stay true; in Chromium-based browsers avoid the policy "
-                          "WebRtcIPHandling=\"default_public_and_private_interfaces\"."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -330,7 +295,7 @@ lw_analysis_check_interface_bypass (Analysis          *a,
         return;
     }
 
-  f = lw_finding_new ("tunnel-bypass-by-binding", LW_LEVEL_NOTE);
+  f = lw_finding_new (LW_FINDING_TUNNEL_BYPASS_BY_BINDING, LW_LEVEL_NOTE);
   f->audience = LW_AUDIENCE_NATIVE_APPS;
   f->mode = g_strdup ("interface-bound");
   f->family = family;
@@ -343,8 +308,6 @@ lw_analysis_check_interface_bypass (Analysis          *a,
                                  "the tunnel, which saw %s. %s"),
                                c->interface ? c->interface : "?", c->base, c->server, c->address,
                                lw_audience_describe (LW_AUDIENCE_NATIVE_APPS));
-  f->advice = g_strdup (_("Turn on the VPN's kill switch (firewall rules that drop traffic "
-                          "outside the tunnel), so native calling apps cannot bypass it."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -362,7 +325,7 @@ lw_analysis_check_https (Analysis *a)
 
       if (pa->family == 6 && (owner = non_tunnel_owner (a, pa->address)) != NULL)
         {
-          f = lw_finding_new ("ipv6-outside-tunnel", LW_LEVEL_LEAK);
+          f = lw_finding_new (LW_FINDING_IPV6_OUTSIDE_TUNNEL, LW_LEVEL_LEAK);
           f->audience = LW_AUDIENCE_EVERY_SITE;
           f->family = 6;
           f->address = g_strdup (pa->address);
@@ -374,14 +337,11 @@ lw_analysis_check_https (Analysis *a)
                                          "of %s, outside the tunnel. %s"),
                                        pa->url, pa->address, owner->name,
                                        lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
-          f->advice = g_strdup (_("Use a VPN that tunnels IPv6 (or blocks it), or turn IPv6 off "
-                                  "on the physical connection: nmcli connection modify "
-                                  "<connection> ipv6.method disabled."));
           lw_analysis_add_finding (a, f);
         }
       else if (remembered (a, pa->address) != NULL)
         {
-          f = lw_finding_new ("tunnel-not-carrying-traffic", LW_LEVEL_LEAK);
+          f = lw_finding_new (LW_FINDING_TUNNEL_NOT_CARRYING_TRAFFIC, LW_LEVEL_LEAK);
           f->audience = LW_AUDIENCE_EVERY_SITE;
           f->family = pa->family;
           f->address = g_strdup (pa->address);
@@ -392,9 +352,6 @@ lw_analysis_check_https (Analysis *a)
                                          "Leakwatch saw earlier with no VPN up. %s"),
                                        pa->url, lw_analysis_family_name (pa->family), pa->address,
                                        lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
-          f->advice = g_strdup (_("Reconnect the VPN and check that it owns the default route "
-                                  "(ip route get 203.0.113.1 should name the tunnel). Turn on "
-                                  "its kill switch."));
           lw_analysis_add_finding (a, f);
         }
     }

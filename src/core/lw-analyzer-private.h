@@ -2,6 +2,7 @@
 #pragma once
 
 #include "lw-analyzer.h"
+#include "lw-catalogue.h"
 
 G_BEGIN_DECLS
 
@@ -16,7 +17,7 @@ typedef struct
   const LwBrowserProfile  *profiles;
   guint                    n_profiles;
   GPtrArray               *findings;
-  GHashTable              *by_key;     /* "id address" -> LwFinding */
+  GHashTable              *by_key;     /* "kind address family" -> LwFinding */
 } Analysis;
 
 gboolean    lw_analysis_exit_addresses             (const Analysis    *a,

@@ -14,6 +14,7 @@
 
 LW_ENUM_STRINGS (lw_status, LwStatus, LW_TYPE_STATUS)
 LW_ENUM_STRINGS (lw_level, LwLevel, LW_TYPE_LEVEL)
+LW_ENUM_STRINGS (lw_finding_kind, LwFindingKind, LW_TYPE_FINDING_KIND)
 
 /* No audience is written as null, never as a word. */
 const char *
@@ -69,12 +70,12 @@ lw_analyzer_default_profiles (guint *n_profiles)
 }
 
 LwFinding *
-lw_finding_new (const char *id,
-                LwLevel     level)
+lw_finding_new (LwFindingKind kind,
+                LwLevel       level)
 {
   LwFinding *self = g_new0 (LwFinding, 1);
 
-  self->id = g_strdup (id);
+  self->kind = kind;
   self->level = level;
 
   return self;
@@ -85,7 +86,6 @@ lw_finding_free (LwFinding *self)
 {
   if (self == NULL)
     return;
-  g_free (self->id);
   g_free (self->mode);
   g_free (self->address);
   g_free (self->interface);
@@ -143,11 +143,14 @@ lw_analysis_add_finding (Analysis  *a,
 {
   /* Findings about the same thing merge; an incomplete check can have
    * several causes for one address, told apart by their summaries. */
-  g_autofree char *key = g_strdup_printf ("%s %s %d %s", f->id, f->address ? f->address : "",
+  g_autofree char *key = g_strdup_printf ("%d %s %d %s", f->kind, f->address ? f->address : "",
                                           f->family,
                                           f->level == LW_LEVEL_UNKNOWN && f->summary ? f->summary : "");
   LwFinding *old = g_hash_table_lookup (a->by_key, key);
 
+  /* What to do is the catalogue's, for every view alike. */
+  if (f->advice == NULL)
+    f->advice = lw_catalogue_advice (f, LW_GAP_NONE);
   if (old == NULL)
     {
       g_ptr_array_add (a->findings, f);
@@ -208,29 +211,25 @@ check_history (Analysis                *a,
   /* Saving is told only while reading works: the note below says both. */
   if (options->history_unreadable == NULL && options->history_unsaved != NULL)
     {
-      f = lw_finding_new ("history-unsaved", LW_LEVEL_NOTE);
+      f = lw_finding_new (LW_FINDING_HISTORY_UNSAVED, LW_LEVEL_NOTE);
       /* Translators: %s says why, such as "the disk is full" */
       f->summary = g_strdup_printf (_("Leakwatch cannot save its history: %s"),
                                     options->history_unsaved);
       f->detail = g_strdup (_("Each check is kept in memory and saved as soon as the history can "
                               "be written again. The real addresses it remembers are kept "
                               "meanwhile, so checks are as good as before."));
-      f->advice = g_strdup (_("Make room on the disk, or make the folder of the history writable "
-                              "(~/.local/share/leakwatch)."));
       lw_analysis_add_finding (a, f);
     }
   if (options->history_unreadable == NULL)
     return;
 
-  f = lw_finding_new ("history-unreadable", a->ev->vpn->active ? LW_LEVEL_UNKNOWN : LW_LEVEL_NOTE);
+  f = lw_finding_new (LW_FINDING_HISTORY_UNREADABLE, a->ev->vpn->active ? LW_LEVEL_UNKNOWN : LW_LEVEL_NOTE);
   f->summary = g_strdup (_("Leakwatch cannot read its history, so it cannot recognise your real "
                            "address"));
   /* Translators: %s says why, such as "unable to open database file" */
   f->detail = g_strdup_printf (_("The history keeps the addresses seen without a VPN, to recognise "
                                  "them behind one. It cannot be read now: %s."),
                                options->history_unreadable);
-  f->advice = g_strdup (_("Make room on the disk, or make the folder of the history writable "
-                          "(~/.local/share/leakwatch); the history itself is kept."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -242,15 +241,13 @@ check_vpn (Analysis *a)
   if (a->ev->vpn->active)
     return;
 
-  f = lw_finding_new ("no-vpn", LW_LEVEL_UNPROTECTED);
+  f = lw_finding_new (LW_FINDING_NO_VPN, LW_LEVEL_UNPROTECTED);
   f->audience = LW_AUDIENCE_EVERY_SITE;
   f->summary = g_strdup (_("No VPN is connected: every site sees your real address anyway"));
   f->detail = g_strdup (a->ev->vpn->source == LW_VPN_SOURCE_NETWORKMANAGER
                           ? _("NetworkManager reports no active VPN or WireGuard connection, "
                               "and no tunnel carries a default route.")
                           : _("No tun, tap, WireGuard or PPP interface carries a default route."));
-  f->advice = g_strdup (_("Connect your VPN if you want to hide your address; Leakwatch then "
-                          "checks that WebRTC does not reveal it."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -294,15 +291,12 @@ check_default_route (Analysis *a)
 
   if (!inside && (outside[0] || outside[1]))
     {
-      f = lw_finding_new ("vpn-not-default-route", LW_LEVEL_UNPROTECTED);
+      f = lw_finding_new (LW_FINDING_VPN_NOT_DEFAULT_ROUTE, LW_LEVEL_UNPROTECTED);
       f->audience = LW_AUDIENCE_EVERY_SITE;
       f->summary = g_strdup (_("The VPN is connected but does not carry your web traffic"));
       f->detail = g_strdup (_("The VPN routes only some networks; the default route, which web "
                               "pages use, stays on your normal connection. Sites see your real "
                               "address."));
-      f->advice = g_strdup (_("If you want the VPN to hide your address, let it carry the default "
-                              "route: in NetworkManager, turn off “Use this connection only for "
-                              "resources on its network” (ipv4.never-default=no)."));
       lw_analysis_add_finding (a, f);
       return;
     }
@@ -316,7 +310,8 @@ check_default_route (Analysis *a)
       if (!outside[family == 6])
         continue;
 
-      f = lw_finding_new (family == 6 ? "ipv6-outside-tunnel" : "ipv4-outside-tunnel", LW_LEVEL_LEAK);
+      f = lw_finding_new (family == 6 ? LW_FINDING_IPV6_OUTSIDE_TUNNEL : LW_FINDING_IPV4_OUTSIDE_TUNNEL,
+                          LW_LEVEL_LEAK);
       f->audience = LW_AUDIENCE_EVERY_SITE;
       f->family = family;
       f->address = g_strdup (shown);
@@ -328,11 +323,6 @@ check_default_route (Analysis *a)
                                      "%s, which leaves from %s on %s. %s"),
                                    lw_analysis_family_name (family), def, iface->name,
                                    lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
-      f->advice = g_strdup_printf (_("Make the VPN carry %s as well (or block it), or turn %s off "
-                                     "on the physical connection: nmcli connection modify "
-                                     "<connection> %s.method disabled."),
-                                   lw_analysis_family_name (family), lw_analysis_family_name (family),
-                                   family == 6 ? "ipv6" : "ipv4");
       lw_analysis_add_finding (a, f);
     }
 }
@@ -484,8 +474,7 @@ lw_analyzer_check_failed (const GError            *error,
   f->summary = g_strdup_printf (_("The check could not run: %s"), error->message);
   f->detail = g_strdup (_("Leakwatch could not ask any server this time, so it cannot tell what "
                           "web pages see now. The previous result no longer counts."));
-  f->advice = g_strdup (_("Leakwatch tries again at the next check, or when the network changes. "
-                          "If this stays, correct what the message names."));
+  f->advice = lw_catalogue_advice (f, LW_GAP_NONE);
   g_ptr_array_add (findings, f);
 
   /* Only a green check vouched for a VPN: it was active then. */

@@ -5,10 +5,6 @@
 
 G_BEGIN_DECLS
 
-/* The finding of a check that could not run at all: see
- * lw_analyzer_check_failed(). */
-#define LW_FINDING_CHECK_FAILED "check-failed"
-
 /* Ordered by severity, so the most serious status is the largest value. */
 typedef enum
 {
@@ -57,9 +53,29 @@ typedef struct
   LwWebrtcMode  camera;
 } LwBrowserProfile;
 
+/* What a finding is about. The nicks (LW_FINDING_IPV6_LEAK is
+ * "ipv6-leak") are the finding ids of the JSON report; what to do about
+ * each kind is in the catalogue, lw-catalogue.c. */
+typedef enum
+{
+  LW_FINDING_PUBLIC_ADDRESS_LEAK,
+  LW_FINDING_IPV6_LEAK,
+  LW_FINDING_IPV6_OUTSIDE_TUNNEL,
+  LW_FINDING_IPV4_OUTSIDE_TUNNEL,
+  LW_FINDING_TUNNEL_NOT_CARRYING_TRAFFIC,
+  LW_FINDING_VPN_NOT_DEFAULT_ROUTE,
+  LW_FINDING_NO_VPN,
+  LW_FINDING_LOCAL_ADDRESSES_VISIBLE,
+  LW_FINDING_TUNNEL_BYPASS_BY_BINDING,
+  LW_FINDING_CHECK_INCOMPLETE,
+  LW_FINDING_CHECK_FAILED,            /* the check could not run: lw_analyzer_check_failed() */
+  LW_FINDING_HISTORY_UNSAVED,
+  LW_FINDING_HISTORY_UNREADABLE,
+} LwFindingKind;
+
 typedef struct
 {
-  char       *id;
+  LwFindingKind kind;
   LwLevel     level;
   LwAudience  audience;
   char       *mode;        /* "default-route", "all-interfaces", "interface-bound" or NULL */
@@ -82,7 +98,7 @@ typedef struct
   const char             *history_unsaved;     /* why checks cannot be saved now */
 } LwAnalyzerOptions;
 
-LwFinding      *lw_finding_new                (const char              *id,
+LwFinding      *lw_finding_new                (LwFindingKind            kind,
                                                LwLevel                  level);
 void            lw_finding_free               (LwFinding               *self);
 
@@ -100,6 +116,9 @@ gboolean        lw_status_from_string         (const char              *str,
 const char     *lw_level_to_string            (LwLevel                  level);
 gboolean        lw_level_from_string          (const char              *str,
                                                LwLevel                 *level);
+const char     *lw_finding_kind_to_string     (LwFindingKind            kind);
+gboolean        lw_finding_kind_from_string   (const char              *str,
+                                               LwFindingKind           *kind);
 const char     *lw_audience_to_string         (LwAudience               audience);
 gboolean        lw_audience_from_string       (const char              *str,
                                                LwAudience              *audience);

@@ -334,19 +334,70 @@ on_vpn (GObject      *source,
   pending_done (c);
 }
 
+/* A probe that fails as a whole (its helper could not start, say) still
+ * leaves one result per target, with the reason: the report then says why
+ * nothing answered, never that nothing was asked. */
+static void
+record_http_failure (Check        *c,
+                     const GError *error)
+{
+  for (guint i = 0; c->options->ip_urls != NULL && c->options->ip_urls[i] != NULL; i++)
+    for (int family = 4; family <= 6; family += 2)
+      {
+        LwPublicAddress *pa;
+
+        if (lw_evidence_get_default_address (c->evidence, family) == NULL)
+          continue;
+        pa = lw_public_address_new (family, LW_HTTP_PATH_DIRECT, c->options->ip_urls[i]);
+        pa->result = lw_result_from_error (error);
+        pa->error = lw_strdup_text (error->message);
+        g_ptr_array_add (c->evidence->public_addresses, pa);
+      }
+}
+
+static void
+record_stun_failure (Check        *c,
+                     LwProbeKind   probe,
+                     const GError *error)
+{
+  for (guint i = 0; i < c->bases->len; i++)
+    {
+      const LwProbeBase *base = g_ptr_array_index (c->bases, i);
+
+      for (guint j = 0; j < c->servers->len; j++)
+        {
+          const LwStunServer *server = g_ptr_array_index (c->servers, j);
+          LwStunResult *r;
+
+          /* The bound probe pins one socket per interface address. */
+          if (server->family != base->family ||
+              (probe == LW_PROBE_BOUND && base->mode != LW_GATHER_ALL_INTERFACES))
+            continue;
+          r = lw_stun_result_new (probe, base->address, base->interface, server->text);
+          r->mode = base->mode;
+          r->result = lw_result_from_error (error);
+          r->error = lw_strdup_text (error->message);
+          g_ptr_array_add (c->evidence->stun_results, r);
+        }
+    }
+}
+
 static void
 on_http (GObject      *source,
          GAsyncResult *res,
          gpointer      data)
 {
   Check *c = data;
+  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = c->options->https_helper
-                                   ? lw_http_probe_run_in_helper_finish (res, NULL)
-                                   : lw_http_probe_run_finish (res, NULL);
+                                   ? lw_http_probe_run_in_helper_finish (res, &error)
+                                   : lw_http_probe_run_finish (res, &error);
 
   c->timings.https_ms = elapsed_ms (c->started);
   if (results != NULL)
     g_ptr_array_extend_and_steal (c->evidence->public_addresses, g_steal_pointer (&results));
+  else
+    record_http_failure (c, error);
   pending_done (c);
 }
 
@@ -368,10 +419,13 @@ on_browser (GObject      *source,
 {
   Check *c = data;
   GPtrArray *candidates = NULL, *stun_results = NULL;
+  g_autoptr(GError) error = NULL;
 
   c->timings.browser_ms = elapsed_ms (c->resolve_started) - c->timings.resolve_ms;
-  if (lw_browser_probe_run_finish (res, &candidates, &stun_results, NULL))
+  if (lw_browser_probe_run_finish (res, &candidates, &stun_results, &error))
     take_stun (c, candidates, stun_results);
+  else
+    record_stun_failure (c, LW_PROBE_BROWSER, error);
   pending_done (c);
 }
 
@@ -382,10 +436,13 @@ on_bound (GObject      *source,
 {
   Check *c = data;
   GPtrArray *candidates = NULL, *stun_results = NULL;
+  g_autoptr(GError) error = NULL;
 
   c->timings.bound_ms = elapsed_ms (c->resolve_started) - c->timings.resolve_ms;
-  if (lw_stun_probe_run_finish (res, &candidates, &stun_results, NULL))
+  if (lw_stun_probe_run_finish (res, &candidates, &stun_results, &error))
     take_stun (c, candidates, stun_results);
+  else
+    record_stun_failure (c, LW_PROBE_BOUND, error);
   pending_done (c);
 }
 

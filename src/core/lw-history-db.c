@@ -416,7 +416,7 @@ lw_db_findings_to_json (GPtrArray *findings)
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, f->id);
+      json_builder_add_string_value (builder, lw_finding_kind_to_string (f->kind));
       json_builder_set_member_name (builder, "level");
       json_builder_add_string_value (builder, lw_level_to_string (f->level));
       json_builder_set_member_name (builder, "address");

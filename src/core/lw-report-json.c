@@ -83,7 +83,7 @@ build_findings (JsonBuilder *b,
       const LwFinding *f = g_ptr_array_index (findings, i);
 
       json_builder_begin_object (b);
-      add_string (b, "id", f->id);
+      add_string (b, "id", lw_finding_kind_to_string (f->kind));
       add_string (b, "level", lw_level_to_string (f->level));
       add_string (b, "audience", lw_audience_to_string (f->audience));
       add_string (b, "mode", f->mode);
@@ -391,15 +391,16 @@ read_finding (JsonObject *o,
               GPtrArray  *out,
               GError    **error)
 {
+  LwFindingKind kind;
   LwLevel level;
   LwAudience audience;
   LwFinding *f;
 
-  if (get_str (o, "id") == NULL || !lw_level_from_string (get_str (o, "level"), &level) ||
+  if (!lw_finding_kind_from_string (get_str (o, "id"), &kind) || !lw_level_from_string (get_str (o, "level"), &level) ||
       !lw_audience_from_string (get_str (o, "audience"), &audience))
     return bad (error, "findings");
 
-  f = lw_finding_new (get_str (o, "id"), level);
+  f = lw_finding_new (kind, level);
   f->audience = audience;
   f->mode = g_strdup (get_str (o, "mode"));
   f->family = family_from_string (get_str (o, "family"));

@@ -133,7 +133,7 @@ lw_report_get_failure (LwReport *self)
     {
       const LwFinding *f = g_ptr_array_index (self->findings, i);
 
-      if (g_strcmp0 (f->id, LW_FINDING_CHECK_FAILED) == 0)
+      if (f->kind == LW_FINDING_CHECK_FAILED)
         return f;
     }
   return NULL;

@@ -171,7 +171,7 @@ lw_finding_row_new (const LwFinding *finding,
 {
   LwFindingRow *self = g_object_new (LW_TYPE_FINDING_ROW, NULL);
   const char *audience = lw_audience_describe (finding->audience);
-  g_autoptr(GPtrArray) fixes = lw_fixes_for_finding (finding, browsers);
+  g_autoptr(GPtrArray) fixes = lw_catalogue_fixes (finding, browsers);
   const char *tag = lw_level_tag (finding->level);
   g_autofree char *tag_class = g_strconcat ("lw-level-", lw_level_to_string (finding->level), NULL);
   g_autofree char *accessible = NULL;

@@ -4,7 +4,7 @@
 #include <adwaita.h>
 
 #include "lw-analyzer.h"
-#include "lw-fixes.h"
+#include "lw-catalogue.h"
 
 G_BEGIN_DECLS
 

@@ -3,7 +3,7 @@
 
 #include <glib/gi18n.h>
 
-#include "lw-fixes.h"
+#include "lw-catalogue.h"
 #include "lw-preferences-window.h"
 #include "lw-report-application.h"
 #include "lw-report-resources.h"

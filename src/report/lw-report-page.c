@@ -143,7 +143,7 @@ same_findings (LwReport *a,
       const LwFinding *y = g_ptr_array_index (fb, i);
 
       if (x->level != y->level || x->audience != y->audience || x->family != y->family ||
-          g_strcmp0 (x->id, y->id) != 0 || g_strcmp0 (x->summary, y->summary) != 0 ||
+          x->kind != y->kind || g_strcmp0 (x->summary, y->summary) != 0 ||
           g_strcmp0 (x->detail, y->detail) != 0 || g_strcmp0 (x->advice, y->advice) != 0)
         return FALSE;
     }

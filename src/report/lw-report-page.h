@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "lw-fixes.h"
+#include "lw-catalogue.h"
 #include "lw-report.h"
 
 G_BEGIN_DECLS
