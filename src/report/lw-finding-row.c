@@ -173,14 +173,13 @@ lw_finding_row_new (const LwFinding *finding,
   const char *audience = lw_audience_describe (finding->audience);
   g_autoptr(GPtrArray) fixes = lw_catalogue_fixes (finding, browsers);
   const char *tag = lw_level_tag (finding->level);
-  g_autofree char *tag_class = g_strconcat ("lw-level-", lw_level_to_string (finding->level), NULL);
   g_autofree char *accessible = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), finding->summary);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), audience);
 
   gtk_label_set_text (self->level_tag, tag);
-  gtk_widget_add_css_class (GTK_WIDGET (self->level_tag), tag_class);
+  gtk_widget_add_css_class (GTK_WIDGET (self->level_tag), lw_level_tone (finding->level));
 
   gtk_label_set_text (self->detail_label, finding->detail ? finding->detail : "");
   gtk_label_set_text (self->advice_label, finding->advice ? finding->advice : "");

@@ -83,6 +83,48 @@ lw_level_tag (LwLevel level)
     }
 }
 
+/* The colours: style.css styles tones, never statuses or levels by name,
+ * so this is the one place that says which status is which colour. */
+
+/**
+ * lw_status_tone:
+ *
+ * Returns: the CSS class of @status's colour in style.css
+ */
+const char *
+lw_status_tone (LwStatus status)
+{
+  switch (status)
+    {
+    case LW_STATUS_PROTECTED:   return "lw-tone-success";
+    case LW_STATUS_WARNING:     return "lw-tone-warning";
+    case LW_STATUS_LEAK:        return "lw-tone-error";
+    case LW_STATUS_UNPROTECTED:
+    case LW_STATUS_UNKNOWN:
+    case LW_STATUS_CHECKING:
+    default:                    return "lw-tone-neutral";
+    }
+}
+
+/**
+ * lw_level_tone:
+ *
+ * Returns: the CSS class of @level's colour in style.css
+ */
+const char *
+lw_level_tone (LwLevel level)
+{
+  switch (level)
+    {
+    case LW_LEVEL_LEAK:        return "lw-tone-error";
+    case LW_LEVEL_WARNING:     return "lw-tone-warning";
+    case LW_LEVEL_UNKNOWN:
+    case LW_LEVEL_UNPROTECTED: return "lw-tone-strong";
+    case LW_LEVEL_NOTE:
+    default:                   return "lw-tone-neutral";
+    }
+}
+
 /**
  * lw_find_leakwatch:
  *

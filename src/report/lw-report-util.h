@@ -17,6 +17,8 @@ const char *lw_status_short_name     (LwStatus     status);
 char       *lw_status_icon_name      (LwStatus     status,
                                       gboolean     symbolic);
 const char *lw_level_tag             (LwLevel      level);
+const char *lw_status_tone           (LwStatus     status);
+const char *lw_level_tone            (LwLevel      level);
 char       *lw_find_leakwatch        (void);
 AdwToast   *lw_toast_new_text        (const char  *text);
 

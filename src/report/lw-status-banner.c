@@ -103,7 +103,6 @@ lw_status_banner_update (LwStatusBanner *self,
    * green banner never stands for a network that may have changed. */
   LwStatus status = report && !checking ? lw_report_get_status (report) : LW_STATUS_CHECKING;
   g_autofree char *icon = lw_status_icon_name (status, FALSE);
-  g_autofree char *css_class = g_strconcat ("lw-status-", lw_status_to_string (status), NULL);
   g_autofree char *headline = NULL;
   g_autofree char *exactly = NULL;
 
@@ -123,7 +122,7 @@ lw_status_banner_update (LwStatusBanner *self,
   else
     headline = g_strdup (_("The first check takes a few seconds."));
 
-  set_css_class (self, css_class);
+  set_css_class (self, lw_status_tone (status));
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_text (self->verdict_label, lw_status_verdict (status));
   gtk_label_set_text (self->headline_label, headline);
