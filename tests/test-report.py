@@ -769,15 +769,7 @@ NOTE_FINDING = {
 }
 
 
-def fake_report(status, findings, when=None):
-    when = when or lwdesktop.local_iso()
-    return {"version": 1, "time": when, "status": status, "headline": "", "findings": findings,
-            "candidates": [], "stun": [], "public_addresses": [],
-            "vpn": {"active": True, "source": "networkmanager", "interfaces": ["tun0"],
-                    "connections": [{"name": "Office", "type": "vpn", "interface": "tun0",
-                                     "state": "activated"}], "note": None},
-            "interfaces": [], "default_addresses": {"ipv4": "10.8.0.2", "ipv6": None},
-            "stun_servers": [], "remembered_addresses": [], "timings": {}}
+fake_report = lwdesktop.fake_report
 
 
 @test
