@@ -758,6 +758,10 @@ class FakeService:
     def remove_action(self, name):
         self._obj().RemoveAction(name, dbus_interface=self.CONTROL)
 
+    def get_changes_calls(self):
+        """How many times a front end asked for the history (GetChanges)."""
+        return len(self._obj().GetMethodCalls("GetChanges", dbus_interface=MOCK))
+
     def activations(self):
         """The actions activated so far, by name, in order."""
         return [str(args[0]) for _, args in
