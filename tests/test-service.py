@@ -471,6 +471,30 @@ def a_full_disk_is_told_and_every_check_is_saved_once_space_returns(svc):
 
 
 @test
+def a_damaged_history_is_read_without_moving_the_file_the_service_holds(svc):
+    # What the window's History page asks, while the file under the running
+    # service is damaged: the service answers from the file it holds, or
+    # says why it cannot; nothing moves that file aside behind its back.
+    import dbus
+    folder = os.path.join(svc.env["XDG_DATA_HOME"], "leakwatch")
+    path = os.path.join(folder, "history.db")
+    before = (sorted(os.listdir(folder)), os.stat(path).st_ino)
+    with open(path, "r+b") as f:
+        f.seek(0)
+        f.write(b"\xff" * 4096)
+    try:
+        answer = json.loads(str(svc.obj().GetChanges(dbus.UInt32(0), dbus_interface=MONITOR)))
+        expect(isinstance(answer, list), f"a list of changes: {answer}")
+    except dbus.exceptions.DBusException as error:
+        expect(str(error.get_dbus_message()).strip() != "", f"an error that says why: {error}")
+    pid = owner_pid(svc)
+    held = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    expect((sorted(os.listdir(folder)), os.stat(path).st_ino) == before,
+           f"the history's folder as it was: {before} → {sorted(os.listdir(folder))}")
+    expect(path in held, f"the service still holds {path}: {held}")
+
+
+@test
 def quit_action_ends_the_service(svc):
     svc.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
     svc.service.wait(timeout=10)
