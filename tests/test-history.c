@@ -206,6 +206,8 @@ test_changes (Fixture       *f,
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) last_two = NULL;
   g_autoptr(JsonNode) findings = NULL;
+  g_autoptr(JsonNode) array = NULL;
+  g_autofree char *array_json = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *mode = NULL;
   g_autofree char *row = NULL;
@@ -263,6 +265,22 @@ test_changes (Fixture       *f,
   g_assert_cmpuint (last_two->len, ==, 2);
   assert_change (last_two, 0, t0 + 120, LW_STATUS_PROTECTED, LW_STATUS_LEAK);
   assert_change (last_two, 1, t0 + 240, LW_STATUS_LEAK, LW_STATUS_PROTECTED);
+
+  /* As `leakwatch --history --json` and the service's GetChanges give
+   * them: an array of the rows' JSON, oldest first. */
+  array_json = lw_status_changes_to_json (last_two, FALSE);
+  array = json_from_string (array_json, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (array));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (array)), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (array), 0),
+                                                  "new"), ==, "leak");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (json_node_get_array (array), 1),
+                                                  "old"), ==, "leak");
+  g_clear_pointer (&array_json, g_free);
+  g_ptr_array_set_size (last_two, 0);
+  array_json = lw_status_changes_to_json (last_two, FALSE);
+  g_assert_cmpstr (array_json, ==, "[]");
 
   g_assert_finalize_object (g_steal_pointer (&history));
 

@@ -84,6 +84,8 @@ service=$share/dbus-1/services/$app_id.service
 check "the D-Bus service file is installed" has_line "$service" "Name=$app_id"
 check "the D-Bus service starts the installed leakwatch" \
   has_line "$service" "Exec=$bindir/leakwatch --gapplication-service"
+check "the D-Bus interface is installed" \
+  grep -qF '<interface name="io.github.leakwatch.Monitor1">' "$share/dbus-1/interfaces/io.github.leakwatch.Monitor1.xml"
 
 # The icons.
 missing=""

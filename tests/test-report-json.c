@@ -128,6 +128,9 @@ test_bad_input (void)
     "{\"version\": 1, \"status\": \"leak\", \"findings\": [{\"id\": \"x\", \"level\": \"huge\"}]}",
     "{\"version\": 1, \"status\": \"leak\", \"findings\": [], \"candidates\": {}}",
   };
+  /* Whole reports but for one thing: no time, a time that is not one, or
+   * "checking", which is no verdict. */
+  const char *damage[] = { "no time", "time in words", "time as a number", "checking" };
 
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
@@ -136,6 +139,30 @@ test_bad_input (void)
 
       g_assert_null (report);
       g_assert_nonnull (error);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (damage); i++)
+    {
+      g_autoptr(LwReport) whole = make_report ();
+      g_autofree char *json = lw_report_to_json (whole, FALSE);
+      g_autoptr(JsonNode) root = json_from_string (json, NULL);
+      JsonObject *o = json_node_get_object (root);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(LwReport) report = NULL;
+      g_autofree char *damaged = NULL;
+
+      if (g_str_equal (damage[i], "no time"))
+        json_object_remove_member (o, "time");
+      else if (g_str_equal (damage[i], "time in words"))
+        json_object_set_string_member (o, "time", "yesterday");
+      else if (g_str_equal (damage[i], "time as a number"))
+        json_object_set_int_member (o, "time", 1795000000);
+      else
+        json_object_set_string_member (o, "status", "checking");
+      damaged = json_to_string (root, FALSE);
+      report = lw_report_new_from_json (damaged, &error);
+      g_assert_null (report);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
     }
 }
 

@@ -769,15 +769,62 @@ NOTE_FINDING = {
 }
 
 
-def fake_report(status, findings, when=None):
-    when = when or lwdesktop.local_iso()
-    return {"version": 1, "time": when, "status": status, "headline": "", "findings": findings,
-            "candidates": [], "stun": [], "public_addresses": [],
-            "vpn": {"active": True, "source": "networkmanager", "interfaces": ["tun0"],
-                    "connections": [{"name": "Office", "type": "vpn", "interface": "tun0",
-                                     "state": "activated"}], "note": None},
-            "interfaces": [], "default_addresses": {"ipv4": "10.8.0.2", "ipv6": None},
-            "stun_servers": [], "remembered_addresses": [], "timings": {}}
+fake_report = lwdesktop.fake_report
+
+
+def history_rows(dump):
+    """The History page's rows, "13:00 — old → new", newest first."""
+    return [line for line in dump.lines if " → " in line and " — " in line]
+
+
+@test
+def the_history_page_shows_the_services_changes_as_they_land(s):
+    # The history comes from the service on the bus, and a new change is
+    # shown when the service says it has landed (HistoryChanged): asked
+    # once then, never polled, never read from a file or a child process.
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    fake = s.d.start_fake_service()
+    first = {"time": lwdesktop.local_iso(), "old": None, "new": "protected",
+             "headline": "Protected: web pages see only your VPN's address", "findings": []}
+    leak = {"time": lwdesktop.local_iso(), "old": "protected", "new": "leak",
+            "headline": "Leak: " + LEAK_FINDING["summary"], "findings": []}
+
+    def body(window):
+        try:
+            fake.set_report(fake_report("protected", []))
+            fake.set_status("protected")
+            s.wait_dump(lambda d: d.status == "protected", "the report")
+            s.show_page("history")
+            s.wait_dump(lambda d: "No changes recorded yet" in d, "the history, empty so far")
+            asked = fake.get_changes_calls()
+            expect(asked == 1, f"the history read once when the service was ready: {asked}")
+
+            fake.set_changes([first])
+            dump = s.wait_dump(lambda d: len(history_rows(d)) == 1 and
+                               history_rows(d)[0].endswith("— First check → Protected"),
+                               "the first change, on HistoryChanged")
+            expect(first["headline"] in dump.lines, f"its headline:\n{dump}")
+            fake.set_changes([first, leak])
+            dump = s.wait_dump(lambda d: len(history_rows(d)) == 2, "the leak, on HistoryChanged")
+            rows = history_rows(dump)
+            expect(rows[0].endswith("— Protected → Leak") and
+                   rows[1].endswith("— First check → Protected"), f"newest first:\n{dump}")
+            time.sleep(1.5)
+            expect(fake.get_changes_calls() == 3,
+                   f"asked once more per HistoryChanged, no polling: {fake.get_changes_calls()}")
+        finally:
+            fake.stop()
+        s.wait_dump(lambda d: d.status == "stopped", "the service gone")
+
+        # Another service: nothing of the one before is shown as its history.
+        again = s.d.start_fake_service()
+        try:
+            dump = s.wait_dump(lambda d: d.page == "history" and "No changes recorded yet" in d,
+                               "the new service's history")
+            expect(history_rows(dump) == [], f"no row of the service that went:\n{dump}")
+        finally:
+            again.stop()
+    with_window_alone(s, "window-history", body)
 
 
 @test

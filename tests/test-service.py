@@ -111,6 +111,15 @@ class Service:
         text = str(self.obj().Get(MONITOR, "Report", dbus_interface="org.freedesktop.DBus.Properties"))
         return json.loads(text) if text else None
 
+    def status_property(self):
+        return str(self.obj().Get(MONITOR, "Status", dbus_interface="org.freedesktop.DBus.Properties"))
+
+    def changes(self, limit=0):
+        """GetChanges, as (old, new) pairs."""
+        import dbus
+        text = self.obj().GetChanges(dbus.UInt32(limit), dbus_interface=MONITOR)
+        return [(c["old"], c["new"]) for c in json.loads(str(text))]
+
     def wait(self, predicate, what, seconds=10):
         """Runs the GLib main loop until PREDICATE holds, so signals arrive."""
         from gi.repository import GLib
@@ -142,6 +151,7 @@ def publishes_status_and_report(svc):
     # No VPN in this network, every probe answered: unprotected, on both.
     expect(report["status"] == "unprotected", "Report", report)
     expect(svc.status() == "unprotected", f"status action {svc.status()}")
+    expect(svc.status_property() == report["status"], f"Status property {svc.status_property()}")
     actions = svc.obj().List(dbus_interface="org.gtk.Actions")
     expect(sorted(actions) == ["check-now", "quit", "show-report", "start-at-login", "status"],
            f"actions {actions}")
@@ -160,6 +170,9 @@ def check_now_changes_status_and_report(svc):
     def on_properties(interface, changed, invalidated):
         if interface == MONITOR and "Report" in changed:
             seen["reports"].append(json.loads(str(changed["Report"])))
+            # Status comes with the Report it belongs to, in one signal.
+            seen.setdefault("pairs", []).append((str(changed.get("Status")),
+                                                 seen["reports"][-1]["status"]))
 
     svc.bus.add_signal_receiver(on_actions_changed, "Changed", "org.gtk.Actions", APP_ID, PATH)
     svc.bus.add_signal_receiver(on_properties, "PropertiesChanged", "org.freedesktop.DBus.Properties",
@@ -183,6 +196,12 @@ def check_now_changes_status_and_report(svc):
     svc.obj().Activate("check-now", [], {}, dbus_interface="org.gtk.Actions")
     svc.wait(lambda: svc.status() == "unprotected", "status unprotected again")
     expect(svc.report()["status"] == "unprotected", "Report follows")
+    svc.wait(lambda: seen["pairs"][-1:] == [("unprotected", "unprotected")],
+             "PropertiesChanged for the last report")
+    expect(all(status == report for status, report in seen["pairs"]) and
+           [p[0] for p in seen["pairs"]][:1] == ["unknown"],
+           f"Status changed with each Report, to its status: {seen['pairs']}")
+    expect(svc.status_property() == "unprotected", f"Status {svc.status_property()}")
 
 
 @test
@@ -224,6 +243,42 @@ def history_is_recorded_by_the_service(svc):
     while changes()[:3] != want and time.monotonic() < deadline:
         time.sleep(0.1)
     expect(changes()[:3] == want, f"changes {changes()}")
+    # The service gives the same, on the bus; a limit keeps the latest.
+    expect(svc.changes() == changes(), f"GetChanges {svc.changes()}, --history {changes()}")
+    expect(svc.changes(2) == changes()[-2:], f"GetChanges(2) {svc.changes(2)}")
+
+
+@test
+def history_changed_says_when_a_new_change_can_be_read(svc):
+    import dbus
+    first_report(svc)
+    svc.wait(lambda: svc.status() == "unprotected", "the verdict before")
+    before = svc.changes()
+    seen = []
+
+    def on_history_changed():
+        # Asked at once, on the signal: no waiting, no second try.
+        seen.append(svc.changes())
+
+    match = svc.bus.add_signal_receiver(on_history_changed, "HistoryChanged", MONITOR, APP_ID, PATH)
+    try:
+        svc.net.stop_stun()
+        try:
+            svc.obj().CheckNow(dbus_interface=MONITOR)
+            svc.wait(lambda: seen, "HistoryChanged after the check", seconds=20)
+        finally:
+            svc.net.start_stun()
+        expect(seen[0] == before + [("unprotected", "unknown")],
+               f"the new change is there when the signal comes: {seen[0]}, before {before}")
+        expect(svc.status_property() == "unknown" and svc.report()["status"] == "unknown",
+               f"Status {svc.status_property()} with the Report")
+    finally:
+        match.remove()
+    svc.obj().CheckNow(dbus_interface=MONITOR)
+    svc.wait(lambda: svc.status() == "unprotected", "unprotected again")
+    svc.wait(lambda: svc.changes()[-1] == ("unknown", "unprotected"), "the change back recorded")
+    expect(isinstance(svc.obj().GetChanges(dbus.UInt32(1), dbus_interface=MONITOR), dbus.String),
+           "GetChanges returns a string")
 
 
 @test
@@ -413,6 +468,30 @@ def a_full_disk_is_told_and_every_check_is_saved_once_space_returns(svc):
              f"{len(reports)} more checks in the history", seconds=20)
     expect(len(reports) >= 3, f"checks while the disk was full, and after: {len(reports)}")
     expect(notifications(svc, "CloseNotification"), "the notification is withdrawn")
+
+
+@test
+def a_damaged_history_is_read_without_moving_the_file_the_service_holds(svc):
+    # What the window's History page asks, while the file under the running
+    # service is damaged: the service answers from the file it holds, or
+    # says why it cannot; nothing moves that file aside behind its back.
+    import dbus
+    folder = os.path.join(svc.env["XDG_DATA_HOME"], "leakwatch")
+    path = os.path.join(folder, "history.db")
+    before = (sorted(os.listdir(folder)), os.stat(path).st_ino)
+    with open(path, "r+b") as f:
+        f.seek(0)
+        f.write(b"\xff" * 4096)
+    try:
+        answer = json.loads(str(svc.obj().GetChanges(dbus.UInt32(0), dbus_interface=MONITOR)))
+        expect(isinstance(answer, list), f"a list of changes: {answer}")
+    except dbus.exceptions.DBusException as error:
+        expect(str(error.get_dbus_message()).strip() != "", f"an error that says why: {error}")
+    pid = owner_pid(svc)
+    held = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    expect((sorted(os.listdir(folder)), os.stat(path).st_ino) == before,
+           f"the history's folder as it was: {before} → {sorted(os.listdir(folder))}")
+    expect(path in held, f"the service still holds {path}: {held}")
 
 
 @test

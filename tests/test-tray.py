@@ -302,13 +302,19 @@ def without_the_service_the_tray_leaves_at_once(s):
 
 # --- with a stand-in for the service: verdicts this network cannot give --
 
-LEAK = "Leak: An address outside the VPN, 198.51.100.7, is visible to web pages"
-PROTECTED = "Protected: your VPN carries everything"
+LEAK_FINDING = {
+    "id": "public-address-leak", "level": "leak", "audience": "every-page", "mode": "default-route",
+    "family": "ipv4", "address": "198.51.100.7",
+    "summary": "An address outside the VPN, 198.51.100.7, is visible to web pages",
+}
+# The headlines the core's reader makes of these reports.
+LEAK = "Leak: " + LEAK_FINDING["summary"]
+PROTECTED = "Protected: web pages see only your VPN's address"
+UNPROTECTED = "No VPN: sites see your real address"
 
 
-def fake_report(status, headline, when=None):
-    when = when or lwdesktop.local_iso()
-    return {"version": 1, "time": when, "status": status, "headline": headline, "findings": []}
+def fake_report(status, when=None):
+    return lwdesktop.fake_report(status, [LEAK_FINDING] if status == "leak" else [], when)
 
 
 def with_fake_service(s, body):
@@ -334,7 +340,7 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         expect(s.d.item_properties(item)["Title"] == "Checking…" and
                labels[:2] == ["Checking…", "No check yet"], f"before the first report: {labels}")
 
-        leak = fake_report("leak", LEAK, lwdesktop.local_iso(days_ago=10))
+        leak = fake_report("leak", lwdesktop.local_iso(days_ago=10))
         fake.set_report(leak)
         fake.set_status("leak")
         s.d.wait(lambda: s.icon(item) == ICON + "leak", "the leak icon")
@@ -350,7 +356,7 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
                f"the day and the local time: {shown}")
         for days_ago, start in ((0, "Last checked at 13:00"), (1, "Last checked yesterday at 13:00")):
             day = datetime.date.today()
-            again = fake_report("leak", LEAK, lwdesktop.local_iso(days_ago))
+            again = fake_report("leak", lwdesktop.local_iso(days_ago))
             fake.set_report(again)
             s.d.wait(lambda: labels()[1] == lwdesktop.last_checked(again["time"]),
                      f"the check of {days_ago} days ago")
@@ -363,14 +369,19 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         s.d.wait(lambda: s.icon(item) == ICON + "unknown", "unknown without a report")
         expect(s.d.item_properties(item)["Title"] == "Status unknown", "and says so")
 
+        # What the core's reader refuses: no verdict from any of these.
+        def damage(**changes):
+            report = dict(fake_report("protected"), **changes)
+            return json.dumps({k: v for k, v in report.items() if v is not None})
         damaged = ["not json", "[]", '{"status": "protected"}',
-                   '{"status": "protected", "headline": 7, "time": "%s"}' % lwdesktop.local_iso(),
-                   '{"status": "protected", "headline": "Protected", "time": "yesterday"}',
-                   '{"status": "safe", "headline": "Safe", "time": "%s"}' % lwdesktop.local_iso()]
+                   damage(time=None), damage(time="yesterday"), damage(status="safe"),
+                   damage(status="checking"), damage(version=2), damage(findings=[7]),
+                   damage(vpn=None)]
         for text in damaged:
-            fake.set_report(fake_report("protected", PROTECTED))
+            fake.set_report(fake_report("protected"))
             fake.set_status("protected")
             s.d.wait(lambda: s.icon(item) == ICON + "protected", "the protected icon")
+            expect(s.d.item_properties(item)["Title"] == PROTECTED, "the protected headline")
             fake.set_report(text)
             s.d.wait(lambda: s.icon(item) == ICON + "unknown", f"unknown for the report {text!r}")
             labels = [e["label"] for e in s.entries(item)]
@@ -379,7 +390,7 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
 
         # The verdict is the report's own: icon and title never disagree,
         # whatever the status action says between two reports.
-        fake.set_report(fake_report("leak", LEAK))
+        fake.set_report(fake_report("leak"))
         fake.set_status("protected")
         s.d.wait(lambda: s.icon(item) == ICON + "leak", "the report's leak, not the action's word")
         expect(s.d.item_properties(item)["Title"] == LEAK, "the title agrees")
@@ -389,9 +400,10 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
 @test
 def the_menu_follows_the_service_actions(s):
     def body(fake, item):
-        fake.set_report(fake_report("unprotected", "No VPN: sites see your real address"))
+        fake.set_report(fake_report("unprotected"))
         fake.set_status("unprotected")
         s.d.wait(lambda: s.icon(item) == ICON + "unprotected", "the unprotected icon")
+        expect(s.d.item_properties(item)["Title"] == UNPROTECTED, "the unprotected headline")
         labels = lambda: [e["label"] for e in s.entries(item)]  # noqa: E731
         expect("Start at login" not in labels(), f"no start-at-login action: {labels()}")
 

@@ -118,6 +118,30 @@ lw_status_change_to_json (const LwStatusChange *self)
   return json_builder_get_root (b);
 }
 
+/**
+ * lw_status_changes_to_json:
+ * @changes: (element-type LwStatusChange): as lw_history_get_changes()
+ *   gives them, oldest first
+ *
+ * Returns: (transfer full): the array that `leakwatch --history --json`
+ *   prints and the service's GetChanges returns, so the two cannot differ
+ */
+char *
+lw_status_changes_to_json (GPtrArray *changes,
+                           gboolean   pretty)
+{
+  g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  JsonArray *array = json_array_new ();
+
+  for (guint i = 0; i < changes->len; i++)
+    json_array_add_element (array, lw_status_change_to_json (g_ptr_array_index (changes, i)));
+  json_node_take_array (root, array);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, pretty);
+  return json_generator_to_data (gen, NULL);
+}
+
 /* SQLite helpers. Each returns an SQLite result code, and sets @error
  * when it is not SQLITE_OK. */
 

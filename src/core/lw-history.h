@@ -24,6 +24,8 @@ typedef struct
 
 void        lw_status_change_free            (LwStatusChange       *self);
 JsonNode   *lw_status_change_to_json         (const LwStatusChange *self);
+char       *lw_status_changes_to_json        (GPtrArray            *changes,
+                                              gboolean              pretty);
 
 #define LW_TYPE_HISTORY (lw_history_get_type ())
 

@@ -14,7 +14,8 @@
  * (debounced, so a burst of signals makes one check). Never two at once: a
  * change during a check cancels it and starts again, so a report never
  * mixes two network states. Every report is emitted; a change of status is
- * emitted separately. Idle, it holds one timer and the watch's signals. */
+ * emitted separately, and `recorded` once the history has saved a report.
+ * Idle, it holds one timer and the watch's signals. */
 
 #define DEBOUNCE_MS 250
 
@@ -58,6 +59,7 @@ enum {
 enum {
   REPORT,
   STATUS_CHANGED,
+  RECORDED,
   N_SIGNALS
 };
 
@@ -170,6 +172,12 @@ on_recorded (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       g_message ("%s", error->message);
+    }
+  else
+    {
+      /* Only now can a reader of the history find the report: the
+       * report signal came before the worker wrote it. */
+      g_signal_emit (self, signals[RECORDED], 0);
     }
   /* A file damaged while running has been moved aside: say so once. */
   if ((notice = lw_history_take_recovery_notice (history)) != NULL)
@@ -580,6 +588,15 @@ lw_monitor_class_init (LwMonitorClass *klass)
   signals[STATUS_CHANGED] = g_signal_new ("status-changed", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                           G_TYPE_NONE, 2, LW_TYPE_STATUS, LW_TYPE_STATUS);
+  /**
+   * LwMonitor::recorded:
+   *
+   * The history's worker has saved a report, and every one that waited
+   * before it: lw_history_get_changes() now includes it. Not emitted for
+   * a report that could not be saved (see #LwMonitor:history-problem).
+   */
+  signals[RECORDED] = g_signal_new ("recorded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

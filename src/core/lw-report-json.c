@@ -594,8 +594,15 @@ lw_report_new_from_json (const char  *json,
 
   if (get_int (root, "version", 0) != LW_REPORT_JSON_VERSION)
     return bad (error, "unsupported version"), NULL;
-  if (!lw_status_from_string (get_str (root, "status"), &status))
+  /* A report holds a verdict: "checking" is what the service says while
+   * it has none, never a report's status. */
+  if (!lw_status_from_string (get_str (root, "status"), &status) || status == LW_STATUS_CHECKING)
     return bad (error, "status"), NULL;
+  /* Every report says when it was made; without that it cannot be told
+   * from an old one, which a view must never show as current. */
+  time_str = get_str (root, "time");
+  if (time_str == NULL || (dt = g_date_time_new_from_iso8601 (time_str, NULL)) == NULL)
+    return bad (error, "time"), NULL;
 
   if (!read_array (root, "findings", read_finding, ev, findings, error) ||
       !read_array (root, "candidates", read_candidate, ev, ev->candidates, error) ||
@@ -635,11 +642,8 @@ lw_report_new_from_json (const char  *json,
       t.https_ms = (int) get_int (timings, "https_ms", 0);
     }
 
-  time_str = get_str (root, "time");
-  dt = time_str ? g_date_time_new_from_iso8601 (time_str, NULL) : NULL;
-
   return lw_report_new (g_steal_pointer (&ev), g_steal_pointer (&findings), status,
-                        dt ? g_date_time_to_unix (dt) : 0, &t);
+                        g_date_time_to_unix (dt), &t);
 }
 
 /**

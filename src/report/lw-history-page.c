@@ -8,14 +8,16 @@
 #include "lw-report-util.h"
 #include "lw-when.h"
 
-/* The "History" page: the changes of status that the service recorded, as
- * `leakwatch --history --json` prints them, newest first. The service
- * writes a change a moment after it publishes the report, so after a
- * report the page asks again until the newest change is that report's
- * status (or a few tries have passed: the status may not have changed). */
+/* The "History" page: the changes of status that the service recorded,
+ * newest first. The running service reads them for the window (GetChanges,
+ * in the JSON of `leakwatch --history --json`) and says when a new record
+ * has landed (HistoryChanged), so the page reads them once when the
+ * service is ready and again on each of its signals. The window never
+ * opens the history file: the service holds it (docs/ARCHITECTURE.md).
+ * While the service is not running the page shows nothing it read before,
+ * which could be out of date, but says why it is empty. */
 
 #define MAX_ROWS   100
-#define MAX_TRIES  6
 
 struct _LwHistoryPage
 {
@@ -24,11 +26,8 @@ struct _LwHistoryPage
   AdwPreferencesGroup *group;
 
   GPtrArray           *rows;       /* the rows shown, in group */
+  LwService           *service;    /* nullable until set */
   GCancellable        *cancellable;
-  guint                retry_id;
-  guint                tries;
-  LwStatus             latest;
-  gboolean             read;       /* for latest */
 };
 
 G_DEFINE_FINAL_TYPE (LwHistoryPage, lw_history_page, ADW_TYPE_BIN)
@@ -39,8 +38,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-static void run_history (LwHistoryPage *self);
 
 static void
 clear_rows (LwHistoryPage *self)
@@ -121,8 +118,7 @@ add_change (LwHistoryPage *self,
   add_row (self, title, headline, icon);
 }
 
-/* Returns whether the newest change is the one expected. */
-static gboolean
+static void
 show_changes (LwHistoryPage *self,
               const char    *json)
 {
@@ -131,19 +127,17 @@ show_changes (LwHistoryPage *self,
   JsonArray *changes;
   JsonNode *root;
   guint n;
-  const char *newest = NULL;
-  LwStatus status;
 
   if (!json_parser_load_from_data (parser, json, -1, &error))
     {
       show_error (self, error->message);
-      return TRUE;
+      return;
     }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
-      show_error (self, _("“leakwatch --history --json” did not print a list."));
-      return TRUE;
+      show_error (self, _("The service did not send a list of changes."));
+      return;
     }
 
   clear_rows (self);
@@ -154,12 +148,7 @@ show_changes (LwHistoryPage *self,
       JsonNode *node = json_array_get_element (changes, i - 1);
 
       if (JSON_NODE_HOLDS_OBJECT (node))
-        {
-          if (newest == NULL)
-            newest = json_object_get_string_member_with_default (json_node_get_object (node),
-                                                                 "new", NULL);
-          add_change (self, json_node_get_object (node));
-        }
+        add_change (self, json_node_get_object (node));
     }
   if (n > MAX_ROWS)
     {
@@ -174,107 +163,79 @@ show_changes (LwHistoryPage *self,
     add_row (self, _("No changes recorded yet"),
              _("Leakwatch records here every time the verdict changes."), NULL);
   g_signal_emit (self, signals[UPDATED], 0);
-
-  return newest != NULL && lw_status_from_string (newest, &status) && status == self->latest;
-}
-
-static gboolean
-on_retry (gpointer data)
-{
-  LwHistoryPage *self = data;
-
-  self->retry_id = 0;
-  run_history (self);
-  return G_SOURCE_REMOVE;
 }
 
 static void
-on_history (GObject      *source,
+on_changes (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
 {
-  GSubprocess *process = G_SUBPROCESS (source);
   g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_autofree char *reason = NULL;
+  g_autofree char *json = lw_service_get_changes_finish (LW_SERVICE (source), result, &error);
   LwHistoryPage *self;
 
-  if (!g_subprocess_communicate_utf8_finish (process, result, &out, &err, &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self = LW_HISTORY_PAGE (data);
 
-  if (error != NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  if (!g_subprocess_get_successful (process))
-    {
-      g_strstrip (err);
-      if (err != NULL && *err != '\0')
-        reason = g_strdup (err);
-      else if (g_subprocess_get_if_exited (process))
-        reason = g_strdup_printf (_("“leakwatch --history” exited with status %d."),
-                                  g_subprocess_get_exit_status (process));
-      else
-        reason = g_strdup (_("“leakwatch --history” did not finish."));
-      show_error (self, reason);
-      return;
-    }
+  if (json == NULL)
+    show_error (self, error->message);
+  else
+    show_changes (self, json);
+}
 
-  if (!show_changes (self, out) && self->latest != LW_STATUS_CHECKING && ++self->tries < MAX_TRIES)
-    self->retry_id = g_timeout_add (self->tries * 250, on_retry, self);
+/* Reads the changes again, dropping an answer still on its way: the
+ * latest question has the latest answer. */
+static void
+refresh (LwHistoryPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->service == NULL)
+    return;
+  if (lw_service_get_state (self->service) != LW_SERVICE_READY)
+    {
+      /* What was read from a service that has gone may no longer be
+       * true: it goes too. */
+      clear_rows (self);
+      add_row (self, _("The history is shown while Leakwatch runs"),
+               _("“leakwatch --history” prints it at any time."), NULL);
+      g_signal_emit (self, signals[UPDATED], 0);
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  lw_service_get_changes_async (self->service, 0, self->cancellable, on_changes, self);
 }
 
 static void
-run_history (LwHistoryPage *self)
+on_service_state (LwHistoryPage *self)
 {
-  g_autofree char *program = lw_find_leakwatch ();
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-
-  if (program == NULL)
-    {
-      show_error (self, _("The program “leakwatch” was not found."));
-      return;
-    }
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              &error, program, "--history", "--json", NULL);
-  if (process == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  g_subprocess_communicate_utf8_async (process, NULL, self->cancellable, on_history, self);
+  refresh (self);
 }
 
 /**
- * lw_history_page_refresh:
- * @latest: the status of the latest report, which the newest change
- *   should have; %LW_STATUS_CHECKING before the first report
+ * lw_history_page_set_service:
+ * @service: the service whose history to show
  *
- * Reads the history again, unless it was read for this status already:
- * the service records a change only when the status changes.
+ * Shows @service's recorded changes, and follows them: read again when the
+ * service is (again) ready and whenever it says a record has landed.
  */
 void
-lw_history_page_refresh (LwHistoryPage *self,
-                         LwStatus       latest)
+lw_history_page_set_service (LwHistoryPage *self,
+                             LwService     *service)
 {
   g_return_if_fail (LW_IS_HISTORY_PAGE (self));
+  g_return_if_fail (LW_IS_SERVICE (service));
 
-  if (self->read && self->latest == latest)
-    return;
-  self->read = TRUE;
-  g_clear_handle_id (&self->retry_id, g_source_remove);
-  self->latest = latest;
-  self->tries = 0;
-  run_history (self);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_set_object (&self->service, service);
+  g_signal_connect_object (service, "notify::state", G_CALLBACK (on_service_state), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "history-changed", G_CALLBACK (refresh), self,
+                           G_CONNECT_SWAPPED);
+  refresh (self);
 }
 
 static void
@@ -284,7 +245,9 @@ lw_history_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_clear_handle_id (&self->retry_id, g_source_remove);
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->service);
 
   G_OBJECT_CLASS (lw_history_page_parent_class)->dispose (object);
 }
@@ -324,7 +287,6 @@ static void
 lw_history_page_init (LwHistoryPage *self)
 {
   self->rows = g_ptr_array_new ();
-  self->latest = LW_STATUS_CHECKING;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }

@@ -3,7 +3,7 @@
 
 #include <adwaita.h>
 
-#include "lw-analyzer.h"
+#include "lw-service.h"
 
 G_BEGIN_DECLS
 
@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LwHistoryPage, lw_history_page, LW, HISTORY_PAGE, AdwBin)
 
-void  lw_history_page_refresh  (LwHistoryPage *self,
-                                LwStatus       latest);
+void  lw_history_page_set_service  (LwHistoryPage *self,
+                                    LwService     *service);
 
 G_END_DECLS

@@ -288,8 +288,6 @@ render (LwReportWindow *self)
       gtk_stack_set_visible_child_name (self->main_stack, "report");
       lw_report_page_update (self->report_page, report, checking);
       lw_evidence_page_set_report (self->evidence_page, report);
-      lw_history_page_refresh (self->history_page,
-                               report ? lw_report_get_status (report) : LW_STATUS_CHECKING);
       if (report != NULL)
         self->report_rendered = TRUE;
       break;
@@ -612,6 +610,7 @@ lw_report_window_new (GtkApplication *application,
 
   self->service = g_object_ref (service);
   lw_report_page_set_browsers (self->report_page, browsers);
+  lw_history_page_set_service (self->history_page, service);
   g_signal_connect (service, "notify::state", G_CALLBACK (on_service_changed), self);
   g_signal_connect (service, "notify::status", G_CALLBACK (on_service_changed), self);
   g_signal_connect (service, "notify::report", G_CALLBACK (on_service_changed), self);

@@ -5,13 +5,16 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-monitor-dbus.h"
 #include "lw-report-enums.h"
 #include "lw-report-util.h"
 #include "lw-service.h"
 
 /* The background service `leakwatch`, seen from the window: its Report
- * property (io.github.leakwatch.Monitor1) and its `status` action, both
- * followed as they change. Everything is asynchronous.
+ * property (io.github.leakwatch.Monitor1, through the proxy generated from
+ * data/io.github.leakwatch.Monitor1.xml) and its `status` action, both
+ * followed as they change, and its history (GetChanges, HistoryChanged).
+ * Everything is asynchronous.
  *
  * If the service is not running, D-Bus activation starts it
  * (StartServiceByName, called here so that the reason of a failure is
@@ -30,7 +33,7 @@ struct _LwService
   gboolean         bus_pending;
   guint            watch_id;
   char            *owner;          /* the unique name of the service, while it has one */
-  GDBusProxy      *proxy;
+  LwDBusMonitor1  *proxy;
   GActionGroup    *actions;        /* the service's GDBusActionGroup */
   guint            timeout_id;
   gboolean         starting;       /* a start was asked for and has not ended */
@@ -55,6 +58,13 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum {
+  HISTORY_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static void
 set_state (LwService      *self,
@@ -136,21 +146,18 @@ disconnect_from_service (LwService *self)
 static void
 update_report (LwService *self)
 {
-  g_autoptr(GVariant) value = g_dbus_proxy_get_cached_property (self->proxy, "Report");
+  const char *json = lw_dbus_monitor1_get_report (self->proxy);
 
-  if (value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
-    set_report_json (self, g_variant_get_string (value, NULL), NULL);
+  if (json != NULL)
+    set_report_json (self, json, NULL);
   else  /* Something else owns the name, or an older service: no verdict. */
     set_report_json (self, NULL, _("The service on the bus publishes no report."));
 }
 
 static void
-on_properties_changed (GDBusProxy *proxy,
-                       GVariant   *changed,
-                       GStrv       invalidated,
-                       LwService  *self)
+on_history_changed (LwService *self)
 {
-  update_report (self);
+  g_signal_emit (self, signals[HISTORY_CHANGED], 0);
 }
 
 static void
@@ -188,7 +195,7 @@ on_proxy_ready (GObject      *source,
                 gpointer      data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GDBusProxy) proxy = g_dbus_proxy_new_finish (result, &error);
+  g_autoptr(LwDBusMonitor1) proxy = lw_dbus_monitor1_proxy_new_finish (result, &error);
   g_auto(GStrv) names = NULL;
   LwService *self;
 
@@ -205,7 +212,8 @@ on_proxy_ready (GObject      *source,
     return;   /* it went away meanwhile, or this is a late twin */
 
   self->proxy = g_steal_pointer (&proxy);
-  g_signal_connect (self->proxy, "g-properties-changed", G_CALLBACK (on_properties_changed), self);
+  g_signal_connect_swapped (self->proxy, "notify::report", G_CALLBACK (update_report), self);
+  g_signal_connect_swapped (self->proxy, "history-changed", G_CALLBACK (on_history_changed), self);
 
   self->actions = G_ACTION_GROUP (g_dbus_action_group_get (self->connection, APP_ID, LW_SERVICE_PATH));
   g_signal_connect (self->actions, "action-added", G_CALLBACK (on_action_added), self);
@@ -222,9 +230,8 @@ on_proxy_ready (GObject      *source,
 static void
 connect_to_service (LwService *self)
 {
-  g_dbus_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL,
-                    APP_ID, LW_SERVICE_PATH, LW_MONITOR_INTERFACE, self->cancellable,
-                    on_proxy_ready, self);
+  lw_dbus_monitor1_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, APP_ID,
+                              LW_SERVICE_PATH, self->cancellable, on_proxy_ready, self);
 }
 
 /* --- starting the service ------------------------------------------------- */
@@ -506,6 +513,16 @@ lw_service_class_init (LwServiceClass *klass)
     g_param_spec_object ("report", NULL, NULL, LW_TYPE_REPORT,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * LwService::history-changed:
+   *
+   * The service saved a report in its history:
+   * lw_service_get_changes_async() now includes it.
+   */
+  signals[HISTORY_CHANGED] = g_signal_new ("history-changed", G_TYPE_FROM_CLASS (klass),
+                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                           G_TYPE_NONE, 0);
 }
 
 static void
@@ -602,8 +619,11 @@ lw_service_get_status (LwService *self)
 gboolean
 lw_service_get_checking (LwService *self)
 {
+  LwStatus status;
+
   g_return_val_if_fail (LW_IS_SERVICE (self), FALSE);
-  return self->state == LW_SERVICE_READY && g_strcmp0 (self->status, "checking") == 0;
+  return self->state == LW_SERVICE_READY && lw_status_from_string (self->status, &status) &&
+         status == LW_STATUS_CHECKING;
 }
 
 /**
@@ -629,4 +649,68 @@ lw_service_get_report_error (LwService *self)
 {
   g_return_val_if_fail (LW_IS_SERVICE (self), NULL);
   return self->report_error;
+}
+
+static void
+on_changes (GObject      *source,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  g_autofree char *json = NULL;
+  GError *error = NULL;
+
+  if (!lw_dbus_monitor1_call_get_changes_finish (LW_DBUS_MONITOR1 (source), &json, result, &error))
+    {
+      /* The service's own words, without the D-Bus error name. */
+      g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&json), g_free);
+}
+
+/**
+ * lw_service_get_changes_async:
+ * @limit: how many of the latest changes; 0 for all
+ *
+ * Asks the running service for its recorded changes of status. The window
+ * never opens the history file itself: the service holds it.
+ */
+void
+lw_service_get_changes_async (LwService           *self,
+                              guint                limit,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (LW_IS_SERVICE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, lw_service_get_changes_async);
+  if (self->proxy == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("Leakwatch is not running."));
+      return;
+    }
+  lw_dbus_monitor1_call_get_changes (self->proxy, limit, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                                     cancellable, on_changes, g_steal_pointer (&task));
+}
+
+/**
+ * lw_service_get_changes_finish:
+ *
+ * Returns: (transfer full): the changes as JSON, in the form of
+ *   `leakwatch --history --json`, oldest first; %NULL with @error set
+ */
+char *
+lw_service_get_changes_finish (LwService     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -29,5 +29,13 @@ const char     *lw_service_get_status        (LwService  *self);
 gboolean        lw_service_get_checking      (LwService  *self);
 LwReport       *lw_service_get_report        (LwService  *self);
 const char     *lw_service_get_report_error  (LwService  *self);
+void            lw_service_get_changes_async (LwService           *self,
+                                              guint                limit,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+char           *lw_service_get_changes_finish (LwService    *self,
+                                               GAsyncResult *result,
+                                               GError      **error);
 
 G_END_DECLS

@@ -143,7 +143,7 @@ static const GActionEntry app_actions[] = {
   { "check-now", check_now_activated, NULL, NULL, NULL, { 0 } },
   { "show-report", show_report_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
-  { "status", NULL, NULL, "'checking'", status_change_state, { 0 } },
+  { "status", NULL, NULL, "''", status_change_state, { 0 } },
   { "start-at-login", NULL, NULL, "false", start_at_login_change_state, { 0 } },
 };
 
@@ -151,4 +151,7 @@ void
 lw_application_add_actions (LwApplication *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  /* Until the first check starts: the enum's word, not one written here. */
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "status")),
+                             g_variant_new_string (lw_status_to_string (LW_STATUS_CHECKING)));
 }

@@ -4,6 +4,7 @@
 #include "lw-application.h"
 #include "lw-helper-keeper.h"
 #include "lw-monitor.h"
+#include "lw-monitor-dbus.h"
 #include "lw-notifier.h"
 
 G_BEGIN_DECLS
@@ -32,10 +33,7 @@ struct _LwApplication
   LwHistory       *history;
   gboolean         told_history_problem;
   LwMonitor       *monitor;
-  GDBusNodeInfo   *introspection;
-  GDBusConnection *connection;
-  char            *object_path;
-  guint            registration;
+  LwDBusMonitor1  *skeleton;         /* exported while registered on the bus */
 };
 
 void lw_application_add_actions           (LwApplication *self);

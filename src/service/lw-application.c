@@ -22,15 +22,6 @@
  * report on the session bus, where the tray, the report window and any
  * other front end read it. */
 
-static const char monitor_xml[] =
-  "<node>"
-  "  <interface name='" LW_MONITOR_INTERFACE "'>"
-  "    <method name='CheckNow'/>"
-  "    <property name='Report' type='s' access='read'/>"
-  "  </interface>"
-  "</node>";
-
-
 G_DEFINE_FINAL_TYPE (LwApplication, lw_application, G_TYPE_APPLICATION)
 
 static const GOptionEntry main_entries[] = {
@@ -199,29 +190,23 @@ lw_application_local_command_line (GApplication   *app,
 
 /* --- the service ---------------------------------------------------------- */
 
-static char *
-dup_report_json (LwApplication *self)
-{
-  LwReport *report = self->monitor ? lw_monitor_get_report (self->monitor) : NULL;
-
-  return report ? lw_report_to_json (report, FALSE) : g_strdup ("");
-}
-
+/* The `status` action: "checking" while a check runs, else the latest
+ * report's status. Its words are LwStatus's nicks, as everywhere. */
 static void
 update_status (LwApplication *self)
 {
   LwReport *report = lw_monitor_get_report (self->monitor);
-  const char *status;
+  LwStatus status;
 
   if (lw_monitor_get_checking (self->monitor))
-    status = "checking";
+    status = LW_STATUS_CHECKING;
   else if (report != NULL)
-    status = lw_status_to_string (lw_report_get_status (report));
+    status = lw_report_get_status (report);
   else
-    status = "unknown";
+    status = LW_STATUS_UNKNOWN;
 
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "status")),
-                             g_variant_new_string (status));
+                             g_variant_new_string (lw_status_to_string (status)));
 }
 
 static void
@@ -281,79 +266,112 @@ on_history_problem (LwMonitor     *monitor,
   g_application_send_notification (G_APPLICATION (self), "history-problem", notification);
 }
 
+/* The bus properties, from the latest report: set together, so that
+ * the skeleton announces them in one PropertiesChanged. */
+static void
+publish_report (LwApplication *self,
+                LwReport      *report)
+{
+  g_autofree char *json = NULL;
+
+  if (self->skeleton == NULL)
+    return;
+  json = report ? lw_report_to_json (report, FALSE) : g_strdup ("");
+  lw_dbus_monitor1_set_report (self->skeleton, json);
+  lw_dbus_monitor1_set_status (self->skeleton,
+                               lw_status_to_string (report ? lw_report_get_status (report)
+                                                           : LW_STATUS_CHECKING));
+}
+
 static void
 on_report (LwMonitor     *monitor,
            LwReport      *report,
            LwApplication *self)
 {
-  g_autofree char *json = NULL;
-  GVariantBuilder changed;
-
   update_status (self);
   notify_user (self, report);
-  if (self->connection == NULL || self->registration == 0)
-    return;
+  publish_report (self, report);
+}
 
-  json = lw_report_to_json (report, FALSE);
-  g_variant_builder_init (&changed, G_VARIANT_TYPE_VARDICT);
-  g_variant_builder_add (&changed, "{sv}", "Report", g_variant_new_string (json));
-  g_dbus_connection_emit_signal (self->connection, NULL, self->object_path,
-                                 "org.freedesktop.DBus.Properties", "PropertiesChanged",
-                                 g_variant_new ("(sa{sv}as)", LW_MONITOR_INTERFACE, &changed, NULL),
-                                 NULL);
+/* The report is in the history now: a reader of GetChanges finds it. */
+static void
+on_recorded (LwMonitor     *monitor,
+             LwApplication *self)
+{
+  if (self->skeleton != NULL)
+    lw_dbus_monitor1_emit_history_changed (self->skeleton);
+}
+
+static gboolean
+on_handle_check_now (LwDBusMonitor1        *skeleton,
+                     GDBusMethodInvocation *invocation,
+                     LwApplication         *self)
+{
+  if (self->monitor != NULL)
+    lw_monitor_check_now (self->monitor, "CheckNow over D-Bus");
+  lw_dbus_monitor1_complete_check_now (skeleton, invocation);
+  return TRUE;
+}
+
+/* Reading the history waits for its lock, which the worker holds while it
+ * writes (a slow disk, another process): off the main thread, so that the
+ * service answers everyone else meanwhile. */
+static void
+read_changes_in_thread (GTask        *task,
+                        gpointer      source,
+                        gpointer      data,
+                        GCancellable *cancellable)
+{
+  g_autoptr(GPtrArray) changes = NULL;
+  GError *error = NULL;
+
+  changes = lw_history_get_changes (LW_HISTORY (source), GPOINTER_TO_UINT (data), &error);
+  if (changes == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, lw_status_changes_to_json (changes, FALSE), g_free);
 }
 
 static void
-monitor_method_call (GDBusConnection       *connection,
-                     const char            *sender,
-                     const char            *object_path,
-                     const char            *interface_name,
-                     const char            *method_name,
-                     GVariant              *parameters,
-                     GDBusMethodInvocation *invocation,
-                     gpointer               data)
+on_changes_read (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
 {
-  LwApplication *self = data;
+  GDBusMethodInvocation *invocation = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_task_propagate_pointer (G_TASK (result), &error);
 
-  if (g_str_equal (method_name, "CheckNow"))
-    {
-      if (self->monitor != NULL)
-        lw_monitor_check_now (self->monitor, "CheckNow over D-Bus");
-      g_dbus_method_invocation_return_value (invocation, NULL);
-      return;
-    }
-  g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_METHOD,
-                                         "No method %s", method_name);
+  if (json == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    g_dbus_method_invocation_return_value (invocation, g_variant_new ("(s)", json));
 }
 
-static GVariant *
-monitor_get_property (GDBusConnection  *connection,
-                      const char       *sender,
-                      const char       *object_path,
-                      const char       *interface_name,
-                      const char       *property_name,
-                      GError          **error,
-                      gpointer          data)
+static gboolean
+on_handle_get_changes (LwDBusMonitor1        *skeleton,
+                       GDBusMethodInvocation *invocation,
+                       guint                  limit,
+                       LwApplication         *self)
 {
-  LwApplication *self = data;
-  g_autofree char *json = NULL;
+  g_autoptr(GTask) task = NULL;
 
-  if (!g_str_equal (property_name, "Report"))
+  if (self->history == NULL)
     {
-      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_UNKNOWN_PROPERTY, "No property %s", property_name);
-      return NULL;
+      g_dbus_method_invocation_return_error_literal (invocation, G_IO_ERROR,
+                                                     G_IO_ERROR_NOT_INITIALIZED,
+                                                     _("The service has not opened its history yet."));
+      return TRUE;
     }
-  json = dup_report_json (self);
-  return g_variant_new_string (json);
+  /* The invocation is this handler's to complete, in on_changes_read. */
+  task = g_task_new (self->history, NULL, on_changes_read, invocation);
+  g_task_set_source_tag (task, on_handle_get_changes);
+  g_task_set_task_data (task, GUINT_TO_POINTER (limit), NULL);
+  g_task_run_in_thread (task, read_changes_in_thread);
+  return TRUE;
 }
 
-static const GDBusInterfaceVTable monitor_vtable = {
-  monitor_method_call,
-  monitor_get_property,
-  NULL,
-  { 0 }
-};
-
+/* The interface is generated from data/io.github.leakwatch.Monitor1.xml
+ * (src/dbus); its skeleton sends PropertiesChanged by itself. */
 static gboolean
 lw_application_dbus_register (GApplication     *app,
                               GDBusConnection  *connection,
@@ -361,20 +379,20 @@ lw_application_dbus_register (GApplication     *app,
                               GError          **error)
 {
   LwApplication *self = LW_APPLICATION (app);
+  g_autoptr(LwDBusMonitor1) skeleton = NULL;
 
   if (!G_APPLICATION_CLASS (lw_application_parent_class)->dbus_register (app, connection, object_path, error))
     return FALSE;
 
-  self->introspection = g_dbus_node_info_new_for_xml (monitor_xml, error);
-  if (self->introspection == NULL)
+  skeleton = lw_dbus_monitor1_skeleton_new ();
+  g_signal_connect_object (skeleton, "handle-check-now", G_CALLBACK (on_handle_check_now), self, 0);
+  g_signal_connect_object (skeleton, "handle-get-changes", G_CALLBACK (on_handle_get_changes),
+                           self, 0);
+  if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), connection,
+                                         object_path, error))
     return FALSE;
-  self->registration = g_dbus_connection_register_object (connection, object_path,
-                                                          self->introspection->interfaces[0],
-                                                          &monitor_vtable, self, NULL, error);
-  if (self->registration == 0)
-    return FALSE;
-  self->connection = g_object_ref (connection);
-  self->object_path = g_strdup (object_path);
+  self->skeleton = g_steal_pointer (&skeleton);
+  publish_report (self, self->monitor ? lw_monitor_get_report (self->monitor) : NULL);
   return TRUE;
 }
 
@@ -385,12 +403,9 @@ lw_application_dbus_unregister (GApplication    *app,
 {
   LwApplication *self = LW_APPLICATION (app);
 
-  if (self->registration != 0)
-    g_dbus_connection_unregister_object (connection, self->registration);
-  self->registration = 0;
-  g_clear_object (&self->connection);
-  g_clear_pointer (&self->object_path, g_free);
-  g_clear_pointer (&self->introspection, g_dbus_node_info_unref);
+  if (self->skeleton != NULL)
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  g_clear_object (&self->skeleton);
 
   G_APPLICATION_CLASS (lw_application_parent_class)->dbus_unregister (app, connection, object_path);
 }
@@ -542,6 +557,7 @@ lw_application_startup (GApplication *app)
     lw_application_show_start_at_login (self, lw_autostart_is_enabled ());
   g_signal_connect_object (self->monitor, "notify::checking", G_CALLBACK (on_checking), self, 0);
   g_signal_connect_object (self->monitor, "report", G_CALLBACK (on_report), self, 0);
+  g_signal_connect_object (self->monitor, "recorded", G_CALLBACK (on_recorded), self, 0);
   g_signal_connect_object (self->monitor, "notify::history-problem",
                            G_CALLBACK (on_history_problem), self, 0);
   lw_monitor_start (self->monitor);

@@ -9,7 +9,6 @@
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "lw-application.h"
 #include "lw-cli.h"
@@ -319,18 +318,7 @@ lw_cli_history (gboolean json)
     }
 
   if (json)
-    {
-      g_autoptr(JsonNode) root = json_node_new (JSON_NODE_ARRAY);
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      JsonArray *array = json_array_new ();
-
-      for (guint i = 0; i < changes->len; i++)
-        json_array_add_element (array, lw_status_change_to_json (g_ptr_array_index (changes, i)));
-      json_node_take_array (root, array);
-      json_generator_set_root (gen, root);
-      json_generator_set_pretty (gen, TRUE);
-      return print_and_free (json_generator_to_data (gen, NULL)) ? 0 : LW_EXIT_IO;
-    }
+    return print_and_free (lw_status_changes_to_json (changes, TRUE)) ? 0 : LW_EXIT_IO;
 
   if (changes->len == 0)
     return print_and_free (g_strdup (_("No status changes recorded yet."))) ? 0 : LW_EXIT_IO;

@@ -2,17 +2,19 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 #include <libayatana-appindicator/app-indicator.h>
 
+#include "lw-monitor-dbus.h"
 #include "lw-paths.h"
+#include "lw-report.h"
 #include "lw-tray.h"
 #include "lw-when.h"
 
 /* leakwatch-tray: the service's verdict as an icon, a title and a menu.
  *
  * The tray holds no state of its own. It watches the service's bus name and
- * renders the service's `status` action and its Report property; its menu
+ * renders the service's `status` action and its Report property, read with
+ * the core's own report reader and the generated Monitor1 proxy; its menu
  * items activate the service's actions. It exits when the service's name
  * goes away (or is not there to begin with). Every D-Bus call is
  * asynchronous. */
@@ -26,7 +28,7 @@ struct _LwTray
   GCancellable     *cancellable;
   guint             watch_id;
   GDBusActionGroup *actions;      /* the service's; NULL until its name appears */
-  GDBusProxy       *monitor;      /* NULL until the proxy is ready */
+  LwDBusMonitor1   *monitor;      /* NULL until the proxy is ready */
 
   AppIndicator     *indicator;
   GtkWidget        *menu;
@@ -42,107 +44,46 @@ struct _LwTray
 
 G_DEFINE_FINAL_TYPE (LwTray, lw_tray, GTK_TYPE_APPLICATION)
 
-static const char * const statuses[] = {
-  "protected", "leak", "warning", "unprotected", "unknown", "checking",
-};
-
-/* STATUS as one of the names the icons exist for; anything else is
- * "unknown", never a verdict. */
 static const char *
-known_status (const char *status)
+describe_status (LwStatus status)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
-    if (g_strcmp0 (status, statuses[i]) == 0)
-      return statuses[i];
-  return "unknown";
-}
-
-/* What a report can say: a status other than "checking". */
-static gboolean
-is_verdict (const char *status)
-{
-  return status != NULL && !g_str_equal (status, "checking") &&
-         g_str_equal (known_status (status), status);
-}
-
-static const char *
-describe_status (const char *status)
-{
-  if (g_str_equal (status, "protected"))
-    return _("Leakwatch: protected");
-  if (g_str_equal (status, "leak"))
-    return _("Leakwatch: leak");
-  if (g_str_equal (status, "warning"))
-    return _("Leakwatch: warning");
-  if (g_str_equal (status, "unprotected"))
-    return _("Leakwatch: unprotected");
-  if (g_str_equal (status, "checking"))
-    return _("Leakwatch: checking");
-  return _("Leakwatch: status unknown");
+  switch (status)
+    {
+    case LW_STATUS_PROTECTED:
+      return _("Leakwatch: protected");
+    case LW_STATUS_LEAK:
+      return _("Leakwatch: leak");
+    case LW_STATUS_WARNING:
+      return _("Leakwatch: warning");
+    case LW_STATUS_UNPROTECTED:
+      return _("Leakwatch: unprotected");
+    case LW_STATUS_CHECKING:
+      return _("Leakwatch: checking");
+    case LW_STATUS_UNKNOWN:
+    default:
+      return _("Leakwatch: status unknown");
+    }
 }
 
 /* --- what the service says ----------------------------------------------- */
 
-static const char *
-string_member (JsonObject *object,
-               const char *name)
+/* The service's Report, as the core reads it; NULL before the proxy is
+ * ready, before the first check has ended, or when it cannot be read. */
+static LwReport *
+read_report (LwTray *self)
 {
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
-}
-
-/* Reads the fields the tray shows from the service's Report. Anything but
- * an object with a known status, a headline and a time is unreadable. */
-static gboolean
-parse_report (const char   *json,
-              const char  **verdict,
-              char        **headline,
-              GDateTime   **checked_at)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  JsonNode *root;
-  JsonObject *object;
-  const char *status;
-  const char *text;
-  const char *time_text;
-
-  if (!json_parser_load_from_data (parser, json, -1, NULL))
-    return FALSE;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return FALSE;
-  object = json_node_get_object (root);
-  status = string_member (object, "status");
-  text = string_member (object, "headline");
-  time_text = string_member (object, "time");
-  if (!is_verdict (status) || text == NULL || *text == '\0' || time_text == NULL)
-    return FALSE;
-
-  *checked_at = g_date_time_new_from_iso8601 (time_text, NULL);
-  if (*checked_at == NULL)
-    return FALSE;
-  *headline = g_strdup (text);
-  *verdict = known_status (status);
-  return TRUE;
-}
-
-/* The service's Report, or NULL before the proxy is ready. It is empty
- * until the first check has finished. */
-static char *
-dup_report_json (LwTray *self)
-{
-  g_autoptr(GVariant) value = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *json;
+  LwReport *report;
 
   if (self->monitor == NULL)
     return NULL;
-  value = g_dbus_proxy_get_cached_property (self->monitor, "Report");
-  if (value == NULL || !g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+  json = lw_dbus_monitor1_get_report (self->monitor);
+  if (json == NULL || *json == '\0')
     return NULL;
-  return g_variant_dup_string (value, NULL);
+  if ((report = lw_report_new_from_json (json, &error)) == NULL)
+    g_debug ("Cannot read the service's report: %s", error->message);
+  return report;
 }
 
 static gboolean
@@ -215,14 +156,16 @@ static void
 render (LwTray *self)
 {
   g_autoptr(GVariant) state = action_state (self, "status", G_VARIANT_TYPE_STRING);
-  g_autofree char *json = dup_report_json (self);
+  g_autoptr(LwReport) report = read_report (self);
   g_autofree char *headline = NULL;
   g_autoptr(GDateTime) checked_at = NULL;
   g_autofree char *icon = NULL;
   g_autofree char *last_check = NULL;
-  gboolean checking = state != NULL && g_str_equal (g_variant_get_string (state, NULL), "checking");
-  gboolean readable = FALSE;
-  const char *status = "unknown";
+  LwStatus said = LW_STATUS_UNKNOWN;
+  gboolean checking = state != NULL && lw_status_from_string (g_variant_get_string (state, NULL), &said) &&
+                      said == LW_STATUS_CHECKING;
+  gboolean readable = report != NULL;
+  LwStatus status = LW_STATUS_UNKNOWN;
   const char *summary;
 
   if (self->indicator == NULL)
@@ -231,10 +174,14 @@ render (LwTray *self)
   /* The verdict is the report's own, so icon and title always agree; the
    * action only tells that a check runs. No report, one not read yet or
    * one that cannot be read is no verdict: unknown, never a colour. */
-  if (json != NULL && *json != '\0')
-    readable = parse_report (json, &status, &headline, &checked_at);
+  if (readable)
+    {
+      status = lw_report_get_status (report);
+      headline = lw_report_dup_headline (report);
+      checked_at = g_date_time_new_from_unix_local (lw_report_get_time (report));
+    }
   if (checking)
-    status = "checking";
+    status = LW_STATUS_CHECKING;
 
   if (readable)
     summary = headline;
@@ -255,7 +202,7 @@ render (LwTray *self)
   else
     last_check = g_strdup (_("No check yet"));
 
-  icon = g_strdup_printf ("%s-%s", APP_ID, status);
+  icon = g_strdup_printf ("%s-%s", APP_ID, lw_status_to_string (status));
   app_indicator_set_icon_full (self->indicator, icon, describe_status (status));
   /* ayatana 0.5.92 has no tooltip: SNI hosts show the title instead. */
   app_indicator_set_title (self->indicator, summary);
@@ -398,7 +345,7 @@ on_monitor_ready (GObject      *source,
                   gpointer      data)
 {
   g_autoptr(GError) error = NULL;
-  GDBusProxy *proxy = g_dbus_proxy_new_finish (result, &error);
+  LwDBusMonitor1 *proxy = lw_dbus_monitor1_proxy_new_finish (result, &error);
   LwTray *self;
 
   if (proxy == NULL)
@@ -411,8 +358,7 @@ on_monitor_ready (GObject      *source,
     }
   self = LW_TRAY (data);
   self->monitor = proxy;
-  g_signal_connect_object (proxy, "g-properties-changed", G_CALLBACK (render), self,
-                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (proxy, "notify::report", G_CALLBACK (render), self, G_CONNECT_SWAPPED);
   render (self);
 }
 
@@ -439,8 +385,8 @@ on_service_appeared (GDBusConnection *connection,
    * announces each with action-added. */
   g_strfreev (g_action_group_list_actions (G_ACTION_GROUP (self->actions)));
 
-  g_dbus_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, NULL, owner, LW_SERVICE_PATH,
-                    LW_MONITOR_INTERFACE, self->cancellable, on_monitor_ready, self);
+  lw_dbus_monitor1_proxy_new (connection, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START, owner,
+                              LW_SERVICE_PATH, self->cancellable, on_monitor_ready, self);
 
   create_indicator (self);
 }

@@ -161,11 +161,21 @@ def _set_state(self, name, value, platform_data):
         _set_action(self, name, self.lw_actions[name][0], [value])
 
 
+def _set_changes(self, text):
+    # As the service does once a record has landed in its history.
+    self.lw_changes = text
+    self.EmitSignal(MAIN_IFACE, "HistoryChanged", "", [])
+
+
 def load(mock, parameters):
     mock.lw_actions = {"check-now": (True, None), "show-report": (True, None),
                        "quit": (True, None), "status": (True, dbus.String("checking"))}
-    mock.AddProperties(MAIN_IFACE, {"Report": dbus.String("")})
-    mock.AddMethods(MAIN_IFACE, [("CheckNow", "", "", "")])
+    mock.AddProperties(MAIN_IFACE, {"Report": dbus.String(""), "Status": dbus.String("checking")})
+    mock.lw_changes = "[]"
+    mock.AddMethods(MAIN_IFACE, [
+        ("CheckNow", "", "", ""),
+        ("GetChanges", "u", "s", lambda self, limit: dbus.String(self.lw_changes)),
+    ])
     mock.AddMethods(ACTIONS, [
         ("List", "", "as", lambda self: dbus.Array(sorted(self.lw_actions), signature="s")),
         ("Describe", "s", "(bgav)", lambda self, name: _describe(self.lw_actions[name])),
@@ -174,8 +184,9 @@ def load(mock, parameters):
         ("SetState", "sva{sv}", "", _set_state),
     ])
     mock.AddMethods(CONTROL, [
-        ("SetReport", "s", "", lambda self, text: self.UpdateProperties(
-            MAIN_IFACE, {"Report": dbus.String(text)})),
+        ("SetReport", "ss", "", lambda self, text, status: self.UpdateProperties(
+            MAIN_IFACE, {"Report": dbus.String(text), "Status": dbus.String(status)})),
+        ("SetChanges", "s", "", _set_changes),
         ("SetAction", "sbav", "", _set_action),
         ("RemoveAction", "s", "", _remove_action),
     ])
@@ -281,6 +292,21 @@ def last_checked(iso, now=None):
         return "Last checked yesterday at " + clock
     day = when.strftime("%-d %B" if when.year == today.year else "%-d %B %Y")
     return f"Last checked on {day} at {clock}"
+
+
+def fake_report(status, findings, when=None):
+    """A whole report, as the service's Report says it, for a FakeService:
+    at WHEN (default: today at 13:00), with STATUS and FINDINGS, with a VPN
+    up and nothing else seen. Its headline is made by the reader from the
+    status and the findings, as for every report."""
+    when = when or local_iso()
+    return {"version": 1, "time": when, "status": status, "headline": "", "findings": findings,
+            "candidates": [], "stun": [], "public_addresses": [],
+            "vpn": {"active": True, "source": "networkmanager", "interfaces": ["tun0"],
+                    "connections": [{"name": "Office", "type": "vpn", "interface": "tun0",
+                                     "state": "activated"}], "note": None},
+            "interfaces": [], "default_addresses": {"ipv4": "10.8.0.2", "ipv6": None},
+            "stun_servers": [], "remembered_addresses": [], "timings": {}}
 
 
 def process_gone(pid):
@@ -707,10 +733,18 @@ class FakeService:
         return self.desktop.bus.get_object(self.NAME, self.PATH)
 
     def set_report(self, report):
-        """REPORT: a dict (sent as JSON), or a string sent as it is."""
+        """REPORT: a dict (sent as JSON, its status as Status), or a string
+        sent as it is (Status is then "unknown")."""
         import json
         text = report if isinstance(report, str) else json.dumps(report)
-        self._obj().SetReport(text, dbus_interface=self.CONTROL)
+        status = "unknown" if isinstance(report, str) else report["status"]
+        self._obj().SetReport(text, status, dbus_interface=self.CONTROL)
+
+    def set_changes(self, changes):
+        """What GetChanges returns from now on (a list, sent as JSON), and
+        HistoryChanged."""
+        import json
+        self._obj().SetChanges(json.dumps(changes), dbus_interface=self.CONTROL)
 
     def set_action(self, name, enabled=True, state=None):
         """Adds the action NAME, or changes it; STATE None: stateless."""
@@ -723,6 +757,10 @@ class FakeService:
 
     def remove_action(self, name):
         self._obj().RemoveAction(name, dbus_interface=self.CONTROL)
+
+    def get_changes_calls(self):
+        """How many times a front end asked for the history (GetChanges)."""
+        return len(self._obj().GetMethodCalls("GetChanges", dbus_interface=MOCK))
 
     def activations(self):
         """The actions activated so far, by name, in order."""
