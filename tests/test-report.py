@@ -732,7 +732,7 @@ def without_d_bus_activation_the_window_starts_the_service_itself(s):
 @test
 def when_the_service_cannot_start_the_window_says_why(s):
     expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
-    # A copy of the window with no leakwatch beside it or in PATH.
+    # A copy of the window with no leakwatch where it looks (nor in PATH).
     bindir = os.path.join(s.d.tmp, "alone", "bin")
     os.makedirs(bindir, exist_ok=True)
     program = os.path.join(bindir, "leakwatch-report")
@@ -747,7 +747,8 @@ def when_the_service_cannot_start_the_window_says_why(s):
         expect(dump.check_now == "insensitive", f"nothing to check:\n{dump}")
         expect(not any(line in ("No leaks found", "Protected") for line in dump.lines),
                f"never a green look:\n{dump}")
-    with_window_alone(s, "window-alone", body, program=program, env={"PATH": bindir})
+    with_window_alone(s, "window-alone", body, program=program,
+                      env={"PATH": bindir, "LEAKWATCH_PROGRAM_PATH": bindir})
 
 
 LEAK_FINDING = {
