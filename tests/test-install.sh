@@ -57,8 +57,9 @@ for helper in leakwatch-tray leakwatch-report; do
   fi
 done
 
-# They use installed paths only: none relative to themselves, into the build
-# tree's layout.
+# They use installed paths only (none relative to themselves, into the build
+# tree's layout), and hold no test code: the tests read the window from
+# outside it (tests/preload).
 # no_strings FILE STRING...: FILE has none of the STRINGs.
 no_strings () {
   f=$1; shift
@@ -70,8 +71,9 @@ no_strings () {
 for program in "$dest$bindir/leakwatch" "$dest$libexecdir/leakwatch-tray" \
                "$dest$libexecdir/leakwatch-report"; do
   [ -f "$program" ] || continue
-  check "$(basename "$program") uses installed paths only" \
-    no_strings "$program" ../../data ../service ../tray ../report
+  check "$(basename "$program") uses installed paths only and holds no test hooks" \
+    no_strings "$program" ../../data ../service ../tray ../report LEAKWATCH_REPORT_DUMP \
+      LEAKWATCH_REPORT_SCREENSHOT focus-moves
 done
 
 # The desktop entry, named after the app id because it is D-Bus activatable.
