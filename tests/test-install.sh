@@ -57,6 +57,25 @@ for helper in leakwatch-tray leakwatch-report; do
   fi
 done
 
+# They use installed paths only (none relative to themselves, into the build
+# tree's layout), and hold no test code: the tests read the window from
+# outside it (tests/preload).
+# no_strings FILE STRING...: FILE has none of the STRINGs.
+no_strings () {
+  f=$1; shift
+  [ -f "$f" ] || { echo "$f does not exist"; return 1; }
+  for s in "$@"; do
+    if grep -qaF -- "$s" "$f"; then echo "$f holds '$s'"; return 1; fi
+  done
+}
+for program in "$dest$bindir/leakwatch" "$dest$libexecdir/leakwatch-tray" \
+               "$dest$libexecdir/leakwatch-report"; do
+  [ -f "$program" ] || continue
+  check "$(basename "$program") uses installed paths only and holds no test hooks" \
+    no_strings "$program" ../../data ../service ../tray ../report LEAKWATCH_REPORT_DUMP \
+      LEAKWATCH_REPORT_SCREENSHOT focus-moves
+done
+
 # The desktop entry, named after the app id because it is D-Bus activatable.
 desktop=$share/applications/$app_id.desktop
 check "the desktop entry is installed" has_line "$desktop" "DBusActivatable=true"
@@ -104,7 +123,7 @@ check "the symbolic application icon is installed" \
 # The installed program runs, with nothing from the build tree or the
 # user's session.
 mkdir -p "$tmp/home"
-out=$(env -u GSETTINGS_SCHEMA_DIR HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" \
+out=$(env -u GSETTINGS_SCHEMA_DIR -u LEAKWATCH_PROGRAM_PATH HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/home/.config" \
       XDG_DATA_HOME="$tmp/home/.local/share" XDG_CACHE_HOME="$tmp/home/.cache" \
       XDG_DATA_DIRS="$share:${XDG_DATA_DIRS:-/usr/local/share:/usr/share}" \
       DBUS_SESSION_BUS_ADDRESS="unix:path=$tmp/no-bus" GSETTINGS_BACKEND=memory \

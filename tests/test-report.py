@@ -5,10 +5,10 @@
 The service runs in a headless desktop of our own (lib/lwdesktop.py: Xvfb,
 a private session bus, a notification daemon and a panel's
 StatusNotifierWatcher) and opens the window through its show-report action.
-The window's test hooks say what it shows: LEAKWATCH_REPORT_DUMP is the
-text of its widget tree after every render, LEAKWATCH_REPORT_SCREENSHOT a
-PNG of it (see src/report/lw-report-window.c). Pages are switched and the
-window closed through the actions GtkApplication exports on the bus.
+What it shows is read from outside the product: a library the tests
+LD_PRELOAD (tests/preload, lwdesktop.window_hooks()) writes the text of its
+widget tree whenever it changes, and a PNG of it. Pages are switched and
+the window closed through the actions GtkApplication exports on the bus.
 
 The tests compare the window with the service's Report: the verdict, the
 headline, every finding, the public addresses and candidates, the history
@@ -82,7 +82,7 @@ def window_pids():
 
 
 class Dump:
-    """What the window shows, as its LEAKWATCH_REPORT_DUMP file says."""
+    """What the window shows, as tests/preload/lw-window-dump.c writes it."""
 
     def __init__(self, text):
         self.text = text
@@ -181,15 +181,11 @@ class Session(lwdesktop.ServiceSession):
     def prepare(self):
         self.dump_path = os.path.join(self.d.tmp, "report-dump.txt")
         self.shot_path = os.path.join(self.d.tmp, "report.png")
-        # Software rendering, and no OpenGL at all: Xvfb has none worth
-        # having, and Mesa's EGL keeps an allocation LeakSanitizer reports.
-        self.hooks = {"LEAKWATCH_REPORT_DUMP": self.dump_path,
-                      "LEAKWATCH_REPORT_SCREENSHOT": self.shot_path,
-                      "GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"}
+        self.hooks = lwdesktop.window_hooks(self.dump_path, self.shot_path)
 
     def service_env(self):
         """The service starts the window, which inherits its environment,
-        the test hooks with it."""
+        the window dump with it."""
         return self.hooks
 
     def quit_service(self):
@@ -685,7 +681,7 @@ def without_d_bus_activation_the_window_starts_the_service_itself(s):
         expect(exe_of(service_pid) == os.path.realpath(lwnet.leakwatch()),
                f"the service is {exe_of(service_pid)}")
         expect(parent_of(service_pid) == window.pid, "the window started it")
-        dump = s.wait_dump(lambda d: d.status not in ("starting", "checking"), "a verdict",
+        dump = s.wait_dump(lambda d: d.status not in ("none", "checking"), "a verdict",
                            seconds=40)
         expect(dump.status in ("unprotected", "unknown"),
                f"never green from a failed check:\n{dump}")
@@ -732,14 +728,15 @@ def without_d_bus_activation_the_window_starts_the_service_itself(s):
 @test
 def when_the_service_cannot_start_the_window_says_why(s):
     expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
-    # A copy of the window with no leakwatch beside it or in PATH.
+    # A copy of the window with no leakwatch where it looks (nor in PATH).
     bindir = os.path.join(s.d.tmp, "alone", "bin")
     os.makedirs(bindir, exist_ok=True)
     program = os.path.join(bindir, "leakwatch-report")
     shutil.copy(report_program(), program)
 
     def body(window):
-        dump = s.wait_dump(lambda d: d.status == "failed", "the failure", seconds=40)
+        dump = s.wait_dump(lambda d: d.page == "failed" and "Leakwatch could not start" in d,
+                           "the failure", seconds=40)
         expect("Leakwatch could not start" in dump, f"the failure in words:\n{dump}")
         expect(any("not installed" in line and "“leakwatch”" in line for line in dump.lines),
                f"the reason:\n{dump}")
@@ -747,7 +744,8 @@ def when_the_service_cannot_start_the_window_says_why(s):
         expect(dump.check_now == "insensitive", f"nothing to check:\n{dump}")
         expect(not any(line in ("No leaks found", "Protected") for line in dump.lines),
                f"never a green look:\n{dump}")
-    with_window_alone(s, "window-alone", body, program=program, env={"PATH": bindir})
+    with_window_alone(s, "window-alone", body, program=program,
+                      env={"PATH": bindir, "LEAKWATCH_PROGRAM_PATH": bindir})
 
 
 LEAK_FINDING = {
@@ -905,13 +903,15 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
                 keyboard.close()
 
             fake.set_report("not json")
-            dump = s.wait_dump(lambda d: d.status == "error", "the damaged report")
+            dump = s.wait_dump(lambda d: d.page == "failed" and "The report cannot be read" in d,
+                               "the damaged report")
             expect("The report cannot be read" in dump, f"the damage in words:\n{dump}")
             expect(not any(line in ("No leaks found", "Your real address is visible")
                            for line in dump.lines), f"no verdict from a damaged report:\n{dump}")
         finally:
             fake.stop()
-        dump = s.wait_dump(lambda d: d.status == "stopped", "the service gone")
+        dump = s.wait_dump(lambda d: d.page == "failed" and "Leakwatch is not running" in d,
+                           "the service gone")
         expect("Leakwatch is not running" in dump and "Start Leakwatch" in dump,
                f"the service gone, in words:\n{dump}")
     with_window_alone(s, "window-fake", body)

@@ -5,10 +5,9 @@
 
 G_BEGIN_DECLS
 
-char      *lw_beside_executable (const char *relative);
-char      *lw_find_program      (const char *build_dir,
-                                 const char *name,
-                                 const char *installed_dir);
-GSettings *lw_load_settings     (void);
+char      *lw_find_program   (const char *name,
+                              const char *installed_dir);
+char      *lw_find_data_file (const char *relative);
+GSettings *lw_load_settings  (void);
 
 G_END_DECLS

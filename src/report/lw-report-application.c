@@ -121,18 +121,6 @@ static const struct
   { "win.save-json", { "<Control>s", NULL } },
 };
 
-/* An uninstalled build keeps the status icons in build/data/icons, beside
- * build/src/report. */
-static void
-add_build_icons (void)
-{
-  g_autofree char *icons = lw_beside_executable ("../../data/icons");
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (display != NULL && icons != NULL && g_file_test (icons, G_FILE_TEST_IS_DIR))
-    gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (display), icons);
-}
-
 static void
 lw_report_application_startup (GApplication *app)
 {
@@ -140,7 +128,8 @@ lw_report_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (lw_report_application_parent_class)->startup (app);
 
-  add_build_icons ();
+  /* The icons come from the theme: hicolor, installed; in an uninstalled
+   * build, build/data/icons through XDG_DATA_DIRS (see docs/ARCHITECTURE.md). */
   gtk_window_set_default_icon_name (APP_ID);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),

@@ -128,13 +128,13 @@ lw_level_tone (LwLevel level)
 /**
  * lw_find_leakwatch:
  *
- * Returns: (transfer full) (nullable): the `leakwatch` program of the same
- *   build tree, else the installed one, else one in PATH
+ * Returns: (transfer full) (nullable): the `leakwatch` program: see
+ *   lw_find_program()
  */
 char *
 lw_find_leakwatch (void)
 {
-  return lw_find_program ("service", "leakwatch", BINDIR);
+  return lw_find_program ("leakwatch", BINDIR);
 }
 
 /**

@@ -11,42 +11,13 @@
 #include "lw-report-util.h"
 #include "lw-report-window.h"
 #include "lw-text.h"
-#include "lw-widget-dump.h"
 
 /* The report window: the service's latest report on three pages (Report,
  * Evidence, History), following it as it changes.
  *
- * Test hooks, read from the environment when the window is made:
- *
- * LEAKWATCH_REPORT_DUMP=FILE
- *   After every render (a new report, a change of status or of the
- *   service, a page switch, a new history, a move of the focus), FILE is
- *   replaced atomically by the text the window shows. The first lines are
- *     status: WORD      checking (also before the first report), or the
- *                       status of the report shown (protected, leak,
- *                       warning, unprotected, unknown); without one:
- *                       starting, failed, stopped, or error (the
- *                       report cannot be read)
- *     title: TEXT       the window title
- *     check-now: sensitive | insensitive
- *     page: NAME        report, evidence or history (or starting, failed)
- *     focus: KIND: TEXT the widget with the keyboard focus, as
- *                       lw_widget_describe_focus() names it, or "none"
- *     focus-moves: N    how many times the focus has moved
- *     --
- *   then the text of the widget tree, walked as it is (lw_widget_dump_text):
- *   every visible label, entry text ("entry: …") and tooltip ("tooltip: …"),
- *   in widget order, one per line, then every widget Tab can reach
- *   ("tab-stop: KIND: TEXT"). Hidden pages and collapsed rows are not
- *   in it, as the user does not see them.
- *
- * LEAKWATCH_REPORT_SCREENSHOT=FILE
- *   Once the first report is rendered and the window is shown, a PNG of
- *   the window is written to FILE (atomically), and again after every
- *   later render.
- *
  * The exported action win.show-page (a string: report, evidence or
- * history) switches pages, for tests and for anyone else. */
+ * history) switches pages, for tests and for anyone else. The tests read
+ * the window from outside it (see docs/ARCHITECTURE.md). */
 
 struct _LwReportWindow
 {
@@ -71,146 +42,11 @@ struct _LwReportWindow
   LwService            *service;
   GCancellable         *cancellable;
   GtkNativeDialog      *chooser;
-
-  char                 *dump_path;
-  char                 *screenshot_path;
-  guint                 dump_id;
-  guint                 screenshot_id;
-  gboolean              screenshot_pending;
-  gboolean              report_rendered;
-  gulong                after_paint_id;
-  guint                 focus_moves;
 };
 
 G_DEFINE_FINAL_TYPE (LwReportWindow, lw_report_window, ADW_TYPE_APPLICATION_WINDOW)
 
-#define SCREENSHOT_SETTLE_MS 400
 #define NARROW_WIDTH         500
-
-/* --- test hooks ----------------------------------------------------------- */
-
-static const char *
-status_word (LwReportWindow *self)
-{
-  LwReport *report = lw_service_get_report (self->service);
-
-  switch (lw_service_get_state (self->service))
-    {
-    case LW_SERVICE_CONNECTING:
-    case LW_SERVICE_STARTING:
-      return "starting";
-    case LW_SERVICE_FAILED:
-      return "failed";
-    case LW_SERVICE_STOPPED:
-      return "stopped";
-    case LW_SERVICE_READY:
-    default:
-      if (report != NULL && !lw_service_get_checking (self->service))
-        return lw_status_to_string (lw_report_get_status (report));
-      /* No report: the first check has not ended, or the report is damaged. */
-      return lw_service_get_report_error (self->service) ? "error" : "checking";
-    }
-}
-
-static const char *
-page_name (LwReportWindow *self)
-{
-  const char *main_page = gtk_stack_get_visible_child_name (self->main_stack);
-
-  if (g_strcmp0 (main_page, "report") != 0)
-    return main_page;
-  return adw_view_stack_get_visible_child_name (self->view_stack);
-}
-
-static gboolean
-write_dump (gpointer data)
-{
-  LwReportWindow *self = data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *widgets = NULL;
-  g_autofree char *focus = NULL;
-  g_autofree char *text = NULL;
-
-  self->dump_id = 0;
-  widgets = lw_widget_dump_text (GTK_WIDGET (self));
-  focus = lw_widget_describe_focus (GTK_WINDOW (self));
-  text = g_strdup_printf ("status: %s\ntitle: %s\ncheck-now: %s\npage: %s\n"
-                          "focus: %s\nfocus-moves: %u\n--\n%s",
-                          status_word (self), gtk_window_get_title (GTK_WINDOW (self)),
-                          gtk_widget_is_sensitive (GTK_WIDGET (self->check_button))
-                            ? "sensitive" : "insensitive",
-                          page_name (self), focus ? focus : "none", self->focus_moves, widgets);
-  if (!g_file_set_contents (self->dump_path, text, -1, &error))
-    g_warning ("Cannot write %s: %s", self->dump_path, error->message);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-write_screenshot (gpointer data)
-{
-  LwReportWindow *self = data;
-  g_autoptr(GError) error = NULL;
-
-  self->screenshot_id = 0;
-  if (lw_widget_save_png (GTK_WIDGET (self), self->screenshot_path, &error))
-    return G_SOURCE_REMOVE;
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
-    {
-      /* Not drawn yet: after the next frame, then. */
-      self->screenshot_pending = TRUE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-  else
-    g_warning ("Cannot write %s: %s", self->screenshot_path, error->message);
-  return G_SOURCE_REMOVE;
-}
-
-/* After a frame is painted, everything rendered so far is on screen; a
- * moment later, the transitions it started (a switcher's highlight, a
- * title giving way to the switcher) have ended too. */
-static void
-on_after_paint (GdkFrameClock  *clock,
-                LwReportWindow *self)
-{
-  if (self->screenshot_path == NULL || !self->screenshot_pending || self->screenshot_id != 0)
-    return;
-  self->screenshot_pending = FALSE;
-  self->screenshot_id = g_timeout_add (SCREENSHOT_SETTLE_MS, write_screenshot, self);
-}
-
-static void
-on_map (LwReportWindow *self)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-  if (self->screenshot_path != NULL && self->after_paint_id == 0 && clock != NULL)
-    self->after_paint_id = g_signal_connect_object (clock, "after-paint",
-                                                    G_CALLBACK (on_after_paint), self, 0);
-  if (self->report_rendered)
-    self->screenshot_pending = TRUE;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-/* Called after every render: the test hooks follow what the user sees. */
-static void
-rendered (LwReportWindow *self)
-{
-  if (self->dump_path != NULL && self->dump_id == 0)
-    self->dump_id = g_idle_add (write_dump, self);
-  if (self->screenshot_path != NULL && self->report_rendered)
-    {
-      self->screenshot_pending = TRUE;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-}
-
-static void
-on_focus_moved (LwReportWindow *self)
-{
-  self->focus_moves++;
-  rendered (self);
-}
 
 /* --- rendering ------------------------------------------------------------ */
 
@@ -288,8 +124,6 @@ render (LwReportWindow *self)
       gtk_stack_set_visible_child_name (self->main_stack, "report");
       lw_report_page_update (self->report_page, report, checking);
       lw_evidence_page_set_report (self->evidence_page, report);
-      if (report != NULL)
-        self->report_rendered = TRUE;
       break;
     }
   gtk_spinner_set_spinning (self->starting_spinner,
@@ -311,8 +145,6 @@ render (LwReportWindow *self)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), report != NULL);
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "save-json");
   g_simple_action_set_enabled (G_SIMPLE_ACTION (action), report != NULL);
-
-  rendered (self);
 }
 
 static void
@@ -333,22 +165,9 @@ on_retry_clicked (LwReportWindow *self)
 }
 
 static void
-on_page_changed (LwReportWindow *self)
-{
-  rendered (self);
-}
-
-static void
 on_title_visible (LwReportWindow *self)
 {
   update_switcher (self);
-  rendered (self);
-}
-
-static void
-on_history_updated (LwReportWindow *self)
-{
-  rendered (self);
 }
 
 /* --- actions -------------------------------------------------------------- */
@@ -357,13 +176,7 @@ static void
 toast (LwReportWindow *self,
        const char     *title)
 {
-  AdwToast *toast = lw_toast_new_text (title);
-
-  /* Toasts queue: when this one goes, the next shows; the test dump
-   * follows what is on screen. */
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (rendered), self, G_CONNECT_SWAPPED);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  rendered (self);
+  adw_toast_overlay_add_toast (self->toast_overlay, lw_toast_new_text (title));
 }
 
 static void
@@ -510,13 +323,6 @@ lw_report_window_dispose (GObject *object)
   LwReportWindow *self = LW_REPORT_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  /* Without the paths the test hooks stay quiet: the toasts the template
-   * children take with them are dismissed, which calls rendered(), after
-   * the window has begun to go. */
-  g_clear_pointer (&self->dump_path, g_free);
-  g_clear_pointer (&self->screenshot_path, g_free);
-  g_clear_handle_id (&self->dump_id, g_source_remove);
-  g_clear_handle_id (&self->screenshot_id, g_source_remove);
   if (self->chooser != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->chooser, self);
@@ -570,28 +376,18 @@ lw_report_window_class_init (LwReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, evidence_page);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, history_page);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_page_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_title_visible);
-  gtk_widget_class_bind_template_callback (widget_class, on_history_updated);
 }
 
 static void
 lw_report_window_init (LwReportWindow *self)
 {
-  const char *dump = g_getenv ("LEAKWATCH_REPORT_DUMP");
-  const char *screenshot = g_getenv ("LEAKWATCH_REPORT_SCREENSHOT");
-
   self->cancellable = g_cancellable_new ();
-  self->dump_path = dump && *dump ? g_strdup (dump) : NULL;
-  self->screenshot_path = screenshot && *screenshot ? g_strdup (screenshot) : NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions),
                                    self);
-  g_signal_connect (self, "map", G_CALLBACK (on_map), NULL);
   g_signal_connect (self, "notify::default-width", G_CALLBACK (on_width_changed), NULL);
-  if (self->dump_path != NULL)
-    g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_moved), NULL);
 }
 
 /**

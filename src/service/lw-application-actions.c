@@ -32,7 +32,7 @@ show_report_activated (GSimpleAction *action,
 {
   g_autoptr(GError) error = NULL;
   LwApplication *self = LW_APPLICATION (data);
-  g_autofree char *program = lw_find_program ("report", "leakwatch-report", LIBEXECDIR);
+  g_autofree char *program = lw_find_program ("leakwatch-report", LIBEXECDIR);
   const char *argv[] = { program, NULL };
   g_auto(GStrv) envp = g_get_environ ();
 
@@ -53,15 +53,14 @@ show_report_activated (GSimpleAction *action,
     g_warning ("Cannot open the report window: %s", error->message);
 }
 
-/* The autostart entry to copy: beside an uninstalled build's binary, or
- * the installed one. */
+/* The autostart entry to copy, from datadir/leakwatch/autostart. */
 static char *
 autostart_template (void)
 {
-  g_autofree char *built = lw_beside_executable ("../../data/" APP_ID ".autostart.desktop");
+  g_autofree char *found = lw_find_data_file ("leakwatch/autostart/" APP_ID ".desktop");
 
-  if (built != NULL && g_file_test (built, G_FILE_TEST_EXISTS))
-    return g_steal_pointer (&built);
+  if (found != NULL)
+    return g_steal_pointer (&found);
   return g_build_filename (DATADIR, "leakwatch", "autostart", APP_ID ".desktop", NULL);
 }
 

@@ -482,7 +482,7 @@ start_tray (LwApplication *self)
       g_debug ("no display: no tray icon");
       return;
     }
-  program = lw_find_program ("tray", "leakwatch-tray", LIBEXECDIR);
+  program = lw_find_program ("leakwatch-tray", LIBEXECDIR);
   if (program == NULL)
     {
       g_message ("The tray icon is not installed; notifications still come");

@@ -296,17 +296,17 @@ build_menu (LwTray *self)
   gtk_widget_show_all (self->menu);
 }
 
-/* An uninstalled build copies the status icons flat into build/data/icons;
- * this is build/src/tray/leakwatch-tray. Installed, the icons are in hicolor. */
+/* Installed, the icons are in hicolor, where the panel finds them. An
+ * uninstalled build has them flat in build/data/icons, which its
+ * XDG_DATA_DIRS names (see docs/ARCHITECTURE.md); the panel is told. */
 static char *
 uninstalled_icons_dir (void)
 {
-  g_autofree char *icons = lw_beside_executable ("../../data/icons");
-  g_autofree char *probe = icons ? g_build_filename (icons, APP_ID "-unknown.svg", NULL) : NULL;
+  g_autofree char *probe = lw_find_data_file ("icons/" APP_ID "-unknown.svg");
 
   if (probe == NULL || !g_file_test (probe, G_FILE_TEST_IS_REGULAR))
     return NULL;
-  return g_canonicalize_filename (icons, NULL);
+  return g_path_get_dirname (probe);
 }
 
 static void

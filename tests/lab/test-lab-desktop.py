@@ -77,8 +77,7 @@ def main():
         dump = os.path.join(desk.tmp, "window.txt")
         shot = os.path.join(desk.tmp, "window.png")
         lab("up", "splitvpn")
-        env = dict(LW_LAB=PREFIX, LW_LAB_DIR=f"/tmp/{PREFIX}", LEAKWATCH_REPORT_DUMP=dump,
-                   LEAKWATCH_REPORT_SCREENSHOT=shot)
+        env = dict(LW_LAB=PREFIX, LW_LAB_DIR=f"/tmp/{PREFIX}", **lwdesktop.window_hooks(dump, shot))
         desk.spawn([LAB, "exec", leakwatch, "--gapplication-service", "--interval", "3600"] +
                    lab("args").split(), "service", env=env)
 

@@ -263,6 +263,21 @@ def require():
         skip_all(reason)
 
 
+def window_hooks(dump, screenshot):
+    """The environment that has leakwatch-report, wherever it is started
+    from (the service passes its environment on), write what its window
+    shows to DUMP and a PNG of it to SCREENSHOT: tests/preload, LD_PRELOADed
+    (its LW_TEST_PRELOAD comes from tests/meson.build). Software rendering,
+    and no OpenGL at all: Xvfb has none worth having, and Mesa's EGL keeps
+    an allocation LeakSanitizer reports."""
+    preload = os.environ.get("LW_TEST_PRELOAD")
+    if not preload or not os.path.exists(preload):
+        raise RuntimeError(f"no window dump library: LW_TEST_PRELOAD={preload!r}")
+    return {"LD_PRELOAD": " ".join(p for p in (os.environ.get("LD_PRELOAD"), preload) if p),
+            "LW_TEST_WINDOW_DUMP": dump, "LW_TEST_WINDOW_SCREENSHOT": screenshot,
+            "GSK_RENDERER": "cairo", "GDK_DEBUG": "gl-disable"}
+
+
 def menu_text(label):
     """A dbusmenu label as a panel shows it: "__" is "_", other "_" mark
     the access key and are not shown."""
