@@ -25,6 +25,7 @@ struct _LwStatusBanner
   GtkSpinner *spinner;
 
   char      *css_class;
+  char      *tone_class;
   GDateTime *checked_at;   /* of the report on show; NULL for none */
   guint      midnight_id;  /* says "Last checked …" again when the day turns */
 };
@@ -32,16 +33,30 @@ struct _LwStatusBanner
 G_DEFINE_FINAL_TYPE (LwStatusBanner, lw_status_banner, ADW_TYPE_BIN)
 
 static void
-set_css_class (LwStatusBanner *self,
-               const char     *css_class)
+swap_css_class (GtkWidget   *widget,
+                char       **current,
+                const char  *css_class)
 {
-  if (g_strcmp0 (self->css_class, css_class) == 0)
+  if (g_strcmp0 (*current, css_class) == 0)
     return;
-  if (self->css_class != NULL)
-    gtk_widget_remove_css_class (GTK_WIDGET (self->box), self->css_class);
-  g_free (self->css_class);
-  self->css_class = g_strdup (css_class);
-  gtk_widget_add_css_class (GTK_WIDGET (self->box), css_class);
+  if (*current != NULL)
+    gtk_widget_remove_css_class (widget, *current);
+  g_free (*current);
+  *current = g_strdup (css_class);
+  gtk_widget_add_css_class (widget, css_class);
+}
+
+/* The box says its status as a class made from the enum's nick
+ * (lw-status-leak), for themes and tests, and its colour as a tone
+ * (lw_status_tone), which is what style.css styles. */
+static void
+set_status_classes (LwStatusBanner *self,
+                    LwStatus        status)
+{
+  g_autofree char *status_class = g_strconcat ("lw-status-", lw_status_to_string (status), NULL);
+
+  swap_css_class (GTK_WIDGET (self->box), &self->css_class, status_class);
+  swap_css_class (GTK_WIDGET (self->box), &self->tone_class, lw_status_tone (status));
 }
 
 static char *
@@ -122,7 +137,7 @@ lw_status_banner_update (LwStatusBanner *self,
   else
     headline = g_strdup (_("The first check takes a few seconds."));
 
-  set_css_class (self, lw_status_tone (status));
+  set_status_classes (self, status);
   gtk_image_set_from_icon_name (self->icon, icon);
   gtk_label_set_text (self->verdict_label, lw_status_verdict (status));
   gtk_label_set_text (self->headline_label, headline);
@@ -155,6 +170,7 @@ lw_status_banner_finalize (GObject *object)
   LwStatusBanner *self = LW_STATUS_BANNER (object);
 
   g_free (self->css_class);
+  g_free (self->tone_class);
   g_clear_pointer (&self->checked_at, g_date_time_unref);
 
   G_OBJECT_CLASS (lw_status_banner_parent_class)->finalize (object);

@@ -50,7 +50,7 @@ MONITOR = "io.github.leakwatch.Monitor1"
 ISP4 = "198.51.100.7"
 STUN4 = "203.0.113.1"
 LAN6 = "2001:db8:1::23"
-POINTS = 8
+POINTS = 9
 
 
 def main():
@@ -139,6 +139,39 @@ def main():
             time.sleep(1)   # the window settles (fonts, icons), then saves again
             shutil.copyfile(shot, os.path.join(artifacts, "report-leak.png"))
 
+        def every_view_says_the_same():
+            # One finding through every view: the service's Report, the
+            # command line (a check of its own on the same network), the
+            # notification, the tray and the window. Each says the finding
+            # in the same words, the command line and the window give the
+            # same advice, and the window's steps name the settings the
+            # advice names (docs/ARCHITECTURE.md, "Findings and fixes").
+            import re
+
+            def flat(text):
+                return " ".join(text.split())
+
+            first = leak["findings"][0]
+            expect(first["level"] == "leak" and first["advice"], f"the report leads with the leak: {first}")
+            cli = subprocess.run([LAB, "exec", leakwatch, "--check"] + lab("args").split(), env=lab_env,
+                                 capture_output=True, text=True)
+            expect(cli.returncode == 1, f"the command line says leak (exit 1): {cli.returncode}")
+            expect(flat(first["summary"]) in flat(cli.stdout) and flat(first["advice"]) in flat(cli.stdout),
+                   f"the command line says {first['summary']!r} with its advice:\n{cli.stdout}")
+            summary, body = desk.notifications()[0][0], desk.notifications()[0][1]
+            expect(first["summary"] in body, f"the notification says {first['summary']!r}: {summary!r} {body!r}")
+            title = str(desk.item_properties(item).get("Title", ""))
+            expect(title == leak["headline"] and first["summary"] in title,
+                   f"the tray's title is the headline, with the finding: {title!r}")
+            text = window_text()
+            expect(first["summary"] in text and flat(first["advice"]) in flat(text),
+                   "the window shows the finding and the same advice")
+            steps = text[text.find("How to fix it"):]
+            named = re.findall(r"media\.peerconnection\.[a-z_.]*[a-z]|disable_non_proxied_udp|"
+                               r"default_public_interface_only", first["advice"])
+            expect(named and all(n in steps for n in named),
+                   f"the window's steps name what the advice names: {named}")
+
         def fixing_the_network_shows_protected():
             lab("exec", "ip", "route", "del", f"{STUN4}/32")
             lab("exec", "ip", "-6", "route", "del", "default")
@@ -220,6 +253,8 @@ def main():
         for name, fn in (("the tray shows the leak and names the address", tray_shows_the_leak),
                          ("one notification names the leaked address", one_notification),
                          ("Show report opens a window with the service's report", window_shows_the_report),
+                         ("the command line, notification, tray and window say the same for the leak",
+                          every_view_says_the_same),
                          ("fixing the network turns tray, window and notification to protected",
                           fixing_the_network_shows_protected),
                          ("a check that fails after green turns bus, tray and window away from green",
