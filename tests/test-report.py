@@ -812,7 +812,7 @@ def the_history_page_shows_the_services_changes_as_they_land(s):
                    f"asked once more per HistoryChanged, no polling: {fake.get_changes_calls()}")
         finally:
             fake.stop()
-        s.wait_dump(lambda d: d.status == "stopped", "the service gone")
+        s.wait_dump(lambda d: d.page == "failed" and "Leakwatch is not running" in d, "the service gone")
 
         # Another service: nothing of the one before is shown as its history.
         again = s.d.start_fake_service()
