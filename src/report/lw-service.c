@@ -9,6 +9,7 @@
 #include "lw-report-enums.h"
 #include "lw-report-util.h"
 #include "lw-service.h"
+#include "lw-actions.h"
 
 /* The background service `leakwatch`, seen from the window: its Report
  * property (io.github.leakwatch.Monitor1, through the proxy generated from
@@ -164,7 +165,7 @@ static void
 update_status_from (LwService    *self,
                     GActionGroup *group)
 {
-  g_autoptr(GVariant) state = g_action_group_get_action_state (group, "status");
+  g_autoptr(GVariant) state = g_action_group_get_action_state (group, LW_ACTION_STATUS);
 
   if (state != NULL && g_variant_is_of_type (state, G_VARIANT_TYPE_STRING))
     set_status (self, g_variant_get_string (state, NULL));
@@ -175,7 +176,7 @@ on_action_added (GActionGroup *group,
                  const char   *name,
                  LwService    *self)
 {
-  if (g_str_equal (name, "status"))
+  if (g_str_equal (name, LW_ACTION_STATUS))
     update_status_from (self, group);
 }
 
@@ -185,7 +186,7 @@ on_action_state_changed (GActionGroup *group,
                          GVariant     *state,
                          LwService    *self)
 {
-  if (g_str_equal (name, "status") && g_variant_is_of_type (state, G_VARIANT_TYPE_STRING))
+  if (g_str_equal (name, LW_ACTION_STATUS) && g_variant_is_of_type (state, G_VARIANT_TYPE_STRING))
     set_status (self, g_variant_get_string (state, NULL));
 }
 
@@ -580,7 +581,7 @@ lw_service_check_now (LwService *self)
   g_return_if_fail (LW_IS_SERVICE (self));
 
   if (self->actions != NULL)
-    g_action_group_activate_action (self->actions, "check-now", NULL);
+    g_action_group_activate_action (self->actions, LW_ACTION_CHECK_NOW, NULL);
 }
 
 LwServiceState

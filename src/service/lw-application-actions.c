@@ -8,6 +8,7 @@
 #include "lw-application-private.h"
 #include "lw-autostart.h"
 #include "lw-paths.h"
+#include "lw-actions.h"
 
 /* The service's actions, which the tray, the window and any other front
  * end call on the bus: check-now, show-report, quit, and the states
@@ -72,7 +73,7 @@ lw_application_show_start_at_login (LwApplication *self,
                                     gboolean       enabled)
 {
   g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
-                                                                          "start-at-login")),
+                                                                          LW_ACTION_START_AT_LOGIN)),
                              g_variant_new_boolean (enabled));
   if (self->settings != NULL && g_settings_get_boolean (self->settings, "start-at-login") != enabled)
     g_settings_set_boolean (self->settings, "start-at-login", enabled);
@@ -92,7 +93,7 @@ void
 lw_application_apply_start_at_login (LwApplication *self,
                                      gboolean       enabled)
 {
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), "start-at-login");
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), LW_ACTION_START_AT_LOGIN);
   gboolean flatpak = lw_autostart_in_flatpak ();
   g_autofree char *template = NULL;
   g_autoptr(GError) error = NULL;
@@ -139,11 +140,11 @@ quit_activated (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
-  { "check-now", check_now_activated, NULL, NULL, NULL, { 0 } },
-  { "show-report", show_report_activated, NULL, NULL, NULL, { 0 } },
-  { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
-  { "status", NULL, NULL, "''", status_change_state, { 0 } },
-  { "start-at-login", NULL, NULL, "false", start_at_login_change_state, { 0 } },
+  { LW_ACTION_CHECK_NOW, check_now_activated, NULL, NULL, NULL, { 0 } },
+  { LW_ACTION_SHOW_REPORT, show_report_activated, NULL, NULL, NULL, { 0 } },
+  { LW_ACTION_QUIT, quit_activated, NULL, NULL, NULL, { 0 } },
+  { LW_ACTION_STATUS, NULL, NULL, "''", status_change_state, { 0 } },
+  { LW_ACTION_START_AT_LOGIN, NULL, NULL, "false", start_at_login_change_state, { 0 } },
 };
 
 void
@@ -151,6 +152,6 @@ lw_application_add_actions (LwApplication *self)
 {
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
   /* Until the first check starts: the enum's word, not one written here. */
-  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "status")),
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), LW_ACTION_STATUS)),
                              g_variant_new_string (lw_status_to_string (LW_STATUS_CHECKING)));
 }

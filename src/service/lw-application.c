@@ -15,6 +15,7 @@
 #include "lw-monitor.h"
 #include "lw-notifier.h"
 #include "lw-paths.h"
+#include "lw-actions.h"
 
 /* `leakwatch`: with --check, --watch or --history a command-line tool;
  * without, the background service. The service is a unique GApplication:
@@ -205,7 +206,7 @@ update_status (LwApplication *self)
   else
     status = LW_STATUS_UNKNOWN;
 
-  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), "status")),
+  g_simple_action_set_state (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), LW_ACTION_STATUS)),
                              g_variant_new_string (lw_status_to_string (status)));
 }
 
@@ -622,7 +623,7 @@ static void
 lw_application_activate (GApplication *app)
 {
   /* A second "leakwatch", or the applications menu: show the report. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "show-report", NULL);
+  g_action_group_activate_action (G_ACTION_GROUP (app), LW_ACTION_SHOW_REPORT, NULL);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "lw-report.h"
 #include "lw-tray.h"
 #include "lw-when.h"
+#include "lw-actions.h"
 
 /* leakwatch-tray: the service's verdict as an icon, a title and a menu.
  *
@@ -19,7 +20,6 @@
  * goes away (or is not there to begin with). Every D-Bus call is
  * asynchronous. */
 
-#define START_AT_LOGIN    "start-at-login"
 
 struct _LwTray
 {
@@ -126,17 +126,24 @@ set_label (GtkWidget  *item,
 static void
 render_start_at_login (LwTray *self)
 {
-  g_autoptr(GVariant) state = action_state (self, START_AT_LOGIN, G_VARIANT_TYPE_BOOLEAN);
+  g_autoptr(GVariant) state = action_state (self, LW_ACTION_START_AT_LOGIN, G_VARIANT_TYPE_BOOLEAN);
 
   /* Hidden while the service does not offer it. */
   gtk_widget_set_visible (self->login_item, state != NULL);
   if (state == NULL)
     return;
-  gtk_widget_set_sensitive (self->login_item, action_enabled (self, START_AT_LOGIN));
+  gtk_widget_set_sensitive (self->login_item, action_enabled (self, LW_ACTION_START_AT_LOGIN));
   self->rendering = TRUE;
   gtk_check_menu_item_set_active (GTK_CHECK_MENU_ITEM (self->login_item),
                                   g_variant_get_boolean (state));
   self->rendering = FALSE;
+}
+
+/* The icon of a status: data/icons holds one per LwStatus nick. */
+static char *
+status_icon (LwStatus status)
+{
+  return g_strdup_printf ("%s-%s", APP_ID, lw_status_to_string (status));
 }
 
 static void render (LwTray *self);
@@ -155,7 +162,7 @@ on_midnight (gpointer data)
 static void
 render (LwTray *self)
 {
-  g_autoptr(GVariant) state = action_state (self, "status", G_VARIANT_TYPE_STRING);
+  g_autoptr(GVariant) state = action_state (self, LW_ACTION_STATUS, G_VARIANT_TYPE_STRING);
   g_autoptr(LwReport) report = read_report (self);
   g_autofree char *headline = NULL;
   g_autoptr(GDateTime) checked_at = NULL;
@@ -202,16 +209,16 @@ render (LwTray *self)
   else
     last_check = g_strdup (_("No check yet"));
 
-  icon = g_strdup_printf ("%s-%s", APP_ID, lw_status_to_string (status));
+  icon = status_icon (status);
   app_indicator_set_icon_full (self->indicator, icon, describe_status (status));
   /* ayatana 0.5.92 has no tooltip: SNI hosts show the title instead. */
   app_indicator_set_title (self->indicator, summary);
 
   set_label (self->status_item, summary);
   set_label (self->last_check_item, last_check);
-  gtk_widget_set_sensitive (self->check_item, action_enabled (self, "check-now") && !checking);
-  gtk_widget_set_sensitive (self->report_item, action_enabled (self, "show-report"));
-  gtk_widget_set_sensitive (self->quit_item, action_enabled (self, "quit"));
+  gtk_widget_set_sensitive (self->check_item, action_enabled (self, LW_ACTION_CHECK_NOW) && !checking);
+  gtk_widget_set_sensitive (self->report_item, action_enabled (self, LW_ACTION_SHOW_REPORT));
+  gtk_widget_set_sensitive (self->quit_item, action_enabled (self, LW_ACTION_QUIT));
   render_start_at_login (self);
 }
 
@@ -228,19 +235,19 @@ activate_service_action (LwTray     *self,
 static void
 on_check_now (LwTray *self)
 {
-  activate_service_action (self, "check-now");
+  activate_service_action (self, LW_ACTION_CHECK_NOW);
 }
 
 static void
 on_show_report (LwTray *self)
 {
-  activate_service_action (self, "show-report");
+  activate_service_action (self, LW_ACTION_SHOW_REPORT);
 }
 
 static void
 on_quit (LwTray *self)
 {
-  activate_service_action (self, "quit");
+  activate_service_action (self, LW_ACTION_QUIT);
 }
 
 static void
@@ -254,7 +261,7 @@ on_start_at_login_toggled (LwTray           *self,
   /* The mark shows the service's state, not the click: put it back, and
    * let the service's answer set it. */
   render_start_at_login (self);
-  g_action_group_change_action_state (G_ACTION_GROUP (self->actions), START_AT_LOGIN,
+  g_action_group_change_action_state (G_ACTION_GROUP (self->actions), LW_ACTION_START_AT_LOGIN,
                                       g_variant_new_boolean (wanted));
 }
 
@@ -302,7 +309,9 @@ build_menu (LwTray *self)
 static char *
 uninstalled_icons_dir (void)
 {
-  g_autofree char *probe = lw_find_data_file ("icons/" APP_ID "-unknown.svg");
+  g_autofree char *icon = status_icon (LW_STATUS_UNKNOWN);
+  g_autofree char *file = g_strconcat ("icons/", icon, ".svg", NULL);
+  g_autofree char *probe = lw_find_data_file (file);
 
   if (probe == NULL || !g_file_test (probe, G_FILE_TEST_IS_REGULAR))
     return NULL;
@@ -313,8 +322,9 @@ static void
 create_indicator (LwTray *self)
 {
   g_autofree char *icons = uninstalled_icons_dir ();
+  g_autofree char *unknown = status_icon (LW_STATUS_UNKNOWN);
 
-  self->indicator = app_indicator_new (APP_ID, APP_ID "-unknown",
+  self->indicator = app_indicator_new (APP_ID, unknown,
                                        APP_INDICATOR_CATEGORY_SYSTEM_SERVICES);
   if (icons != NULL)
     {
