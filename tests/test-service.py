@@ -493,6 +493,22 @@ def a_damaged_history_is_read_without_moving_the_file_the_service_holds(svc):
            f"the history's folder as it was: {before} → {sorted(os.listdir(folder))}")
     expect(path in held, f"the service still holds {path}: {held}")
 
+    # `leakwatch --history` asks the running service too. Opening the file
+    # itself, it would find this one unreadable through and through, and
+    # move it aside under the service (history.db.corrupt-…).
+    garbage = path + ".garbage"
+    with open(garbage, "wb") as f:
+        f.write(b"\xff" * 8192)
+    os.replace(garbage, path)
+    listed = sorted(os.listdir(folder))
+    out = subprocess.run([lwnet.leakwatch(), "--history", "--json"], env=svc.env,
+                         capture_output=True, text=True)
+    expect((out.returncode == 0 and isinstance(json.loads(out.stdout), list)) or
+           (out.returncode == 74 and "cannot read the history" in out.stderr),
+           f"--history lists the changes or says why: {out.returncode} {out.stdout!r} {out.stderr!r}")
+    expect(sorted(os.listdir(folder)) == listed,
+           f"--history moved nothing: {listed} → {sorted(os.listdir(folder))}")
+
 
 @test
 def quit_action_ends_the_service(svc):

@@ -26,6 +26,8 @@ void        lw_status_change_free            (LwStatusChange       *self);
 JsonNode   *lw_status_change_to_json         (const LwStatusChange *self);
 char       *lw_status_changes_to_json        (GPtrArray            *changes,
                                               gboolean              pretty);
+GPtrArray  *lw_status_changes_from_json      (const char           *json,
+                                              GError              **error);
 
 #define LW_TYPE_HISTORY (lw_history_get_type ())
 

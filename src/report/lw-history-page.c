@@ -2,8 +2,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
+#include "lw-history.h"
 #include "lw-history-page.h"
 #include "lw-report-util.h"
 #include "lw-when.h"
@@ -83,73 +83,48 @@ show_error (LwHistoryPage *self,
 }
 
 static const char *
-status_name (const char *text)
+status_name (LwStatus status)
 {
-  LwStatus status;
-
-  if (text == NULL)
-    return _("First check");
-  if (!lw_status_from_string (text, &status))
-    return text;
-  return lw_status_short_name (status);
+  /* The first change has no status before it. */
+  return status == LW_STATUS_CHECKING ? _("First check") : lw_status_short_name (status);
 }
 
 static void
-add_change (LwHistoryPage *self,
-            JsonObject    *change)
+add_change (LwHistoryPage        *self,
+            const LwStatusChange *change,
+            GDateTime            *now)
 {
-  const char *time_text = json_object_get_string_member_with_default (change, "time", NULL);
-  const char *old = json_object_get_string_member_with_default (change, "old", NULL);
-  const char *new = json_object_get_string_member_with_default (change, "new", NULL);
-  const char *headline = json_object_get_string_member_with_default (change, "headline", NULL);
-  g_autoptr(GDateTime) time = time_text ? g_date_time_new_from_iso8601 (time_text, NULL) : NULL;
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = time ? lw_when_short (time, now) : g_strdup (time_text ? time_text : "");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (change->time);
+  g_autoptr(GDateTime) time = utc ? g_date_time_to_local (utc) : NULL;
+  g_autofree char *when = time ? lw_when_short (time, now) : g_strdup ("");
   g_autofree char *title = NULL;
-  g_autofree char *icon = NULL;
-  LwStatus status;
+  g_autofree char *icon = lw_status_icon_name (change->new_status, FALSE);
 
-  if (new == NULL)
-    return;
   /* Translators: a change of status: "21 November at 14:02 — No VPN → Leak" */
-  title = g_strdup_printf (_("%s — %s → %s"), when, status_name (old), status_name (new));
-  if (lw_status_from_string (new, &status))
-    icon = lw_status_icon_name (status, FALSE);
-  add_row (self, title, headline, icon);
+  title = g_strdup_printf (_("%s — %s → %s"), when, status_name (change->old_status),
+                           status_name (change->new_status));
+  add_row (self, title, change->headline, icon);
 }
 
 static void
 show_changes (LwHistoryPage *self,
               const char    *json)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  JsonArray *changes;
-  JsonNode *root;
+  g_autoptr(GPtrArray) changes = lw_status_changes_from_json (json, &error);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   guint n;
 
-  if (!json_parser_load_from_data (parser, json, -1, &error))
+  if (changes == NULL)
     {
       show_error (self, error->message);
       return;
     }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
-    {
-      show_error (self, _("The service did not send a list of changes."));
-      return;
-    }
 
   clear_rows (self);
-  changes = json_node_get_array (root);
-  n = json_array_get_length (changes);
+  n = changes->len;
   for (guint i = n; i > 0 && n - i < MAX_ROWS; i--)
-    {
-      JsonNode *node = json_array_get_element (changes, i - 1);
-
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        add_change (self, json_node_get_object (node));
-    }
+    add_change (self, g_ptr_array_index (changes, i - 1), now);
   if (n > MAX_ROWS)
     {
       g_autofree char *more = g_strdup_printf (ngettext ("%u older change is not shown.",

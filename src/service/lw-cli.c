@@ -13,6 +13,7 @@
 #include "lw-application.h"
 #include "lw-cli.h"
 #include "lw-http-probe.h"
+#include "lw-monitor-dbus.h"
 #include "lw-monitor.h"
 #include "lw-text.h"
 #include "lw-when.h"
@@ -296,22 +297,53 @@ lw_cli_watch (LwCheckOptions *options,
   return 0;
 }
 
+/* While the service runs, it holds the history: ask it (GetChanges), so
+ * that nothing else opens the file, and a damaged one is never moved
+ * aside under it. Returns FALSE when no service runs (or there is no
+ * session bus); then @changes and @error are untouched. */
+static gboolean
+changes_from_service (GPtrArray **changes,
+                      GError    **error)
+{
+  g_autoptr(LwDBusMonitor1) proxy = NULL;
+  g_autofree char *owner = NULL;
+  g_autofree char *json = NULL;
+
+  proxy = lw_dbus_monitor1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION,
+                                                   G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
+                                                   G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                                                   G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                                   APP_ID, LW_SERVICE_PATH, NULL, NULL);
+  if (proxy == NULL || (owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy))) == NULL)
+    return FALSE;
+
+  g_debug ("reading the history through the running service (%s)", owner);
+  if (lw_dbus_monitor1_call_get_changes_sync (proxy, 0, G_DBUS_CALL_FLAGS_NONE, -1, &json, NULL, error))
+    *changes = lw_status_changes_from_json (json, error);
+  return TRUE;
+}
+
 /* `leakwatch --history`: the recorded status changes, oldest first. */
 int
 lw_cli_history (gboolean json)
 {
   g_autofree char *problem = NULL;
-  g_autoptr(LwHistory) history = lw_cli_open_history (&problem);
+  g_autoptr(LwHistory) history = NULL;
   g_autoptr(GPtrArray) changes = NULL;
   g_autoptr(GPtrArray) whens = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
   glong width = 0;
 
-  /* Not 1: that is the "leak" of --check. */
-  if (problem != NULL)
-    return LW_EXIT_IO;
-  if ((changes = lw_history_get_changes (history, 0, &error)) == NULL)
+  if (!changes_from_service (&changes, &error))
+    {
+      history = lw_cli_open_history (&problem);
+      /* Not 1: that is the "leak" of --check. */
+      if (problem != NULL)
+        return LW_EXIT_IO;
+      changes = lw_history_get_changes (history, 0, &error);
+    }
+  if (changes == NULL)
     {
       g_printerr (_("leakwatch: cannot read the history: %s\n"), error->message);
       return LW_EXIT_IO;
