@@ -32,13 +32,6 @@ struct _LwHistoryPage
 
 G_DEFINE_FINAL_TYPE (LwHistoryPage, lw_history_page, ADW_TYPE_BIN)
 
-enum {
-  UPDATED,
-  N_SIGNALS
-};
-
-static guint signals[N_SIGNALS];
-
 static void
 clear_rows (LwHistoryPage *self)
 {
@@ -79,7 +72,6 @@ show_error (LwHistoryPage *self,
 {
   clear_rows (self);
   add_row (self, _("The history cannot be shown"), reason, "dialog-warning-symbolic");
-  g_signal_emit (self, signals[UPDATED], 0);
 }
 
 static const char *
@@ -137,7 +129,6 @@ show_changes (LwHistoryPage *self,
   if (n == 0)
     add_row (self, _("No changes recorded yet"),
              _("Leakwatch records here every time the verdict changes."), NULL);
-  g_signal_emit (self, signals[UPDATED], 0);
 }
 
 static void
@@ -176,8 +167,7 @@ refresh (LwHistoryPage *self)
       clear_rows (self);
       add_row (self, _("The history is shown while Leakwatch runs"),
                _("“leakwatch --history” prints it at any time."), NULL);
-      g_signal_emit (self, signals[UPDATED], 0);
-      return;
+          return;
     }
   self->cancellable = g_cancellable_new ();
   lw_service_get_changes_async (self->service, 0, self->cancellable, on_changes, self);
@@ -245,14 +235,6 @@ lw_history_page_class_init (LwHistoryPageClass *klass)
 
   object_class->dispose = lw_history_page_dispose;
   object_class->finalize = lw_history_page_finalize;
-
-  /**
-   * LwHistoryPage::updated:
-   *
-   * The page shows something new.
-   */
-  signals[UPDATED] = g_signal_new ("updated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, LW_RESOURCE ("lw-history-page.ui"));
   gtk_widget_class_bind_template_child (widget_class, LwHistoryPage, group);

@@ -324,6 +324,31 @@ def fake_report(status, findings, when=None):
             "stun_servers": [], "remembered_addresses": [], "timings": {}}
 
 
+def start_xvfb(spawn, size="1280x800x24"):
+    """Starts Xvfb on the first free display (-displayfd), with no TCP
+    listener: spawn(args, fd) starts it, passing it the descriptor fd.
+    Returns the process and the display's number, or None for the number
+    when Xvfb ended before it said one."""
+    read_end, write_end = os.pipe()
+    try:
+        xvfb = spawn(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp", "-noreset",
+                      "-screen", "0", size], write_end)
+        os.close(write_end)
+        write_end = None
+        number = b""
+        while not number.endswith(b"\n"):
+            chunk = os.read(read_end, 16)
+            if not chunk:
+                xvfb.wait()
+                return xvfb, None
+            number += chunk
+        return xvfb, int(number)
+    finally:
+        os.close(read_end)
+        if write_end is not None:
+            os.close(write_end)
+
+
 def process_gone(pid):
     """True when PID has exited (a zombie counts: it runs no more)."""
     try:
@@ -455,24 +480,11 @@ class Desktop:
         return proc
 
     def _start_xvfb(self):
-        read_end, write_end = os.pipe()
-        try:
-            self.xvfb = self._spawn(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
-                                     "-noreset", "-screen", "0", self.size], "xvfb",
-                                    pass_fds=(write_end,))
-            os.close(write_end)
-            write_end = None
-            number = b""
-            while not number.endswith(b"\n"):
-                chunk = os.read(read_end, 16)
-                if not chunk:
-                    raise RuntimeError("Xvfb did not start:\n" + self.read_log("xvfb"))
-                number += chunk
-            return int(number)
-        finally:
-            os.close(read_end)
-            if write_end is not None:
-                os.close(write_end)
+        self.xvfb, number = start_xvfb(
+            lambda args, fd: self._spawn(args, "xvfb", pass_fds=(fd,)), self.size)
+        if number is None:
+            raise RuntimeError("Xvfb did not start:\n" + self.read_log("xvfb"))
+        return number
 
     def _mock(self, args, name, log_name):
         proc = self._spawn([dbusmock_python(), "-m", "dbusmock", "--session"] + args, log_name,

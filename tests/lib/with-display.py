@@ -18,32 +18,12 @@ import subprocess
 import sys
 import tempfile
 
+import lwdesktop
+
 
 def skip(reason):
     print(f"1..0 # SKIP {reason}", flush=True)
     sys.exit(0)
-
-
-def start_xvfb(log):
-    read_end, write_end = os.pipe()
-    try:
-        xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-nolisten", "tcp",
-                                 "-noreset", "-screen", "0", "1280x800x24"],
-                                stdout=log, stderr=subprocess.STDOUT, pass_fds=(write_end,))
-        os.close(write_end)
-        write_end = None
-        number = b""
-        while not number.endswith(b"\n"):
-            chunk = os.read(read_end, 16)
-            if not chunk:
-                xvfb.wait()
-                return xvfb, None
-            number += chunk
-        return xvfb, int(number)
-    finally:
-        os.close(read_end)
-        if write_end is not None:
-            os.close(write_end)
 
 
 def main():
@@ -52,7 +32,9 @@ def main():
     with tempfile.TemporaryDirectory(prefix="lw-display-") as tmp:
         log_path = os.path.join(tmp, "xvfb.log")
         with open(log_path, "w") as log:
-            xvfb, display = start_xvfb(log)
+            xvfb, display = lwdesktop.start_xvfb(
+                lambda args, fd: subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                                  pass_fds=(fd,)))
         if display is None:
             with open(log_path) as f:
                 skip("Xvfb did not start: " + " ".join(f.read().split())[-300:])
