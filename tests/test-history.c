@@ -522,6 +522,38 @@ test_corrupt_random (Fixture       *f,
   assert_recovers (f->path, garbage);
 }
 
+/* A process that opens the history while the service holds it (a check
+ * by hand) never moves a damaged file aside: it is told why, and the file
+ * stays where the service has it. */
+static void
+test_corrupt_kept_for_the_holder (Fixture       *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("not a database at all, and longer than a header",
+                                                  48);
+  g_autoptr(LwHistory) history = lw_history_new (f->path);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *dir = g_path_get_dirname (f->path);
+  g_autoptr(GDir) listing = NULL;
+  gsize length;
+  guint n = 0;
+
+  write_damaged (f->path, garbage);
+  lw_history_keep_damaged (history);
+  g_assert_false (lw_history_open (history, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_assert_nonnull (strstr (error->message, "the running service holds the file"));
+  g_assert_null (lw_history_take_recovery_notice (history));
+
+  g_assert_true (g_file_get_contents (f->path, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, g_bytes_get_data (garbage, NULL), g_bytes_get_size (garbage));
+  listing = g_dir_open (dir, 0, NULL);
+  while (g_dir_read_name (listing) != NULL)
+    n++;
+  g_assert_cmpuint (n, ==, 1);
+}
+
 static void
 test_corrupt_text (Fixture       *f,
                    gconstpointer  data)
@@ -1162,6 +1194,7 @@ main (int   argc,
   ADD ("/history/retention/caps", test_retention_caps);
   ADD ("/history/retention/age", test_retention_age);
   ADD ("/history/corrupt/random", test_corrupt_random);
+  ADD ("/history/corrupt/kept-for-the-holder", test_corrupt_kept_for_the_holder);
   ADD ("/history/corrupt/text", test_corrupt_text);
   ADD ("/history/corrupt/truncated", test_corrupt_truncated);
   ADD ("/history/corrupt/unreadable", test_corrupt_unreadable);

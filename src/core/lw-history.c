@@ -49,6 +49,7 @@ struct _LwHistory
   guint        max_checks;       /* 0: no cap */
   guint        max_changes;      /* 0: no cap */
   char        *recovery_notice;
+  gboolean     keep_damaged;     /* another process holds the file: never move it */
   GQueue       unsaved;          /* LwReport: failed records, oldest first */
   char        *save_problem;     /* why the last record failed, for the user */
 };
@@ -86,6 +87,13 @@ start_afresh_locked (LwHistory   *self,
   g_autofree char *aside = NULL;
   gboolean damaged;
 
+  if (self->keep_damaged)
+    {
+      /* Translators: %s says why the file cannot be used */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("%s; the running service holds the file, so it is left as it is"), reason);
+      return FALSE;
+    }
   close_db (self);
   if ((aside = lw_db_move_aside (self->path, error)) == NULL)
     return FALSE;
@@ -312,6 +320,24 @@ lw_history_open (LwHistory  *self,
 
   locker = g_mutex_locker_new (&self->lock);
   return open_locked (self, error);
+}
+
+/**
+ * lw_history_keep_damaged:
+ *
+ * Never moves a damaged file aside to start afresh: for a process that
+ * opens the history while another one (the service) holds it. A damaged
+ * file is then an error, and the holder decides.
+ */
+void
+lw_history_keep_damaged (LwHistory *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (LW_IS_HISTORY (self));
+
+  locker = g_mutex_locker_new (&self->lock);
+  self->keep_damaged = TRUE;
 }
 
 /**

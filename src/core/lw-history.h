@@ -39,6 +39,7 @@ const char *lw_history_get_path              (LwHistory            *self);
 gboolean    lw_history_open                  (LwHistory            *self,
                                               GError              **error);
 char       *lw_history_take_recovery_notice  (LwHistory            *self);
+void        lw_history_keep_damaged          (LwHistory            *self);
 char       *lw_history_dup_save_problem      (LwHistory            *self,
                                               guint                *n_unsaved);
 

@@ -21,11 +21,31 @@
 /* The command-line modes: --check, --watch and --history. Each runs on a
  * main loop of its own and never registers on the session bus. */
 
+/* The running service, or NULL when none runs (or there is no session
+ * bus). It holds the history file while it runs. */
+static LwDBusMonitor1 *
+running_service (void)
+{
+  g_autoptr(LwDBusMonitor1) proxy = NULL;
+  g_autofree char *owner = NULL;
+
+  proxy = lw_dbus_monitor1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION,
+                                                   G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
+                                                   G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
+                                                   G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
+                                                   APP_ID, LW_SERVICE_PATH, NULL, NULL);
+  if (proxy == NULL || (owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy))) == NULL)
+    return NULL;
+  g_debug ("the service runs (%s)", owner);
+  return g_steal_pointer (&proxy);
+}
+
 /**
  * lw_cli_open_history:
  *
  * Opens the history at its usual place. A damaged file has been moved
- * aside by then; the user is told here, once. A history that cannot be
+ * aside by then, unless the service runs and holds it; the user is told
+ * here, once. A history that cannot be
  * opened now (a full disk, a read-only folder) is said once too, and
  * @problem says why; the history returned tries again at each use, so
  * --watch saves its checks once it can.
@@ -39,7 +59,10 @@ lw_cli_open_history (char **problem)
   g_autoptr(LwHistory) history = lw_history_new (path);
   g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
+  g_autoptr(LwDBusMonitor1) service = running_service ();
 
+  if (service != NULL)
+    lw_history_keep_damaged (history);
   if (!lw_history_open (history, &error))
     {
       g_printerr (_("leakwatch: the history cannot be opened (%s); checks go on without it\n"),
@@ -305,19 +328,11 @@ static gboolean
 changes_from_service (GPtrArray **changes,
                       GError    **error)
 {
-  g_autoptr(LwDBusMonitor1) proxy = NULL;
-  g_autofree char *owner = NULL;
+  g_autoptr(LwDBusMonitor1) proxy = running_service ();
   g_autofree char *json = NULL;
 
-  proxy = lw_dbus_monitor1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION,
-                                                   G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START |
-                                                   G_DBUS_PROXY_FLAGS_DO_NOT_LOAD_PROPERTIES |
-                                                   G_DBUS_PROXY_FLAGS_DO_NOT_CONNECT_SIGNALS,
-                                                   APP_ID, LW_SERVICE_PATH, NULL, NULL);
-  if (proxy == NULL || (owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (proxy))) == NULL)
+  if (proxy == NULL)
     return FALSE;
-
-  g_debug ("reading the history through the running service (%s)", owner);
   if (lw_dbus_monitor1_call_get_changes_sync (proxy, 0, G_DBUS_CALL_FLAGS_NONE, -1, &json, NULL, error))
     *changes = lw_status_changes_from_json (json, error);
   return TRUE;
