@@ -114,10 +114,12 @@ browser_clause (Restriction restriction)
 static char *
 exposure_advice (const LwFinding *f)
 {
-  g_autofree char *browsers = browser_clause (restriction_for (f));
+  Restriction restriction = restriction_for (f);
+  /* None when no browser setting helps (the advice then says so). */
+  g_autofree char *browsers = restriction != RESTRICT_NONE ? browser_clause (restriction) : NULL;
   g_autofree char *off = family_off_command (6);
 
-  if (f->kind == LW_FINDING_PUBLIC_ADDRESS_LEAK && !seen_by_camera_pages_only (f))
+  if (restriction == RESTRICT_NO_UDP)
     /* Translators: %s says which browser settings to change. */
     return g_strdup_printf (_("Make the VPN carry all traffic: turn off split tunnelling for your "
                               "browser and for STUN (UDP), and turn on the VPN's kill switch. "

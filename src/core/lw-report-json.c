@@ -396,7 +396,8 @@ read_finding (JsonObject *o,
   LwAudience audience;
   LwFinding *f;
 
-  if (!lw_finding_kind_from_string (get_str (o, "id"), &kind) || !lw_level_from_string (get_str (o, "level"), &level) ||
+  if (!lw_finding_kind_from_string (get_str (o, "id"), &kind) ||
+      !lw_level_from_string (get_str (o, "level"), &level) ||
       !lw_audience_from_string (get_str (o, "audience"), &audience))
     return bad (error, "findings");
 

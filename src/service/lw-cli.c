@@ -40,28 +40,22 @@ running_service (void)
   return g_steal_pointer (&proxy);
 }
 
-/**
- * lw_cli_open_history:
- *
- * Opens the history at its usual place. A damaged file has been moved
- * aside by then, unless the service runs and holds it; the user is told
- * here, once. A history that cannot be
- * opened now (a full disk, a read-only folder) is said once too, and
- * @problem says why; the history returned tries again at each use, so
- * --watch saves its checks once it can.
- *
- * Returns: (transfer full): the history, open or not
- */
-LwHistory *
-lw_cli_open_history (char **problem)
+/* Opens the history at its usual place. A damaged file has been moved
+ * aside by then, unless @service_runs (the service holds it); the user is
+ * told here, once. A history that cannot be opened now (a full disk, a
+ * read-only folder) is said once too, and @problem says why; the history
+ * returned tries again at each use, so --watch saves its checks once it
+ * can. */
+static LwHistory *
+open_history (gboolean   service_runs,
+              char     **problem)
 {
   g_autofree char *path = lw_history_default_path ();
   g_autoptr(LwHistory) history = lw_history_new (path);
   g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
-  g_autoptr(LwDBusMonitor1) service = running_service ();
 
-  if (service != NULL)
+  if (service_runs)
     lw_history_keep_damaged (history);
   if (!lw_history_open (history, &error))
     {
@@ -72,6 +66,21 @@ lw_cli_open_history (char **problem)
   if ((notice = lw_history_take_recovery_notice (history)) != NULL)
     g_printerr ("leakwatch: %s\n", notice);
   return g_steal_pointer (&history);
+}
+
+/**
+ * lw_cli_open_history:
+ *
+ * The history for a check run from the command line: see open_history().
+ *
+ * Returns: (transfer full): the history, open or not
+ */
+LwHistory *
+lw_cli_open_history (char **problem)
+{
+  g_autoptr(LwDBusMonitor1) service = running_service ();
+
+  return open_history (service != NULL, problem);
 }
 
 /* What the history knows that the analyzer uses: the real addresses seen
@@ -320,24 +329,6 @@ lw_cli_watch (LwCheckOptions *options,
   return 0;
 }
 
-/* While the service runs, it holds the history: ask it (GetChanges), so
- * that nothing else opens the file, and a damaged one is never moved
- * aside under it. Returns FALSE when no service runs (or there is no
- * session bus); then @changes and @error are untouched. */
-static gboolean
-changes_from_service (GPtrArray **changes,
-                      GError    **error)
-{
-  g_autoptr(LwDBusMonitor1) proxy = running_service ();
-  g_autofree char *json = NULL;
-
-  if (proxy == NULL)
-    return FALSE;
-  if (lw_dbus_monitor1_call_get_changes_sync (proxy, 0, G_DBUS_CALL_FLAGS_NONE, -1, &json, NULL, error))
-    *changes = lw_status_changes_from_json (json, error);
-  return TRUE;
-}
-
 /* `leakwatch --history`: the recorded status changes, oldest first. */
 int
 lw_cli_history (gboolean json)
@@ -348,11 +339,22 @@ lw_cli_history (gboolean json)
   g_autoptr(GPtrArray) whens = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(LwDBusMonitor1) service = running_service ();
+  g_autofree char *answer = NULL;
   glong width = 0;
 
-  if (!changes_from_service (&changes, &error))
+  /* While the service runs, it holds the history: ask it (GetChanges), so
+   * that nothing else opens the file, and a damaged one is never moved
+   * aside under it. */
+  if (service != NULL)
     {
-      history = lw_cli_open_history (&problem);
+      if (lw_dbus_monitor1_call_get_changes_sync (service, 0, G_DBUS_CALL_FLAGS_NONE, -1, &answer,
+                                                  NULL, &error))
+        changes = lw_status_changes_from_json (answer, &error);
+    }
+  else
+    {
+      history = open_history (FALSE, &problem);
       /* Not 1: that is the "leak" of --check. */
       if (problem != NULL)
         return LW_EXIT_IO;
