@@ -3,7 +3,7 @@
 # missing, as root or through sudo, and nothing else.
 
 BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libnice-dev
-  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev glib-networking ca-certificates
+  libsoup-3.0-dev libjson-glib-dev libsqlite3-dev libmnl-dev glib-networking ca-certificates
   libgtk-3-dev libayatana-appindicator3-dev libgtk-4-dev libadwaita-1-dev
   hicolor-icon-theme adwaita-icon-theme"
 TEST_PACKAGES="python3 coturn openssl iproute2 util-linux python3-dbusmock dbus-daemon

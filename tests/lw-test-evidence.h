@@ -143,6 +143,29 @@ ev_remember (LwEvidence *ev,
   g_ptr_array_add (ev->remembered, lw_remembered_address_new (family, address, 1700000000, 1700003600));
 }
 
+/* A route the kernel gave for a request, as `ip route get` would. */
+static inline void
+ev_route (LwEvidence     *ev,
+          LwRoutePurpose  purpose,
+          const char     *target,
+          const char     *destination,
+          const char     *source,
+          const char     *interface,
+          const char     *prefix,
+          const char     *gateway,
+          const char     *protocol)
+{
+  LwRoute *r = lw_route_new (purpose, target, destination, source);
+
+  r->interface = g_strdup (interface);
+  r->prefix = g_strdup (prefix);
+  r->gateway = g_strdup (gateway);
+  r->protocol = g_strdup (protocol);
+  r->type = g_strdup ("unicast");
+  r->table = 254;
+  g_ptr_array_add (ev->routes, r);
+}
+
 /* The home network with its interfaces but no probes yet. */
 static inline LwEvidence *
 ev_home (gboolean with_vpn)

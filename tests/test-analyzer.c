@@ -350,6 +350,94 @@ build_only_proxy_answers (void)
 }
 
 /* Mode 2 without mDNS: Chromium's default_public_and_private_interfaces. */
+
+/* --- route evidence (docs/DOMAIN.md, "Causes") ---------------------------- */
+
+/* TunnelVision: the tunnel is up with its /1 routes, but the network pushed
+ * 0.0.0.0/2 by DHCP, so everything leaves through eth0. Nothing is
+ * remembered: HTTPS and STUN both show the ISP address and agree. */
+static LwEvidence *
+build_tunnelvision (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, LAN4, NULL);
+  ev_route (ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, "8.8.8.8", "8.8.8.8", NULL, "eth0",
+            "0.0.0.0/2", "192.168.1.1", "dhcp");
+  ev_route (ev, LW_ROUTE_PURPOSE_TUNNEL, "tun0", "8.8.8.8", NULL, "tun0", "0.0.0.0/1",
+            "10.8.0.1", "boot");
+  ev_route (ev, LW_ROUTE_PURPOSE_STUN, STUN4, "203.0.113.1", NULL, "eth0", "0.0.0.0/2",
+            "192.168.1.1", "dhcp");
+  ev_route (ev, LW_ROUTE_PURPOSE_HTTPS, "https://203.0.113.5/", "203.0.113.5", NULL, "eth0",
+            "0.0.0.0/2", "192.168.1.1", "dhcp");
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, ISP4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* A corporate VPN: up, with no route to the internet of its own. */
+static LwEvidence *
+build_vpn_without_internet_route (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, LAN4, NULL);
+  ev_route (ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, "8.8.8.8", "8.8.8.8", NULL, "eth0",
+            "0.0.0.0/0", "192.168.1.1", "dhcp");
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, LAN4, STUN4, ISP4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* Both families in the tunnel, but a /128 sends the IPv6 STUN server
+ * around it: only that request leaves through eth0. */
+static LwEvidence *
+build_ipv6_server_route (void)
+{
+  LwEvidence *ev = build_full_vpn_lan_ipv6 ();
+
+  g_ptr_array_set_size (ev->candidates, 0);
+  g_ptr_array_set_size (ev->stun_results, 0);
+  ev_route (ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, "8.8.8.8", "8.8.8.8", NULL, "tun0",
+            "0.0.0.0/1", "10.8.0.1", "boot");
+  ev_route (ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, "2001:4860:4860::8888", "2001:4860:4860::8888",
+            NULL, "tun0", "::/1", NULL, "boot");
+  ev_route (ev, LW_ROUTE_PURPOSE_STUN, STUN6, "2001:db8:113::1", NULL, "eth0",
+            "2001:db8:113::1/128", "fe80::1", "static");
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, EXIT4);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN6, STUN6, LAN6);
+  return ev;
+}
+
+/* A route sends both the STUN server and the address service around the
+ * tunnel: both show the ISP address and agree. Never green. */
+static LwEvidence *
+build_both_around (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_route (ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, "8.8.8.8", "8.8.8.8", NULL, "tun0",
+            "0.0.0.0/1", "10.8.0.1", "boot");
+  ev_route (ev, LW_ROUTE_PURPOSE_STUN, STUN4, "203.0.113.1", NULL, "eth0", "203.0.113.0/24",
+            "192.168.1.1", "static");
+  ev_route (ev, LW_ROUTE_PURPOSE_HTTPS, "https://203.0.113.5/", "203.0.113.5", NULL, "eth0",
+            "203.0.113.0/24", "192.168.1.1", "static");
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
+/* Link-local addresses are listed by the interfaces, never by browsers. */
+static LwEvidence *
+build_link_local_host (void)
+{
+  LwEvidence *ev = build_protected ();
+
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, "fe80::1", STUN6, NULL);
+  return ev;
+}
+
 static const LwBrowserProfile mode2_no_mdns[] = {
   { "Chromium", LW_WEBRTC_MODE_2, FALSE, LW_WEBRTC_MODE_2 },
 };
@@ -418,6 +506,15 @@ static const Case cases[] = {
     { "unknown check-incomplete " TUN4, "unknown check-incomplete " TUN4 } },
   { "severity/unknown-over-unprotected", build_novpn_incomplete, LW_STATUS_UNKNOWN,
     { "unknown check-incomplete -", "unprotected no-vpn -" } },
+  { "routes/tunnelvision", build_tunnelvision, LW_STATUS_LEAK,
+    { "leak tunnel-not-carrying-traffic " ISP4 } },
+  { "routes/vpn-without-internet-route", build_vpn_without_internet_route, LW_STATUS_UNPROTECTED,
+    { "unprotected vpn-not-default-route -" } },
+  { "routes/ipv6-server-route", build_ipv6_server_route, LW_STATUS_LEAK,
+    { "leak ipv6-leak " LAN6 } },
+  { "routes/both-around-never-green", build_both_around, LW_STATUS_LEAK,
+    { "leak public-address-leak " ISP4 } },
+  { "routes/link-local-not-seen", build_link_local_host, LW_STATUS_PROTECTED, { NULL } },
   { "vpn-not-default-route", build_vpn_not_default, LW_STATUS_UNPROTECTED,
     { "unprotected vpn-not-default-route -" } },
   { "ipv4-outside-tunnel", build_ipv4_outside, LW_STATUS_LEAK,
@@ -488,6 +585,70 @@ test_case (gconstpointer data)
   g_assert_cmpstr (lw_status_to_string (status), ==, lw_status_to_string (c->status));
 
   lw_evidence_free (ev);
+}
+
+
+static const LwFinding *
+only_finding (GPtrArray     *findings,
+              LwFindingKind  kind)
+{
+  const LwFinding *found = NULL;
+
+  for (guint i = 0; i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->kind == kind)
+        {
+          g_assert_null (found);
+          found = f;
+        }
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* TunnelVision is named as such, with the route that did it and the fix
+ * for it; never as "no VPN". */
+static void
+test_route_cause_pushed (void)
+{
+  g_autoptr(LwEvidence) ev = build_tunnelvision ();
+  g_autoptr(GPtrArray) findings = NULL;
+  const LwFinding *f;
+  LwStatus status;
+
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  f = only_finding (findings, LW_FINDING_TUNNEL_NOT_CARRYING_TRAFFIC);
+  g_assert_cmpint (f->cause, ==, LW_CAUSE_PUSHED_ROUTE);
+  g_assert_cmpstr (f->route, ==, "0.0.0.0/2 via 192.168.1.1 dev eth0 proto dhcp");
+  g_assert_nonnull (strstr (f->detail, "TunnelVision"));
+  g_assert_nonnull (strstr (f->detail, "0.0.0.0/1 via 10.8.0.1 dev tun0 proto boot"));
+  g_assert_nonnull (strstr (f->advice, "ipv4.ignore-auto-routes yes"));
+  g_assert_null (strstr (f->advice, "Connect your VPN"));
+  for (guint i = 0; i < findings->len; i++)
+    g_assert_cmpint (((LwFinding *) g_ptr_array_index (findings, i))->kind, !=, LW_FINDING_NO_VPN);
+}
+
+/* Only the IPv6 STUN server is routed around the tunnel: the finding says
+ * where the request left and never blames the default IPv6 route. */
+static void
+test_route_cause_split (void)
+{
+  g_autoptr(LwEvidence) ev = build_ipv6_server_route ();
+  g_autoptr(GPtrArray) findings = NULL;
+  const LwFinding *f;
+  LwStatus status;
+
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  f = only_finding (findings, LW_FINDING_IPV6_LEAK);
+  g_assert_cmpint (f->cause, ==, LW_CAUSE_SPLIT_ROUTE);
+  g_assert_cmpstr (f->route, ==, "2001:db8:113::1/128 via fe80::1 dev eth0 proto static");
+  g_assert_nonnull (strstr (f->detail, "The request left through eth0, outside the tunnel"));
+  g_assert_null (strstr (f->detail, "(tun0)"));
+  g_assert_null (strstr (f->advice, "default IPv6 route itself is outside"));
+  g_assert_nonnull (strstr (f->advice, "2001:db8:113::1/128"));
+  g_assert_nonnull (strstr (f->advice, "media.peerconnection.ice.proxy_only"));
 }
 
 /* Findings come most serious first, so views can show the first one. */
@@ -668,6 +829,8 @@ main (int   argc,
       g_test_add_data_func (path, &cases[i], test_case);
     }
   g_test_add_func ("/analyzer/order", test_order);
+  g_test_add_func ("/analyzer/routes/cause-pushed", test_route_cause_pushed);
+  g_test_add_func ("/analyzer/routes/cause-split", test_route_cause_split);
   g_test_add_func ("/analyzer/advice-fits-audience", test_advice_fits_audience);
   g_test_add_func ("/analyzer/never-green", test_never_green);
   g_test_add_func ("/analyzer/check-failed", test_check_failed);

@@ -43,7 +43,6 @@ read_family (Analysis    *a,
              FamilyCheck *fc)
 {
   const LwEvidence *ev = a->ev;
-  g_autoptr(GPtrArray) exits = g_ptr_array_new ();
 
   fc->def = lw_evidence_get_default_address (ev, family);
   fc->tried = g_ptr_array_new_with_free_func (g_free);
@@ -66,12 +65,14 @@ read_family (Analysis    *a,
     {
       const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
 
+      /* An answer counts whichever way it came: one from around the
+       * tunnel is evidence too, of another kind. */
+      fc->https_answered |= pa->family == family && lw_public_address_is_answered_direct (pa);
       if (pa->family == family && pa->path == LW_HTTP_PATH_DIRECT &&
           pa->result != LW_RESULT_ANSWERED && fc->https_error == NULL)
         fc->https_error = g_strdup_printf ("%s: %s", pa->url,
                                            pa->error ? pa->error : lw_result_to_string (pa->result));
     }
-  fc->https_answered = lw_analysis_exit_addresses (a, family, exits);
 }
 
 static void

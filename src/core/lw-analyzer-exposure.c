@@ -148,10 +148,39 @@ exposure_finding (const Analysis    *a,
   f->server = g_strdup (c->server);
 
   if (c->type == LW_CANDIDATE_SRFLX)
-    f->detail = g_strdup_printf (_("The STUN server %s saw a request from %s (%s) arrive from %s. "
-                                   "Browsers that show this: %s. %s"),
-                                 c->server, c->base, c->interface ? c->interface : "?",
-                                 c->address, browsers, lw_audience_describe (audience));
+    {
+      const LwRoute *route = lw_analysis_request_route (a, c);
+      g_autofree char *how = NULL;
+
+      if (route != NULL && route->error == NULL && route->interface != NULL)
+        {
+          g_autofree char *described = lw_route_describe (route);
+
+          /* Where it left, from the route: its source address alone does
+           * not say (a Mode-2 socket reports the tunnel's address as its
+           * base, whichever way the packet goes). */
+          if (lw_evidence_route_in_tunnel (a->ev, route))
+            how = g_strdup_printf (_("The request left through %s, inside the tunnel (route %s)."),
+                                   route->interface, described);
+          else
+            {
+              how = g_strdup_printf (_("The request left through %s, outside the tunnel, by the "
+                                       "route %s."), route->interface, described);
+              lw_analysis_set_cause (a, f, route);
+            }
+        }
+      if (c->mode == LW_GATHER_DEFAULT_ROUTE)
+        f->detail = g_strdup_printf (_("The STUN server %s saw a page's request arrive from %s. %s "
+                                       "Browsers that show this: %s. %s"),
+                                     c->server, c->address, how ? how : "", browsers,
+                                     lw_audience_describe (audience));
+      else
+        f->detail = g_strdup_printf (_("The STUN server %s saw a request from %s (%s) arrive from "
+                                       "%s. %s Browsers that show this: %s. %s"),
+                                     c->server, c->base, c->interface ? c->interface : "?",
+                                     c->address, how ? how : "", browsers,
+                                     lw_audience_describe (audience));
+    }
   else
     f->detail = g_strdup_printf (_("The browser lists %s (%s) as a host candidate. "
                                    "Browsers that show this: %s. %s"),
@@ -167,6 +196,8 @@ lw_analysis_check_public_address_leak (Analysis          *a,
   g_autoptr(GPtrArray) exits = g_ptr_array_new ();
   const LwRememberedAddress *real;
   const LwInterface *owner;
+  const LwRoute *route;
+  gboolean around;
   LwAudience audience;
   LwFinding *f;
   int family = lw_address_family (c->address);
@@ -179,7 +210,18 @@ lw_analysis_check_public_address_leak (Analysis          *a,
   if ((owner = non_tunnel_owner (a, c->address)) != NULL && family == 6)
     return;
 
+  /* When the family's whole way to the internet leaves outside the
+   * tunnel, the finding about the family says it for every page. */
+  if (c->mode == LW_GATHER_DEFAULT_ROUTE && lw_analysis_family_outside (a, family) &&
+      (lw_analysis_tunnel_claim (a, family) != NULL ||
+       lw_analysis_tunnel_expected (a, family == 6 ? 4 : 6)))
+    return;
+
+  route = lw_analysis_request_route (a, c);
+  around = route != NULL && route->error == NULL && route->interface != NULL &&
+           !lw_evidence_route_in_tunnel (a->ev, route) && lw_analysis_tunnel_expected (a, family);
   real = remembered (a, c->address);
+  lw_analysis_exit_addresses (a, family, exits);
   if (real == NULL)
     {
       const LwInterface *iface = lw_evidence_interface_for_address (a->ev, c->address);
@@ -189,9 +231,12 @@ lw_analysis_check_public_address_leak (Analysis          *a,
       /* A public address on the tunnel itself is the VPN's own address. */
       if (iface != NULL && lw_evidence_is_tunnel_interface (a->ev, iface->name))
         return;
-      /* Without an exit address to compare with, the HTTPS failure is
-       * already reported as an incomplete check. */
-      if (!lw_analysis_exit_addresses (a, family, exits) || str_array_contains (exits, c->address))
+      if (str_array_contains (exits, c->address))
+        return;
+      /* Without a route around the tunnel or an exit address to compare
+       * with, the HTTPS failure is already reported as an incomplete
+       * check. */
+      if (!around && exits->len == 0)
         return;
     }
 
@@ -226,6 +271,36 @@ lw_analysis_check_ipv6_leak (Analysis          *a,
   if ((audience = candidate_audience (a, c)) == LW_AUDIENCE_NONE)
     return;
 
+  /* Any page that asks an IPv6 STUN server gets this address as its
+   * srflx when the way to the internet over IPv6 leaves outside the
+   * tunnel from it, whether or not a configured server answered. */
+  if (audience != LW_AUDIENCE_EVERY_PAGE && a->ev->vpn->active && lw_analysis_family_outside (a, 6))
+    {
+      const LwRoute *route = lw_analysis_default_route (a, 6);
+
+      if (route != NULL && g_strcmp0 (route->interface, owner->name) == 0)
+        {
+          g_autofree char *described = lw_route_describe (route);
+
+          f = lw_finding_new (LW_FINDING_IPV6_LEAK, LW_LEVEL_LEAK);
+          f->audience = LW_AUDIENCE_EVERY_PAGE;
+          f->mode = g_strdup (lw_gather_mode_to_string (LW_GATHER_DEFAULT_ROUTE));
+          f->family = 6;
+          f->address = g_strdup (c->address);
+          f->interface = g_strdup (owner->name);
+          lw_analysis_set_cause (a, f, route);
+          f->summary = g_strdup_printf (_("Your IPv6 address %s on %s, outside the VPN, is visible "
+                                          "to web pages"), c->address, owner->name);
+          f->detail = g_strdup_printf (_("The way to the internet over IPv6 is the route %s, "
+                                         "outside the tunnel, so any page that asks an IPv6 STUN "
+                                         "server gets %s. %s"),
+                                       described, c->address,
+                                       lw_audience_describe (LW_AUDIENCE_EVERY_PAGE));
+          lw_analysis_add_finding (a, f);
+          return;
+        }
+    }
+
   f = exposure_finding (a, LW_FINDING_IPV6_LEAK, c, audience);
   g_free (f->interface);
   f->interface = g_strdup (owner->name);
@@ -243,7 +318,10 @@ lw_analysis_check_local_addresses (Analysis          *a,
   LwAudience audience;
   LwAddressClass klass = lw_address_classify_string (c->address);
 
-  if (c->type != LW_CANDIDATE_HOST || !lw_address_class_is_local (klass))
+  /* Browsers never gather from link-local addresses, whatever the page
+   * may do (docs/DOMAIN.md). */
+  if (c->type != LW_CANDIDATE_HOST || !lw_address_class_is_local (klass) ||
+      klass == LW_ADDRESS_LINK_LOCAL)
     return;
 
   if (host_seen_without_mdns_by_ordinary_pages (a, c))

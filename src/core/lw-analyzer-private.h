@@ -27,6 +27,21 @@ const char *lw_analysis_family_name                (int                family);
 char       *lw_analysis_format_server_list         (GPtrArray         *servers);
 void        lw_analysis_add_finding                (Analysis          *a,
                                                     LwFinding         *f);
+const LwRoute *lw_analysis_default_route           (const Analysis    *a,
+                                                    int                family);
+const LwRoute *lw_analysis_tunnel_claim            (const Analysis    *a,
+                                                    int                family);
+const LwRoute *lw_analysis_request_route           (const Analysis    *a,
+                                                    const LwCandidate *c);
+gboolean    lw_analysis_family_outside             (const Analysis    *a,
+                                                    int                family);
+gboolean    lw_analysis_tunnel_expected            (const Analysis    *a,
+                                                    int                family);
+LwCause     lw_analysis_cause_of                   (const Analysis    *a,
+                                                    const LwRoute     *route);
+void        lw_analysis_set_cause                  (const Analysis    *a,
+                                                    LwFinding         *f,
+                                                    const LwRoute     *route);
 
 void        lw_analysis_check_public_address_leak  (Analysis          *a,
                                                     const LwCandidate *c);

@@ -16,6 +16,32 @@ LW_ENUM_STRINGS (lw_status, LwStatus, LW_TYPE_STATUS)
 LW_ENUM_STRINGS (lw_level, LwLevel, LW_TYPE_LEVEL)
 LW_ENUM_STRINGS (lw_finding_kind, LwFindingKind, LW_TYPE_FINDING_KIND)
 
+/* No cause is written as null, never as a word. */
+const char *
+lw_cause_to_string (LwCause cause)
+{
+  if (cause == LW_CAUSE_NONE)
+    return NULL;
+  return lw_enum_nick_of (LW_TYPE_CAUSE, cause);
+}
+
+gboolean
+lw_cause_from_string (const char *str,
+                      LwCause    *cause)
+{
+  int v;
+
+  if (str == NULL)
+    {
+      *cause = LW_CAUSE_NONE;
+      return TRUE;
+    }
+  if (!lw_enum_value_of_nick (LW_TYPE_CAUSE, str, &v) || v == LW_CAUSE_NONE)
+    return FALSE;
+  *cause = (LwCause) v;
+  return TRUE;
+}
+
 /* No audience is written as null, never as a word. */
 const char *
 lw_audience_to_string (LwAudience audience)
@@ -93,6 +119,7 @@ lw_finding_free (LwFinding *self)
   g_free (self->summary);
   g_free (self->detail);
   g_free (self->advice);
+  g_free (self->route);
   g_free (self);
 }
 
@@ -109,9 +136,16 @@ lw_analysis_exit_addresses (const Analysis *a,
   for (guint i = 0; i < a->ev->public_addresses->len; i++)
     {
       const LwPublicAddress *pa = g_ptr_array_index (a->ev->public_addresses, i);
+      const LwRoute *route;
 
-      if (pa->family == family && lw_public_address_is_answered_direct (pa))
-        g_ptr_array_add (out, pa->address);
+      if (pa->family != family || !lw_public_address_is_answered_direct (pa))
+        continue;
+      /* An answer that came around an up tunnel is not its exit. */
+      route = lw_evidence_find_route (a->ev, LW_ROUTE_PURPOSE_HTTPS, pa->url, NULL, family);
+      if (a->ev->vpn->active && route != NULL && route->error == NULL &&
+          !lw_evidence_route_in_tunnel (a->ev, route))
+        continue;
+      g_ptr_array_add (out, pa->address);
     }
   return out->len > 0;
 }
@@ -132,6 +166,90 @@ lw_analysis_format_server_list (GPtrArray *servers)
   joined = g_strjoinv (", ", (char **) servers->pdata);
   g_ptr_array_set_size (servers, servers->len - 1);
   return joined;
+}
+
+/* --- routes (docs/DOMAIN.md, "Causes") ------------------------------------ */
+
+/* The way to the internet at large for @family: the route a browser's
+ * socket to 8.8.8.8 or 2001:4860:4860::8888 takes. */
+const LwRoute *
+lw_analysis_default_route (const Analysis *a,
+                           int             family)
+{
+  return lw_evidence_find_route (a->ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, NULL, NULL, family);
+}
+
+/* The tunnel's own route to the internet for @family, when it has one:
+ * what it claims to carry, whether or not it gets the traffic. */
+const LwRoute *
+lw_analysis_tunnel_claim (const Analysis *a,
+                          int             family)
+{
+  for (guint i = 0; i < a->ev->routes->len; i++)
+    {
+      const LwRoute *r = g_ptr_array_index (a->ev->routes, i);
+
+      if (r->purpose == LW_ROUTE_PURPOSE_TUNNEL && lw_address_family (r->destination) == family &&
+          r->prefix != NULL && g_strcmp0 (r->type, "unicast") == 0 &&
+          g_strcmp0 (r->interface, r->target) == 0 && lw_evidence_route_in_tunnel (a->ev, r))
+        return r;
+    }
+  return NULL;
+}
+
+/* The route a candidate's request took: a Mode-2 socket leaves with the
+ * kernel's choice of source, a Mode-1 socket from its base. */
+const LwRoute *
+lw_analysis_request_route (const Analysis    *a,
+                           const LwCandidate *c)
+{
+  if (c->server == NULL)
+    return NULL;
+  return lw_evidence_find_route (a->ev, LW_ROUTE_PURPOSE_STUN, c->server,
+                                 c->mode == LW_GATHER_DEFAULT_ROUTE ? NULL : c->base, 0);
+}
+
+/* Why @route, which leaves outside the tunnel, wins over it. */
+LwCause
+lw_analysis_cause_of (const Analysis *a,
+                      const LwRoute  *route)
+{
+  int family = lw_address_family (route->destination);
+  const LwRoute *claim = lw_analysis_tunnel_claim (a, family);
+  const LwRoute *def = lw_analysis_default_route (a, family);
+  guint length = 0;
+
+  /* A tunnel that carries the way to the internet claims it too. */
+  if (claim == NULL && def != NULL && lw_evidence_route_in_tunnel (a->ev, def))
+    claim = def;
+  if (claim == NULL)
+    return LW_CAUSE_FAMILY_NOT_TUNNELLED;
+  /* A default route from DHCP or a router advertisement is every LAN's:
+   * only a more specific one is pushed against the tunnel. */
+  if ((g_strcmp0 (route->protocol, "dhcp") == 0 || g_strcmp0 (route->protocol, "ra") == 0) &&
+      lw_route_prefix_length (route, &length) && length > 0)
+    return LW_CAUSE_PUSHED_ROUTE;
+  /* A link route of the LAN itself, over a public destination. */
+  if (route->gateway == NULL && g_strcmp0 (route->protocol, "kernel") == 0 &&
+      lw_route_prefix_length (route, &length) && length > 0 &&
+      lw_address_class_is_public (lw_address_classify_string (route->destination)))
+    return LW_CAUSE_LOCAL_NETWORK;
+  if (route->table != claim->table && route->table != 254)
+    return LW_CAUSE_POLICY_RULE;
+  /* The way to the internet itself goes around: not one exception. */
+  if (def == route && route->prefix != NULL && lw_route_prefix_length (route, &length) && length == 0)
+    return LW_CAUSE_FAMILY_NOT_TUNNELLED;
+  return LW_CAUSE_SPLIT_ROUTE;
+}
+
+void
+lw_analysis_set_cause (const Analysis *a,
+                       LwFinding      *f,
+                       const LwRoute  *route)
+{
+  f->cause = lw_analysis_cause_of (a, route);
+  g_free (f->route);
+  f->route = lw_route_describe (route);
 }
 
 /* --- findings ------------------------------------------------------------ */
@@ -246,8 +364,8 @@ check_vpn (Analysis *a)
   f->summary = g_strdup (_("No VPN is connected: every site sees your real address anyway"));
   f->detail = g_strdup (a->ev->vpn->source == LW_VPN_SOURCE_NETWORKMANAGER
                           ? _("NetworkManager reports no active VPN or WireGuard connection, "
-                              "and no tunnel carries a default route.")
-                          : _("No tun, tap, WireGuard or PPP interface carries a default route."));
+                              "and no tunnel interface is up.")
+                          : _("No tun, tap or WireGuard interface is up with an address."));
   lw_analysis_add_finding (a, f);
 }
 
@@ -256,21 +374,124 @@ static const char *
 shown_address (const Analysis *a,
                int             family)
 {
-  g_autoptr(GPtrArray) exits = g_ptr_array_new ();
+  for (guint i = 0; i < a->ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (a->ev->public_addresses, i);
 
-  if (lw_analysis_exit_addresses (a, family, exits))
-    return g_ptr_array_index (exits, 0);
+      if (pa->family == family && lw_public_address_is_answered_direct (pa))
+        return pa->address;
+    }
   return lw_evidence_get_default_address (a->ev, family);
+}
+
+typedef enum
+{
+  WAY_UNKNOWN,    /* no default route, or none the kernel would use */
+  WAY_INSIDE,
+  WAY_OUTSIDE,
+} Way;
+
+/* Whether the way to the internet for @family enters the tunnel: from
+ * the route when the kernel was asked, else from the interface that owns
+ * the default local address. */
+static Way
+family_way (const Analysis  *a,
+            int              family,
+            const char     **interface)
+{
+  const LwRoute *route = lw_analysis_default_route (a, family);
+  const char *def = lw_evidence_get_default_address (a->ev, family);
+  const LwInterface *iface = lw_evidence_interface_for_address (a->ev, def);
+
+  *interface = NULL;
+  if (route != NULL)
+    {
+      if (route->error != NULL || route->interface == NULL)
+        return WAY_UNKNOWN;
+      *interface = route->interface;
+      return lw_evidence_route_in_tunnel (a->ev, route) ? WAY_INSIDE : WAY_OUTSIDE;
+    }
+  if (def == NULL || iface == NULL)
+    return WAY_UNKNOWN;
+  *interface = iface->name;
+  return lw_evidence_is_tunnel_interface (a->ev, iface->name) ? WAY_INSIDE : WAY_OUTSIDE;
+}
+
+/* Whether the family's way to the internet itself leaves outside the
+ * tunnel: then a finding about the whole family says what every page and
+ * site sees, and one per STUN server would only repeat it. */
+gboolean
+lw_analysis_family_outside (const Analysis *a,
+                            int             family)
+{
+  const char *iface;
+
+  return family_way (a, family, &iface) == WAY_OUTSIDE;
+}
+
+/* Whether the tunnel is meant to carry @family: it carries its way to the
+ * internet, or has a route for it that lost to another. */
+gboolean
+lw_analysis_tunnel_expected (const Analysis *a,
+                             int             family)
+{
+  const char *iface;
+
+  return family_way (a, family, &iface) == WAY_INSIDE || lw_analysis_tunnel_claim (a, family) != NULL;
+}
+
+/* A tunnel that has a route to the internet but does not get the traffic:
+ * a more specific route (pushed by the network, a LAN prefix, a rule, or
+ * an exception) takes it around. Whatever is remembered, sites see the
+ * address outside. */
+static void
+add_bypass (Analysis      *a,
+            int            family,
+            const LwRoute *claim,
+            const LwRoute *route)
+{
+  g_autofree char *described = lw_route_describe (route);
+  g_autofree char *claimed = lw_route_describe (claim);
+  const char *shown = shown_address (a, family);
+  LwFinding *f = lw_finding_new (LW_FINDING_TUNNEL_NOT_CARRYING_TRAFFIC, LW_LEVEL_LEAK);
+
+  f->audience = LW_AUDIENCE_EVERY_SITE;
+  f->family = family;
+  f->address = g_strdup (shown);
+  f->interface = g_strdup (route->interface);
+  lw_analysis_set_cause (a, f, route);
+  f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see %s"),
+                                lw_analysis_family_name (family), shown ? shown : _("your address"));
+  if (f->cause == LW_CAUSE_PUSHED_ROUTE)
+    /* Translators: the %s are a route as `ip route` writes it, an
+     * interface, and the tunnel's own route */
+    f->detail = g_strdup_printf (_("The network you are on pushed the route %s, which is more "
+                                   "specific than the tunnel's own (%s), so %s traffic leaves "
+                                   "through %s, around the tunnel. This is the TunnelVision "
+                                   "attack (CVE-2024-3661): any network you join can do it. %s"),
+                                 described, claimed, lw_analysis_family_name (family),
+                                 route->interface ? route->interface : "?",
+                                 lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
+  else
+    f->detail = g_strdup_printf (_("The tunnel has a route to the internet (%s), but the route %s "
+                                   "wins over it, so %s traffic leaves through %s, around the "
+                                   "tunnel. %s"),
+                                 claimed, described, lw_analysis_family_name (family),
+                                 route->interface ? route->interface : "?",
+                                 lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
+  lw_analysis_add_finding (a, f);
 }
 
 /* A VPN that routes only some networks leaves the default route, and so
  * every web page, outside: sites see the normal address. When the VPN
  * carries one family's default route but not the other's, that other
- * family leaks to every site. */
+ * family leaks to every site. When the tunnel has a route to the
+ * internet that loses to another, the tunnel carries nothing. */
 static void
 check_default_route (Analysis *a)
 {
-  gboolean outside[2] = { FALSE, FALSE }, inside = FALSE;
+  gboolean outside[2] = { FALSE, FALSE }, inside = FALSE, bypassed = FALSE;
+  const char *out_iface[2] = { NULL, NULL };
   LwFinding *f;
 
   if (!a->ev->vpn->active)
@@ -279,17 +500,27 @@ check_default_route (Analysis *a)
   for (int family = 4; family <= 6; family += 2)
     {
       const char *def = lw_evidence_get_default_address (a->ev, family);
-      const LwInterface *iface = lw_evidence_interface_for_address (a->ev, def);
+      const LwRoute *route = lw_analysis_default_route (a, family);
+      const LwRoute *claim;
 
-      if (def == NULL || iface == NULL)
+      Way way;
+
+      if (def == NULL)
         continue;
-      if (lw_evidence_is_tunnel_interface (a->ev, iface->name))
-        inside = TRUE;
-      else
-        outside[family == 6] = TRUE;
+      way = family_way (a, family, &out_iface[family == 6]);
+      inside |= way == WAY_INSIDE;
+      if (way != WAY_OUTSIDE)
+        continue;
+      if (route != NULL && (claim = lw_analysis_tunnel_claim (a, family)) != NULL)
+        {
+          add_bypass (a, family, claim, route);
+          bypassed = TRUE;
+          continue;
+        }
+      outside[family == 6] = TRUE;
     }
 
-  if (!inside && (outside[0] || outside[1]))
+  if (!inside && !bypassed && (outside[0] || outside[1]))
     {
       f = lw_finding_new (LW_FINDING_VPN_NOT_DEFAULT_ROUTE, LW_LEVEL_UNPROTECTED);
       f->audience = LW_AUDIENCE_EVERY_SITE;
@@ -304,8 +535,8 @@ check_default_route (Analysis *a)
   for (int family = 4; family <= 6; family += 2)
     {
       const char *def = lw_evidence_get_default_address (a->ev, family);
-      const LwInterface *iface = lw_evidence_interface_for_address (a->ev, def);
       const char *shown = shown_address (a, family);
+      const LwRoute *route = lw_analysis_default_route (a, family);
 
       if (!outside[family == 6])
         continue;
@@ -315,14 +546,29 @@ check_default_route (Analysis *a)
       f->audience = LW_AUDIENCE_EVERY_SITE;
       f->family = family;
       f->address = g_strdup (shown);
-      f->interface = g_strdup (iface->name);
+      f->interface = g_strdup (out_iface[family == 6]);
+      if (route != NULL)
+        lw_analysis_set_cause (a, f, route);
+      else
+        f->cause = LW_CAUSE_FAMILY_NOT_TUNNELLED;
       f->summary = g_strdup_printf (family == 6 ? _("IPv6 traffic bypasses the VPN: sites see %s")
                                                 : _("IPv4 traffic bypasses the VPN: sites see %s"),
                                     shown);
-      f->detail = g_strdup_printf (_("The VPN carries the default route of one family but not of "
-                                     "%s, which leaves from %s on %s. %s"),
-                                   lw_analysis_family_name (family), def, iface->name,
-                                   lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
+      if (route != NULL)
+        {
+          g_autofree char *described = lw_route_describe (route);
+
+          f->detail = g_strdup_printf (_("The VPN carries the other family but not %s: its way to "
+                                         "the internet is the route %s, which leaves from %s "
+                                         "through %s. %s"),
+                                       lw_analysis_family_name (family), described, def,
+                                       out_iface[family == 6], lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
+        }
+      else
+        f->detail = g_strdup_printf (_("The VPN carries the default route of one family but not of "
+                                       "%s, which leaves from %s on %s. %s"),
+                                     lw_analysis_family_name (family), def, out_iface[family == 6],
+                                     lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
       lw_analysis_add_finding (a, f);
     }
 }

@@ -73,6 +73,18 @@ typedef enum
   LW_FINDING_HISTORY_UNREADABLE,
 } LwFindingKind;
 
+/* Why traffic leaves outside the tunnel, read from the routes
+ * (docs/DOMAIN.md, "Causes"). The nicks are the JSON's "cause". */
+typedef enum
+{
+  LW_CAUSE_NONE,
+  LW_CAUSE_SPLIT_ROUTE,          /* a more specific route sends it around the tunnel */
+  LW_CAUSE_FAMILY_NOT_TUNNELLED, /* the VPN does not carry this family at all */
+  LW_CAUSE_PUSHED_ROUTE,         /* routes the local network pushed (DHCP, RA): TunnelVision */
+  LW_CAUSE_LOCAL_NETWORK,        /* the LAN's prefix covers public addresses: LocalNet */
+  LW_CAUSE_POLICY_RULE,          /* a policy rule sends it to another table */
+} LwCause;
+
 typedef struct
 {
   LwFindingKind kind;
@@ -86,6 +98,8 @@ typedef struct
   char       *summary;     /* what leaked, in one line */
   char       *detail;      /* where it was seen and how it happened */
   char       *advice;      /* what to do */
+  LwCause     cause;
+  char       *route;       /* the route that takes it around the tunnel, as `ip route` says */
 } LwFinding;
 
 typedef struct
@@ -119,6 +133,9 @@ gboolean        lw_level_from_string          (const char              *str,
 const char     *lw_finding_kind_to_string     (LwFindingKind            kind);
 gboolean        lw_finding_kind_from_string   (const char              *str,
                                                LwFindingKind           *kind);
+const char     *lw_cause_to_string            (LwCause                  cause);
+gboolean        lw_cause_from_string          (const char              *str,
+                                               LwCause                 *cause);
 const char     *lw_audience_to_string         (LwAudience               audience);
 gboolean        lw_audience_from_string       (const char              *str,
                                                LwAudience              *audience);

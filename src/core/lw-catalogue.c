@@ -52,6 +52,25 @@ seen_by_camera_pages_only (const LwFinding *f)
   return f->audience == LW_AUDIENCE_CAMERA_PAGES;
 }
 
+/* Whether the finding's cause is one route, rule or prefix, rather than a
+ * whole family left outside the tunnel. */
+static gboolean
+route_specific (const LwFinding *f)
+{
+  switch (f->cause)
+    {
+    case LW_CAUSE_SPLIT_ROUTE:
+    case LW_CAUSE_PUSHED_ROUTE:
+    case LW_CAUSE_LOCAL_NETWORK:
+    case LW_CAUSE_POLICY_RULE:
+      return TRUE;
+    case LW_CAUSE_NONE:
+    case LW_CAUSE_FAMILY_NOT_TUNNELLED:
+    default:
+      return FALSE;
+    }
+}
+
 static Restriction
 restriction_for (const LwFinding *f)
 {
@@ -63,10 +82,14 @@ restriction_for (const LwFinding *f)
        * tunnel, so only refusing direct UDP helps in the browser. */
       return seen_by_camera_pages_only (f) ? RESTRICT_DEFAULT_ROUTE : RESTRICT_NO_UDP;
     case LW_FINDING_IPV6_LEAK:
-      /* Seen by every page, the address is on the default IPv6 route, so
-       * every site sees it over plain HTTPS too: no browser setting hides
-       * it, and the advice says so. */
-      return seen_by_camera_pages_only (f) ? RESTRICT_DEFAULT_ROUTE : RESTRICT_NONE;
+      /* Seen by every page because one route sends the STUN server around
+       * the tunnel: refusing direct UDP helps, as for IPv4. Seen by every
+       * page because the default IPv6 route is outside, every site sees
+       * it over plain HTTPS too: no browser setting hides it, and the
+       * advice says so. */
+      if (seen_by_camera_pages_only (f))
+        return RESTRICT_DEFAULT_ROUTE;
+      return route_specific (f) ? RESTRICT_NO_UDP : RESTRICT_NONE;
     case LW_FINDING_LOCAL_ADDRESSES_VISIBLE:
       /* A note (camera pages only) needs nothing changed. */
       return f->level != LW_LEVEL_NOTE ? RESTRICT_NO_HOST : RESTRICT_NONE;
@@ -148,6 +171,63 @@ exposure_advice (const LwFinding *f)
                           browsers, off);
 }
 
+/* The command that stops a connection from taking the routes its network
+ * pushes (DHCP option 121, router advertisements). */
+static char *
+ignore_routes_command (int family)
+{
+  return g_strdup_printf ("nmcli connection modify CONNECTION-NAME %s.ignore-auto-routes yes",
+                          family == 6 ? "ipv6" : "ipv4");
+}
+
+/* What to do when the routes name the cause: the fix is the route's, and
+ * a browser setting only covers for it. */
+static char *
+cause_advice (const LwFinding *f)
+{
+  Restriction restriction = restriction_for (f);
+  g_autofree char *browsers = restriction != RESTRICT_NONE ? browser_clause (restriction) : NULL;
+  g_autofree char *until = browsers != NULL
+                             /* Translators: %s says which browser settings to change. */
+                             ? g_strdup_printf (_(" Until then, keep WebRTC's UDP off the direct "
+                                                  "path: %s."), browsers)
+                             : g_strdup ("");
+  g_autofree char *command = NULL;
+  const char *route = f->route != NULL ? f->route : "?";
+
+  switch (f->cause)
+    {
+    case LW_CAUSE_PUSHED_ROUTE:
+      command = ignore_routes_command (f->family == 6 ? 6 : 4);
+      /* Translators: the first %s is a route, the second a command to type
+       * in a terminal, the third a sentence about browser settings or
+       * nothing. */
+      return g_strdup_printf (_("The network you are on pushed the route %s, which overrides your "
+                                "VPN. Tell NetworkManager to ignore routes from this network: %s, "
+                                "then reconnect. Or use a VPN whose kill switch or network-namespace "
+                                "isolation does not follow the routing table, or leave this "
+                                "network.%s"), route, command, until);
+    case LW_CAUSE_LOCAL_NETWORK:
+      return g_strdup_printf (_("The local network's prefix (%s) covers public addresses, and the "
+                                "VPN leaves the local network outside the tunnel. Turn off the "
+                                "VPN's “allow access to the local network” option, or leave this "
+                                "network.%s"), route, until);
+    case LW_CAUSE_POLICY_RULE:
+      return g_strdup_printf (_("A policy rule sends this traffic to another routing table, whose "
+                                "route %s leaves around the tunnel (ip rule lists the rules). "
+                                "Remove the rule, or narrow it to what must bypass the VPN.%s"),
+                              route, until);
+    case LW_CAUSE_SPLIT_ROUTE:
+      return g_strdup_printf (_("The route %s sends this destination around the tunnel: remove "
+                                "that exception (split tunnelling) from the VPN, and turn on its "
+                                "kill switch.%s"), route, until);
+    case LW_CAUSE_NONE:
+    case LW_CAUSE_FAMILY_NOT_TUNNELLED:
+    default:
+      g_return_val_if_reached (g_strdup (""));
+    }
+}
+
 static char *
 incomplete_advice (LwGap gap)
 {
@@ -177,6 +257,9 @@ lw_catalogue_advice (const LwFinding *f,
   g_autofree char *off = NULL;
 
   g_return_val_if_fail (f != NULL, NULL);
+
+  if (route_specific (f))
+    return cause_advice (f);
 
   switch (f->kind)
     {
@@ -447,6 +530,25 @@ add_vpn_ipv6 (GPtrArray *fixes)
 }
 
 static void
+add_network_routes (GPtrArray *fixes,
+                    int        family)
+{
+  g_autofree char *command = ignore_routes_command (family);
+  /* Translators: %s is a command to type in a terminal, as it is. */
+  g_autofree char *steps =
+    g_strdup_printf (_("1. In a terminal, with the name of the connection to this network for "
+                       "CONNECTION-NAME (nmcli connection show lists them): %s\n"
+                       "2. Reconnect to the network, then the VPN.\n"
+                       "3. Or leave this network: it can push such routes again."),
+                     command);
+
+  add_fix (fixes, _("Network: ignore its routes"), steps,
+           _("Routes this network offers for its own services (a printer on another subnet, an "
+             "intranet) are no longer used on this connection."),
+           command, NULL);
+}
+
+static void
 add_browsers (GPtrArray   *fixes,
               LwBrowsers   browsers,
               Restriction  restriction)
@@ -470,6 +572,10 @@ lw_catalogue_fixes (const LwFinding *finding,
 
   g_return_val_if_fail (finding != NULL, NULL);
 
+  /* The fix for the cause comes first: a browser setting only covers for
+   * it. */
+  if (finding->cause == LW_CAUSE_PUSHED_ROUTE)
+    add_network_routes (fixes, finding->family == 6 ? 6 : 4);
   add_browsers (fixes, browsers, restriction_for (finding));
 
   switch (finding->kind)

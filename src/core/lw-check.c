@@ -16,6 +16,7 @@
 #include "lw-http-probe.h"
 #include "lw-interfaces.h"
 #include "lw-probe.h"
+#include "lw-routes.h"
 #include "lw-stun-probe.h"
 #include "lw-vpn.h"
 
@@ -165,6 +166,7 @@ typedef struct
   GPtrArray      *bases;
   GPtrArray      *servers;       /* LwStunServer */
   GTlsDatabase   *tls_database;
+  LwRouter       *router;        /* NULL when the kernel cannot be asked */
   GCancellable   *cancellable;   /* ours, cancelled with the caller's */
   GCancellable   *caller;        /* the caller's, watched until we return */
   gulong          cancelled_id;
@@ -206,6 +208,7 @@ check_free (Check *c)
   g_clear_pointer (&c->bases, g_ptr_array_unref);
   g_clear_pointer (&c->servers, g_ptr_array_unref);
   g_clear_object (&c->tls_database);
+  g_clear_pointer (&c->router, lw_router_free);
   g_clear_object (&c->cancellable);
   g_clear_object (&c->resolving);
   g_free (c);
@@ -446,6 +449,197 @@ on_bound (GObject      *source,
   pending_done (c);
 }
 
+/* --- routes (docs/ARCHITECTURE.md, "Routes") ----------------------------- */
+
+/* The addresses browsers connect a socket to, to learn their default
+ * local address; and so the way to the internet at large. */
+static const char *
+default_destination (int family)
+{
+  return family == 6 ? "2001:4860:4860::8888" : "8.8.8.8";
+}
+
+static const LwRoute *
+add_route (Check          *c,
+           LwRoutePurpose  purpose,
+           const char     *target,
+           const char     *destination,
+           const char     *source,
+           const char     *interface)
+{
+  const LwRoute *known;
+  LwRoute *route;
+
+  if (c->router == NULL)
+    return NULL;
+  known = lw_evidence_find_route (c->evidence, purpose, target, source, lw_address_family (destination));
+  if (known != NULL && (purpose != LW_ROUTE_PURPOSE_TUNNEL || g_strcmp0 (known->interface, interface) == 0))
+    return known;
+  route = lw_router_lookup (c->router, purpose, target, destination, source, interface);
+  g_ptr_array_add (c->evidence->routes, route);
+  return route;
+}
+
+/* How the internet is reached now, and how each tunnel would reach it. */
+static void
+add_network_routes (Check *c)
+{
+  g_autoptr(GError) error = NULL;
+
+  c->router = lw_router_new (&error);
+  if (c->router == NULL)
+    {
+      g_message ("%s", error->message);
+      return;
+    }
+
+  for (int family = 4; family <= 6; family += 2)
+    {
+      const char *dst = default_destination (family);
+
+      if (lw_evidence_get_default_address (c->evidence, family) == NULL)
+        continue;
+      add_route (c, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, dst, dst, NULL, NULL);
+
+      for (guint i = 0; i < c->evidence->interfaces->len; i++)
+        {
+          const LwInterface *iface = g_ptr_array_index (c->evidence->interfaces, i);
+          gboolean has_family = FALSE;
+
+          if (iface->kind != LW_INTERFACE_TUNNEL && iface->kind != LW_INTERFACE_PPP)
+            continue;
+          for (guint j = 0; j < iface->addresses->len; j++)
+            {
+              const LwIfAddress *a = g_ptr_array_index (iface->addresses, j);
+
+              has_family |= lw_address_family (a->address) == family && a->klass != LW_ADDRESS_LINK_LOCAL;
+            }
+          if (has_family)
+            add_route (c, LW_ROUTE_PURPOSE_TUNNEL, iface->name, dst, NULL, iface->name);
+        }
+    }
+}
+
+/* The way from each base to each STUN server. A Mode-2 socket is bound to
+ * the wildcard: the kernel picks its source, so none is given. Requests
+ * whose route enters a tunnel are marked on their base, so the probes need
+ * not wait for them. */
+static void
+add_stun_routes (Check *c)
+{
+  for (guint i = 0; c->router != NULL && i < c->bases->len; i++)
+    {
+      LwProbeBase *base = g_ptr_array_index (c->bases, i);
+
+      if (lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+        continue;
+      for (guint j = 0; j < c->servers->len; j++)
+        {
+          const LwStunServer *server = g_ptr_array_index (c->servers, j);
+          g_autoptr(GInetAddress) inet = NULL;
+          g_autofree char *dst = NULL;
+          const LwRoute *route;
+
+          if (server->family != base->family)
+            continue;
+          inet = g_object_ref (g_inet_socket_address_get_address (server->address));
+          dst = g_inet_address_to_string (inet);
+          route = add_route (c, LW_ROUTE_PURPOSE_STUN, server->text, dst,
+                             base->mode == LW_GATHER_DEFAULT_ROUTE ? NULL : base->address, NULL);
+          if (route == NULL || route->interface == NULL || route->error != NULL)
+            continue;
+          /* By the interface's kind: NetworkManager's word is not in yet. */
+          {
+            const LwInterface *out = lw_evidence_find_interface (c->evidence, route->interface);
+
+            if (out == NULL || out->kind != LW_INTERFACE_TUNNEL)
+              continue;
+          }
+          if (base->tunnel_servers == NULL)
+            base->tunnel_servers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_hash_table_add (base->tunnel_servers, g_strdup (server->text));
+        }
+    }
+}
+
+typedef struct
+{
+  Check *check;
+  char  *url;
+} HttpsLookup;
+
+static void
+add_https_route (Check        *c,
+                 const char   *url,
+                 GInetAddress *inet)
+{
+  g_autofree char *dst = g_inet_address_to_string (inet);
+  int family = g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+
+  /* Only the families the HTTPS probe asks over. */
+  if (lw_evidence_get_default_address (c->evidence, family) != NULL)
+    add_route (c, LW_ROUTE_PURPOSE_HTTPS, url, dst, NULL, NULL);
+}
+
+
+static void
+on_https_resolved (GObject      *source,
+                   GAsyncResult *res,
+                   gpointer      data)
+{
+  HttpsLookup *lookup = data;
+  GList *addresses = g_resolver_lookup_by_name_finish (G_RESOLVER (source), res, NULL);
+  gboolean have[2] = { FALSE, FALSE };
+
+  /* An unresolved name is the HTTPS probe's to report. */
+  for (GList *l = addresses; l != NULL; l = l->next)
+    {
+      int family = g_inet_address_get_family (l->data) == G_SOCKET_FAMILY_IPV6 ? 6 : 4;
+
+      if (have[family == 6])
+        continue;
+      have[family == 6] = TRUE;
+      add_https_route (lookup->check, lookup->url, l->data);
+    }
+  g_resolver_free_addresses (addresses);
+  pending_done (lookup->check);
+  g_free (lookup->url);
+  g_free (lookup);
+}
+
+/* The way to each address service, as its own name resolves. */
+static void
+add_https_routes (Check *c)
+{
+  GResolver *resolver;
+
+  if (c->router == NULL)
+    return;
+  resolver = g_resolver_get_default ();
+  for (guint i = 0; c->options->ip_urls[i] != NULL; i++)
+    {
+      g_autoptr(GUri) uri = g_uri_parse (c->options->ip_urls[i], G_URI_FLAGS_NONE, NULL);
+      g_autoptr(GInetAddress) literal = NULL;
+      g_autofree char *host = NULL;
+      HttpsLookup *lookup;
+
+      if (uri == NULL || g_uri_get_host (uri) == NULL)
+        continue;
+      host = g_strdup (g_uri_get_host (uri));
+      if ((literal = g_inet_address_new_from_string (host)) != NULL)
+        {
+          add_https_route (c, c->options->ip_urls[i], literal);
+          continue;
+        }
+      lookup = g_new0 (HttpsLookup, 1);
+      lookup->check = c;
+      lookup->url = g_strdup (c->options->ip_urls[i]);
+      c->pending++;
+      g_resolver_lookup_by_name_async (resolver, host, c->cancellable, on_https_resolved, lookup);
+    }
+  g_object_unref (resolver);
+}
+
 static void
 start_stun_probes (Check *c)
 {
@@ -457,6 +651,7 @@ start_stun_probes (Check *c)
       g_clear_pointer (&c->resolve_deadline, g_source_unref);
     }
   c->timings.resolve_ms = elapsed_ms (c->resolve_started);
+  add_stun_routes (c);
 
   c->pending += 2;
   lw_browser_probe_run_async (c->bases, c->servers, budget, c->cancellable, on_browser, c);
@@ -700,10 +895,12 @@ lw_check_run_async (const LwCheckOptions *options,
   c->evidence->default_ipv4 = lw_interfaces_default_address (4);
   c->evidence->default_ipv6 = lw_interfaces_default_address (6);
   c->bases = lw_probe_bases_from_evidence (c->evidence);
+  add_network_routes (c);
   c->timings.interfaces_ms = elapsed_ms (c->started);
 
   /* Everything else runs at once. */
   c->pending = 3;
+  add_https_routes (c);
   lw_vpn_read_async (c->evidence, remaining_ms (c) / 2, c->cancellable, on_vpn, c);
 
   urls = (const char * const *) c->options->ip_urls;

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "lw-enum-private.h"
 #include "lw-evidence.h"
 
@@ -14,6 +16,7 @@ LW_ENUM_STRINGS (lw_candidate_type, LwCandidateType, LW_TYPE_CANDIDATE_TYPE)
 LW_ENUM_STRINGS (lw_result, LwResult, LW_TYPE_RESULT)
 LW_ENUM_STRINGS (lw_http_path, LwHttpPath, LW_TYPE_HTTP_PATH)
 LW_ENUM_STRINGS (lw_vpn_source, LwVpnSource, LW_TYPE_VPN_SOURCE)
+LW_ENUM_STRINGS (lw_route_purpose, LwRoutePurpose, LW_TYPE_ROUTE_PURPOSE)
 
 /**
  * lw_strdup_text:
@@ -268,6 +271,91 @@ lw_remembered_address_free (LwRememberedAddress *self)
   g_free (self);
 }
 
+LwRoute *
+lw_route_new (LwRoutePurpose  purpose,
+              const char     *target,
+              const char     *destination,
+              const char     *source)
+{
+  LwRoute *self = g_new0 (LwRoute, 1);
+
+  self->purpose = purpose;
+  self->target = g_strdup (target);
+  self->destination = g_strdup (destination);
+  self->source = g_strdup (source);
+  return self;
+}
+
+void
+lw_route_free (LwRoute *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->target);
+  g_free (self->destination);
+  g_free (self->source);
+  g_free (self->interface);
+  g_free (self->gateway);
+  g_free (self->preferred_source);
+  g_free (self->prefix);
+  g_free (self->protocol);
+  g_free (self->type);
+  g_free (self->error);
+  g_free (self);
+}
+
+/**
+ * lw_route_describe:
+ *
+ * Returns: (transfer full): the route that matched, as `ip route` writes
+ *   it: "0.0.0.0/2 via 198.51.100.1 dev lan0 proto dhcp", or why there
+ *   was none
+ */
+char *
+lw_route_describe (const LwRoute *self)
+{
+  GString *out = g_string_new (NULL);
+
+  if (self->type != NULL && !g_str_equal (self->type, "unicast"))
+    g_string_append_printf (out, "%s ", self->type);
+  g_string_append (out, self->prefix != NULL ? self->prefix : "?");
+  if (self->gateway != NULL)
+    g_string_append_printf (out, " via %s", self->gateway);
+  if (self->interface != NULL)
+    g_string_append_printf (out, " dev %s", self->interface);
+  if (self->table != 0 && self->table != 254)
+    g_string_append_printf (out, " table %u", self->table);
+  if (self->protocol != NULL)
+    g_string_append_printf (out, " proto %s", self->protocol);
+  if (self->prefix == NULL && self->error != NULL)
+    {
+      g_string_truncate (out, 0);
+      g_string_append (out, self->error);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * lw_route_prefix_length:
+ * @length: (out): the length of the matched route's prefix
+ *
+ * Returns: whether the route has a prefix that can be read
+ */
+gboolean
+lw_route_prefix_length (const LwRoute *self,
+                        guint         *length)
+{
+  const char *slash;
+  guint64 value;
+
+  if (self->prefix == NULL || (slash = strrchr (self->prefix, '/')) == NULL)
+    return FALSE;
+  if (!g_ascii_string_to_unsigned (slash + 1, 10, 0, 128, &value, NULL))
+    return FALSE;
+  *length = (guint) value;
+  return TRUE;
+}
+
 LwEvidence *
 lw_evidence_new (void)
 {
@@ -279,6 +367,7 @@ lw_evidence_new (void)
   self->stun_results = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_stun_result_free);
   self->public_addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_public_address_free);
   self->remembered = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_remembered_address_free);
+  self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_route_free);
   self->stun_servers = g_new0 (char *, 1);
 
   return self;
@@ -297,6 +386,7 @@ lw_evidence_free (LwEvidence *self)
   g_ptr_array_unref (self->stun_results);
   g_ptr_array_unref (self->public_addresses);
   g_ptr_array_unref (self->remembered);
+  g_ptr_array_unref (self->routes);
   g_strfreev (self->stun_servers);
   g_free (self);
 }
@@ -359,4 +449,48 @@ lw_evidence_is_tunnel_interface (const LwEvidence *self,
     return TRUE;
   iface = lw_evidence_find_interface (self, name);
   return iface != NULL && iface->kind == LW_INTERFACE_TUNNEL;
+}
+
+/**
+ * lw_evidence_find_route:
+ * @target: (nullable): the server or URL; %NULL for any
+ * @source: (nullable): the base the request leaves from; %NULL for the
+ *   kernel's choice
+ * @family: 4, 6, or 0 for either
+ *
+ * Returns: (nullable): the first route the check recorded for these
+ */
+const LwRoute *
+lw_evidence_find_route (const LwEvidence *self,
+                        LwRoutePurpose    purpose,
+                        const char       *target,
+                        const char       *source,
+                        int               family)
+{
+  for (guint i = 0; i < self->routes->len; i++)
+    {
+      const LwRoute *r = g_ptr_array_index (self->routes, i);
+
+      if (r->purpose != purpose || g_strcmp0 (r->source, source) != 0)
+        continue;
+      if (target != NULL && g_strcmp0 (r->target, target) != 0)
+        continue;
+      if (family != 0 && lw_address_family (r->destination) != family)
+        continue;
+      return r;
+    }
+  return NULL;
+}
+
+/**
+ * lw_evidence_route_in_tunnel:
+ *
+ * Returns: whether a request that takes @route enters a tunnel
+ */
+gboolean
+lw_evidence_route_in_tunnel (const LwEvidence *self,
+                             const LwRoute    *route)
+{
+  return route->interface != NULL && route->error == NULL &&
+         lw_evidence_is_tunnel_interface (self, route->interface);
 }

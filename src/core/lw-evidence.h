@@ -69,6 +69,15 @@ typedef enum
   LW_VPN_SOURCE_INTERFACES,
 } LwVpnSource;
 
+/* Why the kernel was asked for a route: docs/ARCHITECTURE.md, "Routes". */
+typedef enum
+{
+  LW_ROUTE_PURPOSE_DEFAULT_ADDRESS,  /* 8.8.8.8 or 2001:4860:4860::8888, as browsers ask */
+  LW_ROUTE_PURPOSE_TUNNEL,           /* the same, through the tunnel only: its own route */
+  LW_ROUTE_PURPOSE_STUN,             /* a STUN server, from a base */
+  LW_ROUTE_PURPOSE_HTTPS,            /* an address service */
+} LwRoutePurpose;
+
 typedef struct
 {
   char           *address;
@@ -138,6 +147,25 @@ typedef struct
   char        *note;         /* why the source was chosen, for people */
 } LwVpnState;
 
+/* The way the kernel sends one request, as `ip route get DST from SRC`
+ * and `ip route get fibmatch` tell it. Policy rules apply, as they do to a
+ * browser's packet. */
+typedef struct
+{
+  LwRoutePurpose  purpose;
+  char           *target;        /* the server "host:port", the URL, or the address */
+  char           *destination;
+  char           *source;        /* the base it leaves from; NULL: the kernel's choice */
+  char           *interface;     /* where it leaves; NULL when there is no route */
+  char           *gateway;
+  char           *preferred_source;
+  char           *prefix;        /* the route that matched, "0.0.0.0/1" */
+  char           *protocol;      /* who made it: "kernel", "boot", "static", "dhcp", "ra", … */
+  char           *type;          /* "unicast", "blackhole", "unreachable", … */
+  guint           table;
+  char           *error;         /* why the kernel gave no way out */
+} LwRoute;
+
 typedef struct
 {
   int     family;
@@ -156,6 +184,7 @@ typedef struct
   GPtrArray  *stun_results;      /* LwStunResult */
   GPtrArray  *public_addresses;  /* LwPublicAddress */
   GPtrArray  *remembered;        /* LwRememberedAddress */
+  GPtrArray  *routes;            /* LwRoute; empty when the kernel was not asked */
   GStrv       stun_servers;      /* as configured, HOST:PORT */
 } LwEvidence;
 
@@ -197,6 +226,14 @@ LwRememberedAddress *lw_remembered_address_new     (int                  family,
                                                     gint64               first_seen,
                                                     gint64               last_seen);
 void                lw_remembered_address_free     (LwRememberedAddress *self);
+LwRoute            *lw_route_new                   (LwRoutePurpose       purpose,
+                                                    const char          *target,
+                                                    const char          *destination,
+                                                    const char          *source);
+void                lw_route_free                  (LwRoute             *self);
+char               *lw_route_describe              (const LwRoute       *self);
+gboolean            lw_route_prefix_length         (const LwRoute       *self,
+                                                    guint               *length);
 LwEvidence         *lw_evidence_new                (void);
 void                lw_evidence_free               (LwEvidence          *self);
 
@@ -208,6 +245,13 @@ const char         *lw_evidence_get_default_address (const LwEvidence   *self,
                                                     int                  family);
 gboolean            lw_evidence_is_tunnel_interface (const LwEvidence   *self,
                                                     const char          *name);
+const LwRoute      *lw_evidence_find_route         (const LwEvidence    *self,
+                                                    LwRoutePurpose       purpose,
+                                                    const char          *target,
+                                                    const char          *source,
+                                                    int                  family);
+gboolean            lw_evidence_route_in_tunnel    (const LwEvidence    *self,
+                                                    const LwRoute       *route);
 
 char               *lw_strdup_text                 (const char          *str);
 
@@ -232,6 +276,9 @@ gboolean            lw_http_path_from_string       (const char          *str,
 const char         *lw_vpn_source_to_string        (LwVpnSource          source);
 gboolean            lw_vpn_source_from_string      (const char          *str,
                                                     LwVpnSource         *source);
+const char         *lw_route_purpose_to_string     (LwRoutePurpose       purpose);
+gboolean            lw_route_purpose_from_string   (const char          *str,
+                                                    LwRoutePurpose      *purpose);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwEvidence, lw_evidence_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwVpnState, lw_vpn_state_free)

@@ -54,7 +54,22 @@ lw_probe_base_free (LwProbeBase *self)
     return;
   g_free (self->address);
   g_free (self->interface);
+  g_clear_pointer (&self->tunnel_servers, g_hash_table_unref);
   g_free (self);
+}
+
+/**
+ * lw_probe_base_route_in_tunnel:
+ *
+ * Returns: whether the kernel said that a request from this base to
+ *   @server enters a tunnel; such a request can only show the tunnel's
+ *   exit, so a probe need not wait for its answer (docs/DOMAIN.md)
+ */
+gboolean
+lw_probe_base_route_in_tunnel (const LwProbeBase *self,
+                               const char        *server)
+{
+  return self->tunnel_servers != NULL && g_hash_table_contains (self->tunnel_servers, server);
 }
 
 static gboolean

@@ -28,6 +28,7 @@ typedef struct
   char         *interface;
   int           family;
   LwGatherMode  mode;
+  GHashTable   *tunnel_servers;  /* server texts whose route from here enters a tunnel */
 } LwProbeBase;
 
 /* A probe's own deadline, brought forward by cancellation. */
@@ -48,6 +49,8 @@ LwProbeBase  *lw_probe_base_new             (const char       *address,
                                              const char       *interface,
                                              LwGatherMode      mode);
 void          lw_probe_base_free            (LwProbeBase      *self);
+gboolean      lw_probe_base_route_in_tunnel (const LwProbeBase *self,
+                                             const char       *server);
 GPtrArray    *lw_probe_bases_from_evidence  (const LwEvidence *evidence);
 gboolean      lw_parse_host_port            (const char       *spec,
                                              guint16           default_port,

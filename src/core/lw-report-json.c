@@ -94,6 +94,8 @@ build_findings (JsonBuilder *b,
       add_string (b, "summary", f->summary);
       add_string (b, "detail", f->detail);
       add_string (b, "advice", f->advice);
+      add_string (b, "cause", lw_cause_to_string (f->cause));
+      add_string (b, "route", f->route);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -122,6 +124,34 @@ add_public_addresses (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
+/* README.md, "routes": the way the kernel sends each request. */
+static void
+add_routes (JsonBuilder *b,
+            GPtrArray   *routes)
+{
+  json_builder_set_member_name (b, "routes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < routes->len; i++)
+    {
+      const LwRoute *r = g_ptr_array_index (routes, i);
+
+      json_builder_begin_object (b);
+      add_string (b, "purpose", lw_route_purpose_to_string (r->purpose));
+      add_string (b, "target", r->target);
+      add_string (b, "destination", r->destination);
+      add_string (b, "source", r->source);
+      add_string (b, "interface", r->interface);
+      add_string (b, "gateway", r->gateway);
+      add_string (b, "preferred_source", r->preferred_source);
+      add_string (b, "prefix", r->prefix);
+      add_string (b, "protocol", r->protocol);
+      add_string (b, "type", r->type);
+      add_int (b, "table", r->table);
+      add_string (b, "error", r->error);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
 
 static void
 build_evidence (JsonBuilder      *b,
@@ -167,6 +197,7 @@ build_evidence (JsonBuilder      *b,
   json_builder_end_array (b);
 
   add_public_addresses (b, ev->public_addresses);
+  add_routes (b, ev->routes);
 
   json_builder_set_member_name (b, "vpn");
   json_builder_begin_object (b);
@@ -394,11 +425,13 @@ read_finding (JsonObject *o,
   LwFindingKind kind;
   LwLevel level;
   LwAudience audience;
+  LwCause cause;
   LwFinding *f;
 
   if (!lw_finding_kind_from_string (get_str (o, "id"), &kind) ||
       !lw_level_from_string (get_str (o, "level"), &level) ||
-      !lw_audience_from_string (get_str (o, "audience"), &audience))
+      !lw_audience_from_string (get_str (o, "audience"), &audience) ||
+      !lw_cause_from_string (get_str (o, "cause"), &cause))
     return bad (error, "findings");
 
   f = lw_finding_new (kind, level);
@@ -411,6 +444,8 @@ read_finding (JsonObject *o,
   f->summary = g_strdup (get_str (o, "summary"));
   f->detail = g_strdup (get_str (o, "detail"));
   f->advice = g_strdup (get_str (o, "advice"));
+  f->cause = cause;
+  f->route = g_strdup (get_str (o, "route"));
   g_ptr_array_add (out, f);
   return TRUE;
 }
@@ -486,6 +521,34 @@ read_public_address (JsonObject *o,
   pa->error = g_strdup (get_str (o, "error"));
   pa->ms = (int) get_int (o, "ms", -1);
   g_ptr_array_add (out, pa);
+  return TRUE;
+}
+
+static gboolean
+read_route (JsonObject *o,
+            LwEvidence *ev,
+            GPtrArray  *out,
+            GError    **error)
+{
+  LwRoutePurpose purpose;
+  const char *destination = get_str (o, "destination");
+  gint64 table = get_int (o, "table", 0);
+  LwRoute *r;
+
+  if (!lw_route_purpose_from_string (get_str (o, "purpose"), &purpose) ||
+      destination == NULL || lw_address_family (destination) == 0 || table < 0 || table > G_MAXUINT32)
+    return bad (error, "routes");
+
+  r = lw_route_new (purpose, get_str (o, "target"), destination, get_str (o, "source"));
+  r->interface = g_strdup (get_str (o, "interface"));
+  r->gateway = g_strdup (get_str (o, "gateway"));
+  r->preferred_source = g_strdup (get_str (o, "preferred_source"));
+  r->prefix = g_strdup (get_str (o, "prefix"));
+  r->protocol = g_strdup (get_str (o, "protocol"));
+  r->type = g_strdup (get_str (o, "type"));
+  r->table = (guint) table;
+  r->error = g_strdup (get_str (o, "error"));
+  g_ptr_array_add (out, r);
   return TRUE;
 }
 
@@ -609,6 +672,9 @@ lw_report_new_from_json (const char  *json,
       !read_array (root, "candidates", read_candidate, ev, ev->candidates, error) ||
       !read_array (root, "stun", read_stun, ev, ev->stun_results, error) ||
       !read_array (root, "public_addresses", read_public_address, ev, ev->public_addresses, error) ||
+      /* Reports from before routes were asked have none. */
+      (json_object_has_member (root, "routes") &&
+       !read_array (root, "routes", read_route, ev, ev->routes, error)) ||
       !read_array (root, "interfaces", read_interface, ev, ev->interfaces, error) ||
       !read_array (root, "remembered_addresses", read_remembered, ev, ev->remembered, error))
     return NULL;

@@ -205,6 +205,30 @@ append_evidence (GString          *out,
                           ev->default_ipv4 ? ev->default_ipv4 : _("none"),
                           ev->default_ipv6 ? ev->default_ipv6 : _("none"));
 
+  if (ev->routes->len > 0)
+    {
+      g_string_append_printf (out, "\n%s\n", _("Routes (the way each request leaves)"));
+      t = table_new (5, _("FOR"), _("TARGET"), _("FROM"), _("LEAVES BY"), _("ROUTE"));
+      for (guint i = 0; i < ev->routes->len; i++)
+        {
+          const LwRoute *r = g_ptr_array_index (ev->routes, i);
+
+          table_add (t, lw_route_purpose_to_string (r->purpose));
+          table_add (t, r->target);
+          table_add (t, r->source ? r->source : r->preferred_source);
+          table_add (t, r->error ? _("nowhere") : r->interface);
+          if (r->error != NULL && r->prefix != NULL)
+            {
+              g_autofree char *route = lw_route_describe (r);
+
+              table_take (t, g_strdup_printf ("%s (%s)", r->error, route));
+            }
+          else
+            table_take (t, lw_route_describe (r));
+        }
+      table_print (t, out);
+    }
+
   g_string_append_printf (out, "\n%s\n", _("Candidates"));
   t = table_new (7, _("PROBE"), _("MODE"), _("TYPE"), _("ADDRESS"), _("BASE"), _("INTERFACE"), _("SERVER"));
   for (guint i = 0; i < ev->candidates->len; i++)

@@ -4,14 +4,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <glib-unix.h>
+#include <libmnl/libmnl.h>
 
 #include "lw-interfaces.h"
+#include "lw-routes.h"
 #include "lw-vpn-watch.h"
 
 /* Tells the monitor when the network changed in a way that matters: a VPN
@@ -45,7 +45,9 @@ struct _LwVpnWatch
   gboolean         nm_running;
   gboolean         nm_known;     /* the name watch has reported once */
 
-  int              netlink_fd;
+  struct mnl_socket *netlink;
+  char            *buffer;
+  gsize            buffer_size;
   guint            netlink_source;
   guint            settle_source;
   char            *fingerprint;
@@ -66,67 +68,25 @@ emit_changed (LwVpnWatch *self,
 
 /* --- the kernel ------------------------------------------------------------ */
 
-static int
-compare_lines (gconstpointer a,
-               gconstpointer b)
-{
-  return g_strcmp0 (*(const char **) a, *(const char **) b);
-}
-
-/* The main routing tables, without the columns that count traffic:
- * /proc/net/route is "Iface Destination Gateway Flags RefCnt Use Metric
- * Mask ...", /proc/net/ipv6_route "dest len src len nexthop metric refcnt
- * use flags iface". A host route that sends the STUN server around the
- * tunnel changes neither an address nor a default route, only these. */
-static void
-add_routes (GPtrArray *lines)
-{
-  static const struct { const char *path; guint skip[2]; } tables[] = {
-    { "/proc/net/route", { 4, 5 } },
-    { "/proc/net/ipv6_route", { 6, 7 } },
-  };
-
-  for (guint t = 0; t < G_N_ELEMENTS (tables); t++)
-    {
-      g_autofree char *contents = NULL;
-      g_auto(GStrv) rows = NULL;
-
-      if (!g_file_get_contents (tables[t].path, &contents, NULL, NULL))
-        continue;
-      rows = g_strsplit (contents, "\n", -1);
-      for (guint i = 0; rows[i] != NULL; i++)
-        {
-          g_auto(GStrv) fields = g_strsplit_set (g_strstrip (rows[i]), " \t", -1);
-          g_autoptr(GString) line = g_string_new ("route");
-
-          if (*rows[i] == '\0' || g_str_has_prefix (rows[i], "Iface"))
-            continue;
-          for (guint f = 0, n = 0; fields[f] != NULL; f++)
-            {
-              if (*fields[f] == '\0')
-                continue;
-              if (n != tables[t].skip[0] && n != tables[t].skip[1])
-                g_string_append_printf (line, " %s", fields[f]);
-              n++;
-            }
-          g_ptr_array_add (lines, g_string_free (g_steal_pointer (&line), FALSE));
-        }
-    }
-}
-
 /**
  * lw_vpn_watch_dup_fingerprint:
  *
  * What a check depends on, as one string: every interface with its kind
- * and addresses, the routes of the main tables, and the default local
- * address of each family (which also follows policy routing). Equal
- * fingerprints mean a new check would see the same network.
+ * and addresses, every route of every table but the local one, every
+ * policy rule (wg-quick, Mullvad and Tailscale route through tables and
+ * rules of their own), and the default local address of each family.
+ * Equal fingerprints mean a new check would see the same network. A host
+ * route that sends the STUN server around the tunnel changes neither an
+ * address nor a default route, only the routes.
  */
 char *
 lw_vpn_watch_dup_fingerprint (LwVpnWatch *self)
 {
   g_autoptr(GPtrArray) interfaces = lw_interfaces_snapshot (NULL);
   g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) routes = NULL;
+  g_autoptr(LwRouter) router = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *def4 = lw_interfaces_default_address (4);
   g_autofree char *def6 = lw_interfaces_default_address (6);
 
@@ -143,8 +103,14 @@ lw_vpn_watch_dup_fingerprint (LwVpnWatch *self)
                                                    a ? a->address : "-", a ? a->prefix : 0));
         }
     }
-  add_routes (lines);
-  g_ptr_array_sort (lines, compare_lines);
+  if ((router = lw_router_new (&error)) == NULL || (routes = lw_router_dump (router, &error)) == NULL)
+    {
+      /* Unknown routes never compare equal: a change is assumed. */
+      g_message ("%s", error->message);
+      g_ptr_array_add (lines, g_strdup_printf ("routes unknown %" G_GINT64_FORMAT, g_get_monotonic_time ()));
+    }
+  else
+    g_ptr_array_extend_and_steal (lines, g_steal_pointer (&routes));
   g_ptr_array_add (lines, g_strdup_printf ("default %s %s", def4 ? def4 : "-", def6 ? def6 : "-"));
   g_ptr_array_add (lines, NULL);
 
@@ -164,37 +130,8 @@ on_netlink_settled (gpointer data)
 
   g_free (self->fingerprint);
   self->fingerprint = g_steal_pointer (&fingerprint);
-  emit_changed (self, "kernel: interfaces or routes changed");
+  emit_changed (self, "kernel: interfaces, routes or rules changed");
   return G_SOURCE_REMOVE;
-}
-
-/* Whether a netlink message is a change the fingerprint cannot see: a
- * policy rule, or a route in a table other than main and local (wg-quick,
- * Mullvad and Tailscale route through tables of their own). */
-static gboolean
-message_is_direct_change (const struct nlmsghdr *nh)
-{
-  const struct rtmsg *rtm;
-  const struct rtattr *attr;
-  guint table;
-  int len;
-
-  if (nh->nlmsg_type == RTM_NEWRULE || nh->nlmsg_type == RTM_DELRULE)
-    return TRUE;
-  if (nh->nlmsg_type != RTM_NEWROUTE && nh->nlmsg_type != RTM_DELROUTE)
-    return FALSE;
-
-  rtm = NLMSG_DATA (nh);
-  if (rtm->rtm_flags & RTM_F_CLONED)
-    return FALSE;
-  table = rtm->rtm_table;
-  len = RTM_PAYLOAD (nh);
-  for (attr = RTM_RTA (rtm); RTA_OK (attr, len); attr = RTA_NEXT (attr, len))
-    {
-      if (attr->rta_type == RTA_TABLE && RTA_PAYLOAD (attr) >= sizeof (guint32))
-        table = *(const guint32 *) RTA_DATA (attr);
-    }
-  return table != RT_TABLE_MAIN && table != RT_TABLE_LOCAL && table != RT_TABLE_UNSPEC;
 }
 
 static gboolean
@@ -203,11 +140,12 @@ on_netlink (int          fd,
             gpointer     data)
 {
   LwVpnWatch *self = data;
-  guint8 buffer[16384] __attribute__ ((aligned (NLMSG_ALIGNTO)));
-  gboolean direct = FALSE;
+  gboolean lost = FALSE;
   ssize_t len;
 
-  while ((len = recv (fd, buffer, sizeof buffer, MSG_DONTWAIT)) != 0)
+  /* The messages only say that something changed: the fingerprint, read
+   * once the burst has settled, says whether it matters. */
+  while ((len = recv (fd, self->buffer, self->buffer_size, MSG_DONTWAIT)) != 0)
     {
       if (len < 0)
         {
@@ -215,14 +153,11 @@ on_netlink (int          fd,
            * and messages were lost. Something changed; keep watching. */
           if (errno == ENOBUFS)
             {
-              direct = TRUE;
+              lost = TRUE;
               continue;
             }
           break;
         }
-      for (struct nlmsghdr *nh = (struct nlmsghdr *) buffer; NLMSG_OK (nh, (guint) len);
-           nh = NLMSG_NEXT (nh, len))
-        direct |= message_is_direct_change (nh);
     }
 
   if (condition & (G_IO_HUP | G_IO_NVAL))
@@ -232,12 +167,12 @@ on_netlink (int          fd,
       return G_SOURCE_REMOVE;
     }
 
-  if (direct)
+  if (lost)
     {
       /* Nothing to compare: say it now (the monitor debounces). */
       g_free (self->fingerprint);
       self->fingerprint = lw_vpn_watch_dup_fingerprint (self);
-      emit_changed (self, "kernel: rules, other routing tables, or lost messages");
+      emit_changed (self, "kernel: lost messages");
       return G_SOURCE_CONTINUE;
     }
 
@@ -250,34 +185,27 @@ on_netlink (int          fd,
 static void
 watch_kernel (LwVpnWatch *self)
 {
-  struct sockaddr_nl addr = {
-    .nl_family = AF_NETLINK,
-    .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR |
-                 RTMGRP_IPV4_ROUTE | RTMGRP_IPV6_ROUTE | RTMGRP_IPV4_RULE,
+  static const int groups[] = {
+    RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV4_ROUTE,
+    RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE,
   };
+  int size = 1024 * 1024;
 
   self->fingerprint = lw_vpn_watch_dup_fingerprint (self);
 
-  self->netlink_fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE);
-  if (self->netlink_fd < 0 || bind (self->netlink_fd, (struct sockaddr *) &addr, sizeof addr) != 0)
+  self->netlink = mnl_socket_open2 (NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+  if (self->netlink == NULL || mnl_socket_bind (self->netlink, 0, MNL_SOCKET_AUTOPID) < 0)
     {
       g_warning ("cannot watch the kernel's routes: %s", g_strerror (errno));
-      if (self->netlink_fd >= 0)
-        close (self->netlink_fd);
-      self->netlink_fd = -1;
+      g_clear_pointer (&self->netlink, mnl_socket_close);
       return;
     }
-  {
-    int group = RTNLGRP_IPV6_RULE;
-    int size = 1024 * 1024;
-
-    /* After bind, which sets the legacy group mask: IPv6 rules have no bit
-     * there. A larger queue overflows later. */
-    setsockopt (self->netlink_fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group);
-    setsockopt (self->netlink_fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
-  }
-  self->netlink_source = g_unix_fd_add (self->netlink_fd, G_IO_IN | G_IO_ERR | G_IO_HUP,
-                                        on_netlink, self);
+  for (guint i = 0; i < G_N_ELEMENTS (groups); i++)
+    mnl_socket_setsockopt (self->netlink, NETLINK_ADD_MEMBERSHIP, (void *) &groups[i], sizeof groups[i]);
+  /* A larger queue overflows later. */
+  setsockopt (mnl_socket_get_fd (self->netlink), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  self->netlink_source = g_unix_fd_add (mnl_socket_get_fd (self->netlink),
+                                        G_IO_IN | G_IO_ERR | G_IO_HUP, on_netlink, self);
 }
 
 /* --- NetworkManager ----------------------------------------------------- */
@@ -449,9 +377,8 @@ lw_vpn_watch_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->settle_source, g_source_remove);
   g_clear_handle_id (&self->netlink_source, g_source_remove);
-  if (self->netlink_fd >= 0)
-    close (self->netlink_fd);
-  self->netlink_fd = -1;
+  g_clear_pointer (&self->netlink, mnl_socket_close);
+  g_clear_pointer (&self->buffer, g_free);
   g_clear_handle_id (&self->name_watch, g_bus_unwatch_name);
   for (guint i = 0; i < G_N_ELEMENTS (self->subscriptions); i++)
     {
@@ -483,7 +410,8 @@ lw_vpn_watch_class_init (LwVpnWatchClass *klass)
 static void
 lw_vpn_watch_init (LwVpnWatch *self)
 {
-  self->netlink_fd = -1;
+  self->buffer_size = 32768;
+  self->buffer = g_malloc (self->buffer_size);
 }
 
 LwVpnWatch *

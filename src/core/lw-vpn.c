@@ -89,7 +89,7 @@ conn_is_active (const LwVpnConnection *c)
  * @state: what NetworkManager said (possibly nothing)
  * @nm_running: whether NetworkManager answered at all
  *
- * Adds the tunnels that carry a default route, and decides whether a VPN
+ * Adds the tunnels that are up with an address, and decides whether a VPN
  * is up and which source said so.
  */
 void
@@ -99,7 +99,7 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
 {
   g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
-  gboolean nm_active = FALSE, tunnel_default = FALSE;
+  gboolean nm_active = FALSE, tunnel_up = FALSE;
 
   for (guint i = 0; i < state->connections->len; i++)
     {
@@ -112,14 +112,25 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
         g_ptr_array_add (seen, c->interface);
     }
 
-  for (int family = 4; family <= 6; family += 2)
+  /* A tunnel is up when its interface is, with an address to send from,
+   * whatever its routes: whether it carries the traffic is the routes'
+   * question (docs/DOMAIN.md, "A VPN is up; a VPN carries"). */
+  for (guint i = 0; i < evidence->interfaces->len; i++)
     {
-      const char *def = lw_evidence_get_default_address (evidence, family);
-      const LwInterface *iface = lw_evidence_interface_for_address (evidence, def);
+      const LwInterface *iface = g_ptr_array_index (evidence->interfaces, i);
+      gboolean addressed = FALSE;
 
-      if (iface == NULL || iface->kind != LW_INTERFACE_TUNNEL)
+      if (iface->kind != LW_INTERFACE_TUNNEL)
         continue;
-      tunnel_default = TRUE;
+      for (guint j = 0; j < iface->addresses->len; j++)
+        {
+          const LwIfAddress *a = g_ptr_array_index (iface->addresses, j);
+
+          addressed |= a->klass != LW_ADDRESS_LINK_LOCAL;
+        }
+      if (!addressed)
+        continue;
+      tunnel_up = TRUE;
       if (!g_ptr_array_find_with_equal_func (seen, iface->name, g_str_equal, NULL))
         g_ptr_array_add (seen, iface->name);
     }
@@ -129,18 +140,18 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
   g_strfreev (state->interfaces);
   state->interfaces = g_strv_builder_end (names);
 
-  state->active = nm_active || tunnel_default;
+  state->active = nm_active || tunnel_up;
   if (nm_active)
     state->source = LW_VPN_SOURCE_NETWORKMANAGER;
-  else if (tunnel_default || !nm_running)
+  else if (tunnel_up || !nm_running)
     state->source = LW_VPN_SOURCE_INTERFACES;
   else
     state->source = LW_VPN_SOURCE_NETWORKMANAGER;
 
   if (state->note == NULL && !nm_running)
     state->note = g_strdup (_("NetworkManager is not running; the VPN state comes from the interfaces."));
-  else if (state->note == NULL && !nm_active && tunnel_default)
-    state->note = g_strdup (_("The tunnel is not managed by NetworkManager; it was found by its default route."));
+  else if (state->note == NULL && !nm_active && tunnel_up)
+    state->note = g_strdup (_("The tunnel is not managed by NetworkManager; it was found by its interface."));
 }
 
 /* Returns the state once. Calls still under way keep the task (and so

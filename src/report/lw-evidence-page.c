@@ -23,6 +23,7 @@ struct _LwEvidencePage
   AdwPreferencesGroup *camera_group;
   AdwPreferencesGroup *native_group;
   AdwPreferencesGroup *interfaces_group;
+  AdwPreferencesGroup *routes_group;
   AdwPreferencesGroup *stun_group;
 
   LwReport            *report;
@@ -293,6 +294,55 @@ show_interfaces (LwEvidencePage   *self,
   add_row (self, self->interfaces_group, _("Default route"), defaults, NULL);
 }
 
+static const char *
+route_purpose_words (LwRoutePurpose purpose)
+{
+  switch (purpose)
+    {
+    case LW_ROUTE_PURPOSE_DEFAULT_ADDRESS: return _("The internet (how browsers pick their address)");
+    case LW_ROUTE_PURPOSE_TUNNEL:          return _("The internet, through the tunnel only");
+    case LW_ROUTE_PURPOSE_STUN:            return _("STUN server");
+    case LW_ROUTE_PURPOSE_HTTPS:           return _("Address service");
+    default:                               return "";
+    }
+}
+
+static void
+show_routes (LwEvidencePage   *self,
+             const LwEvidence *ev)
+{
+  for (guint i = 0; i < ev->routes->len; i++)
+    {
+      const LwRoute *r = g_ptr_array_index (ev->routes, i);
+      g_autofree char *title = NULL;
+      g_autofree char *route = lw_route_describe (r);
+      g_autofree char *way = NULL;
+      g_autofree char *subtitle = NULL;
+      const char *where;
+
+      if (r->source != NULL)
+        /* Translators: what a request goes to, and the local address it leaves from */
+        title = g_strdup_printf (_("%s from %s"), r->target ? r->target : r->destination, r->source);
+      else
+        title = g_strdup (r->target ? r->target : r->destination);
+
+      if (r->error != NULL)
+        way = g_strdup_printf (_("Leaves nowhere: %s"), r->error);
+      else if (lw_evidence_route_in_tunnel (ev, r))
+        /* Translators: %s is an interface, such as tun0 */
+        way = g_strdup_printf (_("Through the tunnel (%s)"), r->interface);
+      else
+        /* Translators: %s is an interface, such as eth0 */
+        way = g_strdup_printf (_("Outside the tunnel (%s)"), r->interface ? r->interface : "?");
+      where = route_purpose_words (r->purpose);
+      subtitle = join_parts (where, way, route, NULL);
+      add_row (self, self->routes_group, title, subtitle, NULL);
+    }
+  if (ev->routes->len == 0)
+    add_row (self, self->routes_group, _("None"), _("The kernel was not asked for routes in this check."),
+             NULL);
+}
+
 static void
 show_stun (LwEvidencePage   *self,
            const LwEvidence *ev)
@@ -361,6 +411,7 @@ lw_evidence_page_set_report (LwEvidencePage *self,
   show_public_addresses (self, ev);
   show_candidates (self, ev);
   show_interfaces (self, ev);
+  show_routes (self, ev);
   show_stun (self, ev);
 }
 
@@ -402,6 +453,7 @@ lw_evidence_page_class_init (LwEvidencePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, camera_group);
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, native_group);
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, interfaces_group);
+  gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, routes_group);
   gtk_widget_class_bind_template_child (widget_class, LwEvidencePage, stun_group);
 }
 
