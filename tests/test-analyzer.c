@@ -428,6 +428,23 @@ build_both_around (void)
   return ev;
 }
 
+/* The VPN's server is gone; tun0 stays with its routes. Nothing comes back
+ * through the tunnel, while a socket pinned to eth0 is answered. */
+static LwEvidence *
+build_tunnel_silent (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_route (ev, LW_ROUTE_PURPOSE_DEFAULT_ADDRESS, "8.8.8.8", "8.8.8.8", NULL, "tun0",
+            "0.0.0.0/1", "10.8.0.1", "boot");
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, NULL);
+  ev_bound (ev, LAN4, STUN4, ISP4);
+  ev_bound (ev, TUN4, STUN4, NULL);
+  ev_https (ev, 4, NULL, LW_RESULT_TIMEOUT);
+  return ev;
+}
+
 /* Link-local addresses are listed by the interfaces, never by browsers. */
 static LwEvidence *
 build_link_local_host (void)
@@ -468,7 +485,7 @@ static const Case cases[] = {
     { "unprotected no-vpn -" } },
   { "protected", build_protected, LW_STATUS_PROTECTED, { NULL } },
   { "notes-keep-green", build_protected_with_notes, LW_STATUS_PROTECTED,
-    { "note local-addresses-visible " LAN4, "note local-addresses-visible " TUN4 } },
+    { "note local-addresses-visible -" } },
   { "public-address-leak/default-route", build_split_tunnel, LW_STATUS_LEAK,
     { "leak public-address-leak " ISP4 } },
   { "public-address-leak/camera-only", build_mode1_only_leak, LW_STATUS_WARNING,
@@ -515,6 +532,7 @@ static const Case cases[] = {
   { "routes/both-around-never-green", build_both_around, LW_STATUS_LEAK,
     { "leak public-address-leak " ISP4 } },
   { "routes/link-local-not-seen", build_link_local_host, LW_STATUS_PROTECTED, { NULL } },
+  { "routes/tunnel-silent", build_tunnel_silent, LW_STATUS_UNKNOWN, { "unknown check-incomplete -" } },
   { "vpn-not-default-route", build_vpn_not_default, LW_STATUS_UNPROTECTED,
     { "unprotected vpn-not-default-route -" } },
   { "ipv4-outside-tunnel", build_ipv4_outside, LW_STATUS_LEAK,
@@ -649,6 +667,35 @@ test_route_cause_split (void)
   g_assert_null (strstr (f->advice, "default IPv6 route itself is outside"));
   g_assert_nonnull (strstr (f->advice, "2001:db8:113::1/128"));
   g_assert_nonnull (strstr (f->advice, "media.peerconnection.ice.proxy_only"));
+}
+
+/* A dead VPN server is told as such, never as the internet being out of
+ * reach, and the advice names no name resolution when every server was an
+ * address. */
+static void
+test_tunnel_silent (void)
+{
+  g_autoptr(LwEvidence) ev = build_tunnel_silent ();
+  g_autoptr(GPtrArray) findings = NULL;
+  const LwFinding *f;
+  LwStatus status;
+
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  f = only_finding (findings, LW_FINDING_CHECK_INCOMPLETE);
+  g_assert_cmpstr (f->summary, ==, "The VPN's tunnel passes no traffic: nothing came back through "
+                                   "tun0, while the network outside it answers");
+  g_assert_nonnull (strstr (f->advice, "Reconnect the VPN"));
+  g_assert_null (strstr (f->advice, "DNS"));
+
+  /* Without the pinned answer, nothing says the outside answers. */
+  g_ptr_array_set_size (ev->candidates, 0);
+  for (guint i = 0; i < ev->stun_results->len; i++)
+    ((LwStunResult *) g_ptr_array_index (ev->stun_results, i))->result = LW_RESULT_TIMEOUT;
+  g_clear_pointer (&findings, g_ptr_array_unref);
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  f = only_finding (findings, LW_FINDING_CHECK_INCOMPLETE);
+  g_assert_cmpstr (f->summary, ==, "Nothing answered: the internet seems out of reach");
+  g_assert_null (strstr (f->advice, "DNS"));
 }
 
 /* Findings come most serious first, so views can show the first one. */
@@ -831,6 +878,7 @@ main (int   argc,
   g_test_add_func ("/analyzer/order", test_order);
   g_test_add_func ("/analyzer/routes/cause-pushed", test_route_cause_pushed);
   g_test_add_func ("/analyzer/routes/cause-split", test_route_cause_split);
+  g_test_add_func ("/analyzer/routes/tunnel-silent-words", test_tunnel_silent);
   g_test_add_func ("/analyzer/advice-fits-audience", test_advice_fits_audience);
   g_test_add_func ("/analyzer/never-green", test_never_green);
   g_test_add_func ("/analyzer/check-failed", test_check_failed);

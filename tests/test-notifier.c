@@ -138,6 +138,21 @@ test_leak_lifecycle (void)
   g_assert_null (feed (n, protected_report (), TRUE, FALSE));
 }
 
+/* Both families leak at once: the first notice and the headline name both
+ * addresses, IPv4 first, not only the first finding's. */
+static void
+test_leak_both_families (void)
+{
+  g_autoptr(LwNotifier) n = lw_notifier_new ();
+  g_autoptr(LwReport) report = leak_report (TRUE);
+  g_autoptr(LwNotice) notice = lw_notifier_update (n, report, TRUE, FALSE);
+  g_autofree char *headline = lw_report_dup_headline (report);
+
+  g_assert_nonnull (notice);
+  g_assert_cmpstr (notice->title, ==, "Leak: " ISP4 " and " LAN6 " are visible");
+  g_assert_cmpstr (headline, ==, "Leak: " ISP4 " and " LAN6 " are visible to web pages");
+}
+
 static void
 test_vpn_down_after_leak (void)
 {
@@ -207,6 +222,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/notifier/leak-both-families", test_leak_both_families);
   g_test_add_func ("/notifier/leak-lifecycle", test_leak_lifecycle);
   g_test_add_func ("/notifier/vpn-down-after-leak", test_vpn_down_after_leak);
   g_test_add_func ("/notifier/warnings-only-when-asked", test_warnings_only_when_asked);

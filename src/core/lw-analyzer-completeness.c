@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "lw-analyzer-private.h"
@@ -128,14 +130,71 @@ add_https_incomplete (Analysis    *a,
   lw_analysis_add_finding (a, f);
 }
 
+/* Whether any server was named rather than given as an address: only
+ * then can name resolution be to blame. */
+static gboolean
+names_were_asked (const Analysis *a)
+{
+  for (guint i = 0; a->ev->stun_servers[i] != NULL; i++)
+    {
+      g_autofree char *host = g_strdup (a->ev->stun_servers[i]);
+      char *colon = strrchr (host, ':');
+
+      if (host[0] == '[')
+        continue;
+      if (colon != NULL)
+        *colon = '\0';
+      if (!g_hostname_is_ip_address (host))
+        return TRUE;
+    }
+  for (guint i = 0; i < a->ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (a->ev->public_addresses, i);
+      g_autoptr(GUri) uri = g_uri_parse (pa->url, G_URI_FLAGS_NONE, NULL);
+
+      if (uri != NULL && g_uri_get_host (uri) != NULL && !g_hostname_is_ip_address (g_uri_get_host (uri)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The tunnel that carries the way to the internet, when a request that
+ * left outside it was answered: then the silence is the tunnel's. */
+static const char *
+silent_tunnel (const Analysis *a)
+{
+  const char *tunnel = NULL;
+  gboolean outside_answered = FALSE;
+
+  if (!a->ev->vpn->active)
+    return NULL;
+  for (int family = 4; family <= 6; family += 2)
+    {
+      const LwRoute *route = lw_analysis_default_route (a, family);
+
+      if (route != NULL && lw_evidence_route_in_tunnel (a->ev, route))
+        tunnel = route->interface;
+    }
+  for (guint i = 0; tunnel != NULL && i < a->ev->stun_results->len; i++)
+    {
+      const LwStunResult *r = g_ptr_array_index (a->ev->stun_results, i);
+
+      /* A socket pinned to an interface outside the tunnel leaves there. */
+      outside_answered |= r->result == LW_RESULT_ANSWERED && r->probe == LW_PROBE_BOUND &&
+                          r->interface != NULL && !lw_evidence_is_tunnel_interface (a->ev, r->interface);
+    }
+  return outside_answered ? tunnel : NULL;
+}
+
 /* One finding when nothing answered at all: the cause is the connection,
  * not one server, and four findings would bury that. */
 static void
 add_unreachable (Analysis    *a,
                  FamilyCheck  fc[2])
 {
-  LwFinding *f = incomplete_finding (0, _("Nothing answered: the internet seems out of reach"));
+  const char *tunnel = silent_tunnel (a);
   g_autoptr(GString) why = g_string_new (NULL);
+  LwFinding *f;
 
   for (int i = 0; i < 2; i++)
     {
@@ -150,9 +209,29 @@ add_unreachable (Analysis    *a,
         g_string_append_printf (why, _(" From %s, HTTPS: %s."), fc[i].def, fc[i].https_error);
     }
 
+  if (tunnel != NULL)
+    {
+      /* Translators: %s is the tunnel's interface, such as tun0 */
+      g_autofree char *summary = g_strdup_printf (_("The VPN's tunnel passes no traffic: nothing came "
+                                                    "back through %s, while the network outside it "
+                                                    "answers"), tunnel);
+
+      f = incomplete_finding (0, summary);
+      f->interface = g_strdup (tunnel);
+      f->detail = g_strdup_printf (_("Every request that went into the tunnel went unanswered, but a "
+                                     "program bound to the local network reached the STUN server. "
+                                     "The VPN's server may be down, or this network blocks it. Web "
+                                     "pages reach nothing now, so nothing leaks through them, but "
+                                     "Leakwatch cannot vouch for the VPN.%s"), why->str);
+      f->advice = lw_catalogue_advice (f, LW_GAP_TUNNEL_SILENT);
+      lw_analysis_add_finding (a, f);
+      return;
+    }
+
+  f = incomplete_finding (0, _("Nothing answered: the internet seems out of reach"));
   f->detail = g_strdup_printf (_("A default route exists, but no STUN server and no address "
                                  "service answered, so what web pages see is unknown.%s"), why->str);
-  f->advice = lw_catalogue_advice (f, LW_GAP_EVERYTHING);
+  f->advice = lw_catalogue_advice (f, names_were_asked (a) ? LW_GAP_EVERYTHING : LW_GAP_UNREACHABLE);
   lw_analysis_add_finding (a, f);
 }
 

@@ -343,7 +343,10 @@ lw_analysis_check_local_addresses (Analysis          *a,
   f->family = lw_address_family (c->address);
   f->address = g_strdup (c->address);
   f->interface = g_strdup (c->interface);
-  f->summary = g_strdup_printf (_("Your local address %s (%s) is visible to web pages"),
+  f->summary = g_strdup_printf (audience == LW_AUDIENCE_EVERY_PAGE
+                                  ? _("Your local address %s (%s) is visible to every web page")
+                                  : _("Your local address %s (%s) is visible to pages you allow to "
+                                      "use your camera"),
                                 c->address, lw_address_class_to_string (klass));
   f->detail = g_strdup_printf (_("The browser lists %s on %s as a host candidate. %s "
                                  "A local address does not reveal where you are, but it helps "
@@ -432,5 +435,68 @@ lw_analysis_check_https (Analysis *a)
                                        lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
           lw_analysis_add_finding (a, f);
         }
+    }
+}
+
+/* Local addresses seen by the same pages say the same thing: one finding
+ * lists them all, rather than one per address. */
+void
+lw_analysis_merge_local_addresses (Analysis *a)
+{
+  for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK; level++)
+    {
+      g_autoptr(GPtrArray) same = g_ptr_array_new ();
+      g_autoptr(GString) list = NULL;
+      g_autoptr(GString) where = NULL;
+      LwFinding *first, *merged;
+
+      for (guint i = 0; i < a->findings->len; i++)
+        {
+          LwFinding *f = g_ptr_array_index (a->findings, i);
+
+          if (f->kind == LW_FINDING_LOCAL_ADDRESSES_VISIBLE && (int) f->level == level)
+            g_ptr_array_add (same, f);
+        }
+      if (same->len < 2)
+        continue;
+
+      first = g_ptr_array_index (same, 0);
+      list = g_string_new (NULL);
+      where = g_string_new (NULL);
+      for (guint i = 0; i < same->len; i++)
+        {
+          const LwFinding *f = g_ptr_array_index (same, i);
+          const char *sep = i == 0 ? "" : i + 1 < same->len ? ", " : _(" and ");
+
+          g_string_append_printf (list, "%s%s", sep, f->address);
+          g_string_append_printf (where, "%s%s (%s)", sep, f->address, f->interface ? f->interface : "?");
+        }
+
+      merged = lw_finding_new (LW_FINDING_LOCAL_ADDRESSES_VISIBLE, first->level);
+      merged->audience = first->audience;
+      merged->mode = g_strdup (first->mode);
+      merged->summary = g_strdup_printf (first->audience == LW_AUDIENCE_EVERY_PAGE
+                                           ? _("Your local addresses %s are visible to every web page")
+                                           : _("Your local addresses %s are visible to pages you allow "
+                                               "to use your camera"),
+                                         list->str);
+      merged->detail = g_strdup_printf (_("The browser lists %s as host candidates. %s A local address "
+                                          "does not reveal where you are, but it helps to tell you "
+                                          "apart from others behind the same exit."),
+                                        where->str, lw_audience_describe (first->audience));
+      merged->advice = g_strdup (first->advice);
+
+      for (guint i = 0; i < same->len; i++)
+        {
+          guint idx;
+
+          g_ptr_array_find (a->findings, g_ptr_array_index (same, i), &idx);
+          if (i == 0)
+            a->findings->pdata[idx] = merged;
+          else
+            g_ptr_array_remove_index (a->findings, idx);
+        }
+      /* The findings array frees what it removes; the first was replaced. */
+      lw_finding_free (first);
     }
 }

@@ -440,6 +440,20 @@ lw_analysis_tunnel_expected (const Analysis *a,
   return family_way (a, family, &iface) == WAY_INSIDE || lw_analysis_tunnel_claim (a, family) != NULL;
 }
 
+static gboolean
+is_remembered (const Analysis *a,
+               const char     *address)
+{
+  for (guint i = 0; address != NULL && i < a->ev->remembered->len; i++)
+    {
+      const LwRememberedAddress *r = g_ptr_array_index (a->ev->remembered, i);
+
+      if (g_strcmp0 (r->address, address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* A tunnel that has a route to the internet but does not get the traffic:
  * a more specific route (pushed by the network, a LAN prefix, a rule, or
  * an exception) takes it around. Whatever is remembered, sites see the
@@ -460,8 +474,12 @@ add_bypass (Analysis      *a,
   f->address = g_strdup (shown);
   f->interface = g_strdup (route->interface);
   lw_analysis_set_cause (a, f, route);
-  f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see %s"),
-                                lw_analysis_family_name (family), shown ? shown : _("your address"));
+  if (is_remembered (a, shown))
+    f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see "
+                                    "your real address %s"), lw_analysis_family_name (family), shown);
+  else
+    f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see %s"),
+                                  lw_analysis_family_name (family), shown ? shown : _("your address"));
   if (f->cause == LW_CAUSE_PUSHED_ROUTE)
     /* Translators: the %s are a route as `ip route` writes it, an
      * interface, and the tunnel's own route */
@@ -686,6 +704,8 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
 
   lw_analysis_check_completeness (&a);
   check_history (&a, options);
+  /* Last: by_key points at findings this replaces. */
+  lw_analysis_merge_local_addresses (&a);
 
   g_ptr_array_sort (findings, compare_findings);
   *status = status_from_findings (&a, options);

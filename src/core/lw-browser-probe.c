@@ -25,9 +25,11 @@
 #define MAX_RETRANSMISSIONS 8
 
 /* Once every default-route base has an answer, what a page sees on the
- * default route is known; the other requests get this much longer (or four
- * times the slowest answer) before they count as unanswered. A full tunnel
- * drops requests from LAN addresses, and Chromium waits 40 s for them. */
+ * default route is known; the other requests that leave outside the tunnel
+ * get this much longer (or four times the slowest answer) before they
+ * count as unanswered. Requests whose route enters the tunnel are not
+ * waited for at all: they can only show the tunnel's exit (a full tunnel
+ * drops those from LAN addresses, and Chromium waits 40 s for them). */
 #define SETTLE_MS           1000
 
 typedef struct _Gather Gather;
@@ -174,6 +176,43 @@ default_route_answered (Gather *g)
   return TRUE;
 }
 
+/* Whether only requests that enter the tunnel are still unanswered. */
+static gboolean
+only_tunnel_left (Gather *g)
+{
+  for (guint i = 0; i < g->transactions->len; i++)
+    {
+      Transaction *tx = g_ptr_array_index (g->transactions, i);
+
+      if (!tx->done && !lw_probe_base_route_in_tunnel (tx->socket->base, tx->server->text))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Ends the gathering once what is left cannot leak. The requests not
+ * waited for stay in the evidence as such. */
+static gboolean
+maybe_stop_early (Gather *g)
+{
+  if (g->finished || !default_route_answered (g) || !only_tunnel_left (g))
+    return FALSE;
+
+  for (guint i = 0; i < g->transactions->len; i++)
+    {
+      Transaction *tx = g_ptr_array_index (g->transactions, i);
+
+      if (tx->done)
+        continue;
+      tx->done = TRUE;
+      tx->result->result = LW_RESULT_NOT_WAITED;
+      tx->result->error = g_strdup (_("not waited for: its route enters the tunnel, so its answer "
+                                      "could only show the VPN's exit"));
+    }
+  gather_finish (g);
+  return TRUE;
+}
+
 static void
 maybe_settle (Gather *g)
 {
@@ -182,6 +221,8 @@ maybe_settle (Gather *g)
   if (g->settled || g->finished || !default_route_answered (g))
     return;
   g->settled = TRUE;
+  if (maybe_stop_early (g))
+    return;
 
   settle_at = g_get_monotonic_time () + (gint64) MAX (SETTLE_MS, 4 * g->slowest_ms) * 1000;
   if (settle_at < g->deadline.at)
@@ -209,6 +250,8 @@ transaction_done (Transaction *tx,
 
   if (--g->pending == 0)
     gather_finish (g);
+  else if (g->settled)
+    maybe_stop_early (g);
 }
 
 static gboolean

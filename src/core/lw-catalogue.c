@@ -242,6 +242,13 @@ incomplete_advice (LwGap gap)
     case LW_GAP_EVERYTHING:
       return g_strdup (_("Check the network connection and name resolution (DNS). If you use "
                          "servers of your own, name them with --stun and --ip-url."));
+    case LW_GAP_UNREACHABLE:
+      return g_strdup (_("Check the network connection. If you use servers of your own, check "
+                         "that they are running."));
+    case LW_GAP_TUNNEL_SILENT:
+      return g_strdup (_("Reconnect the VPN. If nothing passes after that, its server may be down "
+                         "or blocked on this network: try another server of your provider. "
+                         "Leakwatch checks again when the tunnel changes."));
     case LW_GAP_OFFLINE:
       return g_strdup (_("Connect to a network; Leakwatch checks again when it changes."));
     case LW_GAP_NONE:

@@ -20,7 +20,9 @@ typedef enum
   LW_GAP_NONE,
   LW_GAP_STUN,         /* no STUN server answered (or none could be asked) */
   LW_GAP_HTTPS,        /* no address service answered */
-  LW_GAP_EVERYTHING,   /* nothing answered at all */
+  LW_GAP_EVERYTHING,   /* nothing answered at all, and names were asked */
+  LW_GAP_UNREACHABLE,  /* nothing answered at all; every server was an address */
+  LW_GAP_TUNNEL_SILENT,/* nothing came back through the tunnel; outside it, answers */
   LW_GAP_OFFLINE,      /* no default route */
 } LwGap;
 

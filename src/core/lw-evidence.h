@@ -54,6 +54,7 @@ typedef enum
   LW_RESULT_HTTP_ERROR,
   LW_RESULT_REDIRECT_LOOP,
   LW_RESULT_ERROR,
+  LW_RESULT_NOT_WAITED,   /* its route enters the tunnel: it could only show the exit */
 } LwResult;
 
 typedef enum

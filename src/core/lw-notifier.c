@@ -126,12 +126,21 @@ first_new_at (LwNotifier *self,
 static LwNotice *
 notice_for (LwReport        *report,
             const LwFinding *f,
-            LwLevel          level)
+            LwLevel          level,
+            gboolean         first_of_leak)
 {
   char *title;
   char *body;
 
-  if (level == LW_LEVEL_LEAK)
+  guint n = 0;
+  g_autofree char *addresses = lw_report_dup_leaked_addresses (report, &n);
+
+  /* A leak's first notice names every address that leaks, both families:
+   * the IPv4 one is the one most people know as theirs. Later ones name
+   * what is new. */
+  if (level == LW_LEVEL_LEAK && n > 1 && first_of_leak)
+    title = g_strdup_printf (_("Leak: %s are visible"), addresses);
+  else if (level == LW_LEVEL_LEAK)
     title = f && f->address ? g_strdup_printf (_("Leak: %s is visible"), f->address)
                             : g_strdup (_("Leak: your real address is visible"));
   else
@@ -161,6 +170,7 @@ lw_notifier_update (LwNotifier *self,
                     gboolean    notify_warnings)
 {
   const LwFinding *fresh;
+  gboolean first_of_leak;
   LwStatus status, was;
   LwLevel level;
   char *title;
@@ -203,8 +213,9 @@ lw_notifier_update (LwNotifier *self,
 
   /* Only an address not told about yet is news; one that drops out for a
    * check and comes back is the same ongoing leak. */
+  first_of_leak = g_hash_table_size (self->told) == 0;
   fresh = first_new_at (self, report, level);
   if (fresh == NULL)
     return NULL;
-  return notify ? notice_for (report, fresh, level) : NULL;
+  return notify ? notice_for (report, fresh, level, first_of_leak) : NULL;
 }

@@ -140,6 +140,47 @@ lw_report_get_failure (LwReport *self)
 }
 
 /**
+ * lw_report_dup_leaked_addresses:
+ * @count: (out) (optional): how many there are
+ *
+ * Returns: (transfer full) (nullable): every address a leak finding
+ *   names, IPv4 first (the one most people know as theirs), as one phrase:
+ *   "198.51.100.7 and 2001:db8:77::100"
+ */
+char *
+lw_report_dup_leaked_addresses (LwReport *self,
+                                guint    *count)
+{
+  g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
+  GString *out;
+
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+
+  for (int family = 4; family <= 6; family += 2)
+    for (guint i = 0; i < self->findings->len; i++)
+      {
+        const LwFinding *f = g_ptr_array_index (self->findings, i);
+
+        if (f->level != LW_LEVEL_LEAK || f->address == NULL ||
+            lw_address_family (f->address) != family ||
+            g_ptr_array_find_with_equal_func (addresses, f->address, g_str_equal, NULL))
+          continue;
+        g_ptr_array_add (addresses, f->address);
+      }
+  if (count != NULL)
+    *count = addresses->len;
+  if (addresses->len == 0)
+    return NULL;
+
+  out = g_string_new (g_ptr_array_index (addresses, 0));
+  for (guint i = 1; i < addresses->len; i++)
+    /* Translators: joins addresses: "A, B and C" */
+    g_string_append_printf (out, i + 1 < addresses->len ? _(", %s") : _(" and %s"),
+                            (const char *) g_ptr_array_index (addresses, i));
+  return g_string_free (out, FALSE);
+}
+
+/**
  * lw_report_dup_headline:
  *
  * Returns: (transfer full): the verdict in one line, for a tooltip, a
@@ -157,6 +198,14 @@ lw_report_dup_headline (LwReport *self)
     case LW_STATUS_PROTECTED:
       return g_strdup (_("Protected: web pages see only your VPN's address"));
     case LW_STATUS_LEAK:
+      {
+        guint n = 0;
+        g_autofree char *addresses = lw_report_dup_leaked_addresses (self, &n);
+
+        /* Two families leak: name both, not only the first finding's. */
+        if (n > 1)
+          return g_strdup_printf (_("Leak: %s are visible to web pages"), addresses);
+      }
       f = first_finding_at (self, LW_LEVEL_LEAK);
       return g_strdup_printf (_("Leak: %s"), f ? f->summary : _("a real address is visible"));
     case LW_STATUS_WARNING:

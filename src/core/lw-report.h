@@ -37,6 +37,8 @@ const LwEvidence *lw_report_get_evidence    (LwReport         *self);
 GPtrArray        *lw_report_get_findings    (LwReport         *self);
 const LwTimings  *lw_report_get_timings     (LwReport         *self);
 gint64            lw_report_get_time        (LwReport         *self);
+char             *lw_report_dup_leaked_addresses (LwReport       *self,
+                                                guint          *count);
 char             *lw_report_dup_headline    (LwReport         *self);
 const LwFinding  *lw_report_get_failure     (LwReport         *self);
 char             *lw_report_to_json         (LwReport         *self,

@@ -87,6 +87,7 @@ result_words (LwResult result)
     case LW_RESULT_TOO_LARGE:      return _("Reply too large");
     case LW_RESULT_HTTP_ERROR:     return _("HTTP error");
     case LW_RESULT_REDIRECT_LOOP:  return _("Redirect loop");
+    case LW_RESULT_NOT_WAITED:     return _("Not waited for (inside the tunnel)");
     case LW_RESULT_ERROR:
     default:                       return _("Failed");
     }

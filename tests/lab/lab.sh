@@ -14,7 +14,8 @@
 #
 # Usage (as root):
 #   lab.sh up SCENARIO     build the lab for SCENARIO: novpn, fullvpn, splitvpn,
-#                          ipv6leak, stun-blocked or protected (scenario_* below)
+#                          ipv6leak, stun-blocked, protected, tunnelvision,
+#                          ipv6split or deadvpn (scenario_* below)
 #   lab.sh down            remove every namespace, process and file it made
 #   lab.sh exec CMD...     run CMD in the client namespace
 #   lab.sh args            print leakwatch's options for the lab's servers
@@ -319,7 +320,53 @@ scenario_protected () {
 routes_protected () { tunnel_ipv4; }
 routes_novpn () { :; }
 
-SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked protected"
+# No IPv6 on the LAN, as in "protected".
+no_lan_ipv6 () {
+  in_ns "$CLIENT" ip -6 route del default
+  in_ns "$CLIENT" ip -6 addr del "$LAN6/64" dev lan0
+}
+
+scenario_tunnelvision () {
+  # IPv4 fully tunnelled, then the routes a rogue DHCP server pushes with
+  # option 121: four /2s through the LAN gateway, each more specific than
+  # OpenVPN's /1s, so every packet leaves through the LAN while tun0 stays
+  # up with its routes (TunnelVision, CVE-2024-3661).
+  no_lan_ipv6
+  tunnel_up
+  routes_tunnelvision
+}
+routes_tunnelvision () {
+  tunnel_ipv4
+  local quarter
+  for quarter in 0.0.0.0/2 64.0.0.0/2 128.0.0.0/2 192.0.0.0/2; do
+    in_ns "$CLIENT" ip route replace "$quarter" via "$LAN4_GW" dev lan0 proto dhcp
+  done
+}
+
+scenario_ipv6split () {
+  # Both families tunnelled, but a /128 sends the IPv6 STUN server through
+  # the LAN: the default IPv6 route stays inside the tunnel.
+  tunnel_up
+  routes_ipv6split
+}
+routes_ipv6split () {
+  routes_fullvpn
+  in_ns "$CLIENT" ip -6 route replace "$STUN6/128" via "$LAN6_GW" dev lan0
+}
+
+scenario_deadvpn () {
+  # As "protected", then the VPN's server dies. The client keeps tun0 and
+  # its routes until its keepalive gives up (10 s), so the tunnel is up and
+  # passes nothing.
+  no_lan_ipv6
+  tunnel_up
+  routes_deadvpn
+  kill "$(cat "$DIR/openvpn-server.pid")"
+  wait_for 5 "the VPN server to stop" sh -c "! kill -0 $(cat "$DIR/openvpn-server.pid") 2>/dev/null"
+}
+routes_deadvpn () { tunnel_ipv4; }
+
+SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked protected tunnelvision ipv6split deadvpn"
 
 # --- commands ------------------------------------------------------------
 

@@ -85,8 +85,11 @@ def check_fullvpn(r):
     expect(https(r, "ipv4") == [EXIT4] and https(r, "ipv6") == [EXIT6], "https", r)
     # The LAN's own STUN requests enter the tunnel with a foreign source
     # and the VPN drops them: unanswered, which is the tunnel working.
+    # Their route enters the tunnel, so the check does not wait for them:
+    # they could only show the exit.
     lan = [s for s in r["stun"] if s["probe"] == "browser" and s["base"] == LAN4]
-    expect(lan and all(s["result"] == "timeout" for s in lan), "LAN requests dropped", r)
+    expect(lan and all(s["result"] == "not-waited" for s in lan), "LAN requests not waited for", r)
+    expect(route(r, "stun", "203.0.113.1:3478", LAN4)["interface"] == "tun0", "their route", r)
     # libnice pins its socket to lan0; the route OpenVPN leaves on the LAN
     # lets it out: no kill switch, a note for native apps.
     expect(finding(r, "tunnel-bypass-by-binding", ISP4)["level"] == "note", "bypass note", r)
@@ -142,6 +145,79 @@ def check_protected(r):
     expect(https(r, "ipv4") == [EXIT4], "https is the exit", r)
 
 
+def route(report, purpose, target, source=None):
+    for rt in report["routes"]:
+        if rt["purpose"] == purpose and rt["target"] == target and rt["source"] == source:
+            return rt
+    raise AssertionError(f"no {purpose} route to {target} from {source}: {report['routes']}")
+
+
+def no_false_sentences(r, *forbidden):
+    # Every sentence the report shows, against what the network really does.
+    text = " ".join(" ".join(f[k] or "" for k in ("summary", "detail", "advice"))
+                    for f in r["findings"]) + " " + r["headline"]
+    for words in forbidden:
+        expect(words not in text, f"the report says {words!r}, which is false here", r)
+
+
+def check_tunnelvision(r):
+    # tun0 is up with its /1 routes, but the DHCP-pushed /2s win: every
+    # packet leaves through lan0, and STUN and HTTPS both show the ISP's
+    # address. "A VPN that is up but does not carry the route to the
+    # internet -> tunnel-not-carrying-traffic -> leak", named TunnelVision.
+    expect(r["status"] == "leak", "status", r)
+    f = finding(r, "tunnel-not-carrying-traffic", ISP4)
+    expect(f["level"] == "leak" and f["cause"] == "pushed-route", "cause: pushed route", r)
+    expect(f["route"] == "0.0.0.0/2 via 192.168.1.1 dev lan0 proto dhcp", "the route named", r)
+    expect("TunnelVision" in f["detail"] and "0.0.0.0/1 via 10.8.0.1 dev tun0" in f["detail"],
+           "the detail names the attack and the tunnel's own route", r)
+    expect("ipv4.ignore-auto-routes yes" in f["advice"], "the fix for it", r)
+    expect(route(r, "default-address", "8.8.8.8")["protocol"] == "dhcp", "default route", r)
+    expect(route(r, "tunnel", "tun0")["prefix"] == "0.0.0.0/1", "the tunnel's route", r)
+    expect(srflx(r, "default-route", "ipv4") == [ISP4] and https(r, "ipv4") == [ISP4],
+           "STUN and HTTPS both show the ISP", r)
+    no_false_sentences(r, "No VPN", "Connect your VPN", "Protected")
+
+
+def check_tunnelvision_remembered(r):
+    # The same network, after a check without the VPN taught Leakwatch the
+    # real address: the same verdict and cause, now naming it as yours.
+    check_tunnelvision(r)
+    expect(ISP4 in [a["address"] for a in r["remembered_addresses"]], "remembered", r)
+    expect("your real address 198.51.100.7" in finding(r, "tunnel-not-carrying-traffic", ISP4)["summary"],
+           "named as the real address", r)
+
+
+def check_ipv6split(r):
+    # Both families in the tunnel; only the IPv6 STUN server's /128 goes
+    # through the LAN. Every page gets the LAN's IPv6 as srflx, but the
+    # default IPv6 route is inside the tunnel and HTTPS shows the exit.
+    expect(r["status"] == "leak", "status", r)
+    f = finding(r, "ipv6-leak", LAN6)
+    expect(f["level"] == "leak" and f["audience"] == "every-page" and f["mode"] == "default-route",
+           "every page sees it", r)
+    expect(f["cause"] == "split-route"
+           and f["route"] == "2001:db8:113::1/128 via 2001:db8:1::1 dev lan0 proto boot",
+           "the route named", r)
+    expect("The request left through lan0, outside the tunnel" in f["detail"], "where it left", r)
+    expect("media.peerconnection.ice.proxy_only" in f["advice"], "a browser setting helps here", r)
+    expect(https(r, "ipv6") == [EXIT6] and https(r, "ipv4") == [EXIT4], "https shows the exits", r)
+    expect(("ipv6-outside-tunnel", LAN6) not in findings(r), "IPv6 itself is tunnelled", r)
+    no_false_sentences(r, "default IPv6 route itself is outside", "(tun0) arrive", "No VPN")
+
+
+def check_deadvpn(r):
+    # The VPN server is gone and tun0 stays: nothing comes back through the
+    # tunnel, while libnice's socket pinned to lan0 reaches coturn. "The
+    # tunnel passes no traffic" is unknown, never "the internet is out of
+    # reach", and no name was resolved, so no word of DNS.
+    expect(r["status"] == "unknown", "status", r)
+    f = finding(r, "check-incomplete", None)
+    expect(f["summary"] == "The VPN's tunnel passes no traffic: nothing came back through tun0, "
+                          "while the network outside it answers", "the tunnel is named", r)
+    no_false_sentences(r, "out of reach", "name resolution", "No VPN")
+
+
 SCENARIOS = {
     "novpn": check_novpn,
     "fullvpn": check_fullvpn,
@@ -149,7 +225,14 @@ SCENARIOS = {
     "ipv6leak": check_ipv6leak,
     "stun-blocked": check_stun_blocked,
     "protected": check_protected,
+    "tunnelvision": check_tunnelvision,
+    "tunnelvision-remembered": check_tunnelvision_remembered,
+    "ipv6split": check_ipv6split,
+    "deadvpn": check_deadvpn,
 }
+
+# Scenarios that run on another's network, with a step before the check.
+LAB_SCENARIO = {"tunnelvision-remembered": "tunnelvision"}
 
 
 def main():
@@ -175,14 +258,23 @@ def main():
     print("1..3", flush=True)
     results = []
     try:
-        up = subprocess.run([LAB, "up", scenario], env=env, capture_output=True, text=True)
+        network = LAB_SCENARIO.get(scenario, scenario)
+        up = subprocess.run([LAB, "up", network], env=env, capture_output=True, text=True)
         if up.returncode != 0:
-            raise RuntimeError(f"lab.sh up {scenario} failed:\n{up.stderr}")
+            raise RuntimeError(f"lab.sh up {network} failed:\n{up.stderr}")
         args = subprocess.run([LAB, "args"], env=env, capture_output=True, text=True,
                               check=True).stdout.split()
         # A private D-Bus address: the host's own NetworkManager (and VPNs)
         # must not leak into the lab's verdict.
         check_env = dict(env, DBUS_SYSTEM_BUS_ADDRESS="unix:path=/nonexistent")
+        if scenario == "tunnelvision-remembered":
+            # Without the VPN, the check sees and remembers the real address.
+            subprocess.run([LAB, "tunnel", "down"], env=env, check=True, capture_output=True)
+            first = subprocess.run([LAB, "exec", leakwatch, "--check", "--json"] + args,
+                                   env=check_env, capture_output=True, text=True, timeout=60)
+            if json.loads(first.stdout)["status"] != "unprotected":
+                raise RuntimeError(f"the check without the VPN said {first.stdout[:200]}")
+            subprocess.run([LAB, "tunnel", "up"], env=env, check=True, capture_output=True)
         proc = subprocess.run([LAB, "exec", leakwatch, "--check", "--json"] + args,
                               env=check_env, capture_output=True, text=True, timeout=60)
         report = json.loads(proc.stdout)
