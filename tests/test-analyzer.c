@@ -445,6 +445,20 @@ build_tunnel_silent (void)
   return ev;
 }
 
+/* No routes known; STUN and HTTPS agree on the ISP address, but the socket
+ * pinned to tun0 gets the exit. The answers disagree: never green. */
+static LwEvidence *
+build_answers_disagree (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  ev_bound (ev, TUN4, STUN4, EXIT4);
+  ev_https (ev, 4, ISP4, LW_RESULT_ANSWERED);
+  return ev;
+}
+
 /* Link-local addresses are listed by the interfaces, never by browsers. */
 static LwEvidence *
 build_link_local_host (void)
@@ -532,6 +546,8 @@ static const Case cases[] = {
   { "routes/both-around-never-green", build_both_around, LW_STATUS_LEAK,
     { "leak public-address-leak " ISP4 } },
   { "routes/link-local-not-seen", build_link_local_host, LW_STATUS_PROTECTED, { NULL } },
+  { "routes/answers-disagree", build_answers_disagree, LW_STATUS_WARNING,
+    { "warning public-address-leak " ISP4 } },
   { "routes/tunnel-silent", build_tunnel_silent, LW_STATUS_UNKNOWN, { "unknown check-incomplete -" } },
   { "vpn-not-default-route", build_vpn_not_default, LW_STATUS_UNPROTECTED,
     { "unprotected vpn-not-default-route -" } },

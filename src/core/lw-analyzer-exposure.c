@@ -189,6 +189,23 @@ exposure_finding (const Analysis    *a,
   return f;
 }
 
+/* What sockets pinned to a tunnel got back: the tunnel's own exit. */
+static void
+tunnel_bound_exits (const Analysis *a,
+                    int             family,
+                    GPtrArray      *out)
+{
+  for (guint i = 0; i < a->ev->stun_results->len; i++)
+    {
+      const LwStunResult *r = g_ptr_array_index (a->ev->stun_results, i);
+
+      if (r->probe == LW_PROBE_BOUND && r->result == LW_RESULT_ANSWERED && r->mapped != NULL &&
+          lw_address_family (r->mapped) == family && lw_evidence_is_tunnel_interface (a->ev, r->interface) &&
+          !str_array_contains (out, r->mapped))
+        g_ptr_array_add (out, r->mapped);
+    }
+}
+
 void
 lw_analysis_check_public_address_leak (Analysis          *a,
                                        const LwCandidate *c)
@@ -196,8 +213,9 @@ lw_analysis_check_public_address_leak (Analysis          *a,
   g_autoptr(GPtrArray) exits = g_ptr_array_new ();
   const LwRememberedAddress *real;
   const LwInterface *owner;
+  g_autoptr(GPtrArray) tunnel = g_ptr_array_new ();
   const LwRoute *route;
-  gboolean around;
+  gboolean around, disagree = FALSE;
   LwAudience audience;
   LwFinding *f;
   int family = lw_address_family (c->address);
@@ -231,8 +249,16 @@ lw_analysis_check_public_address_leak (Analysis          *a,
       /* A public address on the tunnel itself is the VPN's own address. */
       if (iface != NULL && lw_evidence_is_tunnel_interface (a->ev, iface->name))
         return;
+      /* Equal to what HTTPS shows is the exit, unless the tunnel's own
+       * socket got another address: then the two disagree, and one of
+       * them came around the tunnel. Never green on that. */
       if (str_array_contains (exits, c->address))
-        return;
+        {
+          tunnel_bound_exits (a, family, tunnel);
+          if (tunnel->len == 0 || str_array_contains (tunnel, c->address))
+            return;
+          disagree = TRUE;
+        }
       /* Without a route around the tunnel or an exit address to compare
        * with, the HTTPS failure is already reported as an incomplete
        * check. */
@@ -241,6 +267,21 @@ lw_analysis_check_public_address_leak (Analysis          *a,
     }
 
   f = exposure_finding (a, LW_FINDING_PUBLIC_ADDRESS_LEAK, c, audience);
+  if (disagree)
+    {
+      g_autofree char *joined = lw_analysis_format_server_list (tunnel);
+      g_autofree char *old = f->detail;
+
+      f->level = LW_LEVEL_WARNING;
+      f->summary = g_strdup_printf (_("Web pages see %s, but the VPN's tunnel shows %s"),
+                                    c->address, joined);
+      f->detail = g_strdup_printf (_("%s A socket pinned to the tunnel got %s from the same kind of "
+                                     "server, while web pages and HTTPS get %s: the answers "
+                                     "disagree, so one of them comes around the tunnel."),
+                                   old, joined, c->address);
+      lw_analysis_add_finding (a, f);
+      return;
+    }
   if (real != NULL)
     f->summary = g_strdup_printf (_("Your real address %s is visible to web pages"), c->address);
   else

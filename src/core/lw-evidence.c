@@ -67,6 +67,7 @@ lw_interface_new (const char      *name,
   self->name = lw_strdup_text (name);
   self->index = index;
   self->kind = kind;
+  self->running = TRUE;
   self->addresses = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_if_address_free);
 
   return self;
@@ -149,19 +150,27 @@ lw_stun_result_free (LwStunResult *self)
   g_free (self);
 }
 
+/* A URL as a report may show it: a password in user:pass@ never reaches
+ * a report. */
+static char *
+url_for_report (const char *url)
+{
+  g_autoptr(GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
+
+  return uri && g_uri_get_userinfo (uri) != NULL ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
+                                                 : g_strdup (url);
+}
+
 LwPublicAddress *
 lw_public_address_new (int         family,
                        LwHttpPath  path,
                        const char *url)
 {
   LwPublicAddress *self = g_new0 (LwPublicAddress, 1);
-  g_autoptr(GUri) uri = url ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
 
   self->family = family;
   self->path = path;
-  /* A password in user:pass@ never reaches a report. */
-  self->url = uri && g_uri_get_userinfo (uri) != NULL ? g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO)
-                                                      : g_strdup (url);
+  self->url = url_for_report (url);
   self->result = LW_RESULT_TIMEOUT;
   self->ms = -1;
 
@@ -280,7 +289,7 @@ lw_route_new (LwRoutePurpose  purpose,
   LwRoute *self = g_new0 (LwRoute, 1);
 
   self->purpose = purpose;
-  self->target = g_strdup (target);
+  self->target = purpose == LW_ROUTE_PURPOSE_HTTPS ? url_for_report (target) : g_strdup (target);
   self->destination = g_strdup (destination);
   self->source = g_strdup (source);
   return self;

@@ -91,6 +91,7 @@ typedef struct
   char            *name;
   guint            index;
   LwInterfaceKind  kind;
+  gboolean         running;    /* it has a carrier: a tun's program holds it open */
   GPtrArray       *addresses;  /* LwIfAddress */
 } LwInterface;
 

@@ -200,6 +200,7 @@ lw_interfaces_snapshot (GError **error)
         continue;
 
       iface = find_or_add (list, ifa->ifa_name, ifa->ifa_flags);
+      iface->running = (ifa->ifa_flags & IFF_RUNNING) != 0;
 
       if (ifa->ifa_addr == NULL ||
           (ifa->ifa_addr->sa_family != AF_INET && ifa->ifa_addr->sa_family != AF_INET6))

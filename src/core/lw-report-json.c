@@ -235,6 +235,7 @@ build_evidence (JsonBuilder      *b,
       add_string (b, "name", iface->name);
       add_int (b, "index", iface->index);
       add_string (b, "kind", lw_interface_kind_to_string (iface->kind));
+      add_bool (b, "running", iface->running);
       json_builder_set_member_name (b, "addresses");
       json_builder_begin_array (b);
       for (guint j = 0; j < iface->addresses->len; j++)
@@ -567,6 +568,8 @@ read_interface (JsonObject *o,
     return bad (error, "interfaces");
 
   iface = lw_interface_new (get_str (o, "name"), (guint) get_int (o, "index", 0), kind);
+  /* Reports from before it was told were made of running interfaces. */
+  iface->running = json_object_get_boolean_member_with_default (o, "running", TRUE);
   for (guint i = 0; i < json_array_get_length (addresses); i++)
     {
       JsonNode *node = json_array_get_element (addresses, i);

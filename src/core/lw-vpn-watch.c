@@ -98,8 +98,9 @@ lw_vpn_watch_dup_fingerprint (LwVpnWatch *self)
         {
           const LwIfAddress *a = j < iface->addresses->len ? g_ptr_array_index (iface->addresses, j) : NULL;
 
-          g_ptr_array_add (lines, g_strdup_printf ("%s %s %s/%u", iface->name,
+          g_ptr_array_add (lines, g_strdup_printf ("%s %s%s %s/%u", iface->name,
                                                    lw_interface_kind_to_string (iface->kind),
+                                                   iface->running ? "" : " no-carrier",
                                                    a ? a->address : "-", a ? a->prefix : 0));
         }
     }

@@ -112,7 +112,7 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
         g_ptr_array_add (seen, c->interface);
     }
 
-  /* A tunnel is up when its interface is, with an address to send from,
+  /* A tunnel is up when its interface is, running, with an address to send from,
    * whatever its routes: whether it carries the traffic is the routes'
    * question (docs/DOMAIN.md, "A VPN is up; a VPN carries"). */
   for (guint i = 0; i < evidence->interfaces->len; i++)
@@ -120,7 +120,8 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
       const LwInterface *iface = g_ptr_array_index (evidence->interfaces, i);
       gboolean addressed = FALSE;
 
-      if (iface->kind != LW_INTERFACE_TUNNEL)
+      /* A tun device nobody holds open (no carrier) carries nothing. */
+      if (iface->kind != LW_INTERFACE_TUNNEL || !iface->running)
         continue;
       for (guint j = 0; j < iface->addresses->len; j++)
         {
