@@ -102,20 +102,6 @@ str_array_contains (GPtrArray  *array,
   return FALSE;
 }
 
-static const LwRememberedAddress *
-remembered (const Analysis *a,
-            const char     *address)
-{
-  for (guint i = 0; address != NULL && i < a->ev->remembered->len; i++)
-    {
-      const LwRememberedAddress *r = g_ptr_array_index (a->ev->remembered, i);
-
-      if (g_strcmp0 (r->address, address) == 0)
-        return r;
-    }
-  return NULL;
-}
-
 /* A global address that belongs to an interface outside the tunnel. */
 static const LwInterface *
 non_tunnel_owner (const Analysis *a,
@@ -238,7 +224,7 @@ lw_analysis_check_public_address_leak (Analysis          *a,
   route = lw_analysis_request_route (a, c);
   around = route != NULL && route->error == NULL && route->interface != NULL &&
            !lw_evidence_route_in_tunnel (a->ev, route) && lw_analysis_tunnel_expected (a, family);
-  real = remembered (a, c->address);
+  real = lw_analysis_remembered (a, c->address);
   lw_analysis_exit_addresses (a, family, exits);
   if (real == NULL)
     {
@@ -409,7 +395,7 @@ lw_analysis_check_interface_bypass (Analysis          *a,
     return;
   if (lw_evidence_is_tunnel_interface (a->ev, c->interface))
     return;
-  if (remembered (a, c->address) == NULL)
+  if (lw_analysis_remembered (a, c->address) == NULL)
     {
       if (!lw_address_class_is_public (lw_address_classify_string (c->address)))
         return;
@@ -461,7 +447,7 @@ lw_analysis_check_https (Analysis *a)
                                        lw_audience_describe (LW_AUDIENCE_EVERY_SITE));
           lw_analysis_add_finding (a, f);
         }
-      else if (remembered (a, pa->address) != NULL)
+      else if (lw_analysis_remembered (a, pa->address) != NULL)
         {
           f = lw_finding_new (LW_FINDING_TUNNEL_NOT_CARRYING_TRAFFIC, LW_LEVEL_LEAK);
           f->audience = LW_AUDIENCE_EVERY_SITE;

@@ -33,6 +33,8 @@ const LwRoute *lw_analysis_tunnel_claim            (const Analysis    *a,
                                                     int                family);
 const LwRoute *lw_analysis_request_route           (const Analysis    *a,
                                                     const LwCandidate *c);
+const LwRememberedAddress *lw_analysis_remembered  (const Analysis    *a,
+                                                    const char        *address);
 gboolean    lw_analysis_family_outside             (const Analysis    *a,
                                                     int                family);
 gboolean    lw_analysis_tunnel_expected            (const Analysis    *a,

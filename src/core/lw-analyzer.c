@@ -16,57 +16,9 @@ LW_ENUM_STRINGS (lw_status, LwStatus, LW_TYPE_STATUS)
 LW_ENUM_STRINGS (lw_level, LwLevel, LW_TYPE_LEVEL)
 LW_ENUM_STRINGS (lw_finding_kind, LwFindingKind, LW_TYPE_FINDING_KIND)
 
-/* No cause is written as null, never as a word. */
-const char *
-lw_cause_to_string (LwCause cause)
-{
-  if (cause == LW_CAUSE_NONE)
-    return NULL;
-  return lw_enum_nick_of (LW_TYPE_CAUSE, cause);
-}
-
-gboolean
-lw_cause_from_string (const char *str,
-                      LwCause    *cause)
-{
-  int v;
-
-  if (str == NULL)
-    {
-      *cause = LW_CAUSE_NONE;
-      return TRUE;
-    }
-  if (!lw_enum_value_of_nick (LW_TYPE_CAUSE, str, &v) || v == LW_CAUSE_NONE)
-    return FALSE;
-  *cause = (LwCause) v;
-  return TRUE;
-}
-
-/* No audience is written as null, never as a word. */
-const char *
-lw_audience_to_string (LwAudience audience)
-{
-  if (audience == LW_AUDIENCE_NONE)
-    return NULL;
-  return lw_enum_nick_of (LW_TYPE_AUDIENCE, audience);
-}
-
-gboolean
-lw_audience_from_string (const char *str,
-                         LwAudience *audience)
-{
-  int v;
-
-  if (str == NULL)
-    {
-      *audience = LW_AUDIENCE_NONE;
-      return TRUE;
-    }
-  if (!lw_enum_value_of_nick (LW_TYPE_AUDIENCE, str, &v) || v == LW_AUDIENCE_NONE)
-    return FALSE;
-  *audience = (LwAudience) v;
-  return TRUE;
-}
+/* No audience and no cause are written as null, never as a word. */
+LW_ENUM_STRINGS_NULLABLE (lw_audience, LwAudience, LW_TYPE_AUDIENCE, LW_AUDIENCE_NONE)
+LW_ENUM_STRINGS_NULLABLE (lw_cause, LwCause, LW_TYPE_CAUSE, LW_CAUSE_NONE)
 
 int
 lw_status_exit_code (LwStatus status)
@@ -440,18 +392,19 @@ lw_analysis_tunnel_expected (const Analysis *a,
   return family_way (a, family, &iface) == WAY_INSIDE || lw_analysis_tunnel_claim (a, family) != NULL;
 }
 
-static gboolean
-is_remembered (const Analysis *a,
-               const char     *address)
+/* The remembered real address equal to @address, if any. */
+const LwRememberedAddress *
+lw_analysis_remembered (const Analysis *a,
+                        const char     *address)
 {
   for (guint i = 0; address != NULL && i < a->ev->remembered->len; i++)
     {
       const LwRememberedAddress *r = g_ptr_array_index (a->ev->remembered, i);
 
       if (g_strcmp0 (r->address, address) == 0)
-        return TRUE;
+        return r;
     }
-  return FALSE;
+  return NULL;
 }
 
 /* A tunnel that has a route to the internet but does not get the traffic:
@@ -474,7 +427,7 @@ add_bypass (Analysis      *a,
   f->address = g_strdup (shown);
   f->interface = g_strdup (route->interface);
   lw_analysis_set_cause (a, f, route);
-  if (is_remembered (a, shown))
+  if (lw_analysis_remembered (a, shown) != NULL)
     f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see "
                                     "your real address %s"), lw_analysis_family_name (family), shown);
   else

@@ -59,4 +59,28 @@ lw_enum_value_of_nick (GType       type,
     return TRUE;                                                            \
   }
 
+/* The same for an enum whose @none value is written as null (JSON's
+ * null), never as a word. */
+#define LW_ENUM_STRINGS_NULLABLE(prefix, Type, gtype, none)                 \
+  const char *                                                              \
+  prefix##_to_string (Type value)                                           \
+  {                                                                         \
+    return value == none ? NULL : lw_enum_nick_of (gtype, (int) value);     \
+  }                                                                         \
+  gboolean                                                                  \
+  prefix##_from_string (const char *str,                                    \
+                        Type       *value)                                  \
+  {                                                                         \
+    int v;                                                                  \
+    if (str == NULL)                                                        \
+      {                                                                     \
+        *value = none;                                                      \
+        return TRUE;                                                        \
+      }                                                                     \
+    if (!lw_enum_value_of_nick (gtype, str, &v) || v == none)               \
+      return FALSE;                                                         \
+    *value = (Type) v;                                                      \
+    return TRUE;                                                            \
+  }
+
 G_END_DECLS
