@@ -184,7 +184,7 @@ only_tunnel_left (Gather *g)
     {
       Transaction *tx = g_ptr_array_index (g->transactions, i);
 
-      if (!tx->done && !lw_probe_base_route_in_tunnel (tx->socket->base, tx->server->text))
+      if (!tx->done && !lw_probe_base_route_in_tunnel (tx->socket->base, tx->server->text, FALSE))
         return FALSE;
     }
   return TRUE;

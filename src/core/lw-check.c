@@ -520,6 +520,26 @@ add_network_routes (Check *c)
     }
 }
 
+/* Adds @server to @set when @route enters a tunnel, known by the
+ * interface's kind: NetworkManager's word is not in yet. */
+static void
+mark_if_in_tunnel (Check          *c,
+                   const LwRoute  *route,
+                   GHashTable    **set,
+                   const char     *server)
+{
+  const LwInterface *out;
+
+  if (route == NULL || route->interface == NULL || route->error != NULL)
+    return;
+  out = lw_evidence_find_interface (c->evidence, route->interface);
+  if (out == NULL || out->kind != LW_INTERFACE_TUNNEL)
+    return;
+  if (*set == NULL)
+    *set = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (*set, g_strdup (server));
+}
+
 /* The way from each base to each STUN server. A Mode-2 socket is bound to
  * the wildcard: the kernel picks its source, so none is given. Requests
  * whose route enters a tunnel are marked on their base, so the probes need
@@ -546,18 +566,16 @@ add_stun_routes (Check *c)
           dst = g_inet_address_to_string (inet);
           route = add_route (c, LW_ROUTE_PURPOSE_STUN, server->text, dst,
                              base->mode == LW_GATHER_DEFAULT_ROUTE ? NULL : base->address, NULL);
-          if (route == NULL || route->interface == NULL || route->error != NULL)
-            continue;
-          /* By the interface's kind: NetworkManager's word is not in yet. */
-          {
-            const LwInterface *out = lw_evidence_find_interface (c->evidence, route->interface);
-
-            if (out == NULL || out->kind != LW_INTERFACE_TUNNEL)
-              continue;
-          }
-          if (base->tunnel_servers == NULL)
-            base->tunnel_servers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-          g_hash_table_add (base->tunnel_servers, g_strdup (server->text));
+          mark_if_in_tunnel (c, route, &base->tunnel_servers, server->text);
+          /* libnice pins its sockets to the interface (IP_UNICAST_IF), which
+           * the kernel honours for IPv4 and takes as a hint for IPv6, as an
+           * oif lookup does. */
+          if (base->mode == LW_GATHER_ALL_INTERFACES && base->interface != NULL)
+            {
+              route = add_route (c, LW_ROUTE_PURPOSE_STUN_PINNED, server->text, dst, base->address,
+                                 base->interface);
+              mark_if_in_tunnel (c, route, &base->pinned_tunnel_servers, server->text);
+            }
         }
     }
 }

@@ -77,6 +77,7 @@ typedef enum
   LW_ROUTE_PURPOSE_TUNNEL,           /* the same, through the tunnel only: its own route */
   LW_ROUTE_PURPOSE_STUN,             /* a STUN server, from a base */
   LW_ROUTE_PURPOSE_HTTPS,            /* an address service */
+  LW_ROUTE_PURPOSE_STUN_PINNED,      /* a STUN server, from a socket pinned to its base's interface */
 } LwRoutePurpose;
 
 typedef struct

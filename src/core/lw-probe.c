@@ -55,11 +55,13 @@ lw_probe_base_free (LwProbeBase *self)
   g_free (self->address);
   g_free (self->interface);
   g_clear_pointer (&self->tunnel_servers, g_hash_table_unref);
+  g_clear_pointer (&self->pinned_tunnel_servers, g_hash_table_unref);
   g_free (self);
 }
 
 /**
  * lw_probe_base_route_in_tunnel:
+ * @pinned: for a socket pinned to the base's interface, as libnice's are
  *
  * Returns: whether the kernel said that a request from this base to
  *   @server enters a tunnel; such a request can only show the tunnel's
@@ -67,9 +69,12 @@ lw_probe_base_free (LwProbeBase *self)
  */
 gboolean
 lw_probe_base_route_in_tunnel (const LwProbeBase *self,
-                               const char        *server)
+                               const char        *server,
+                               gboolean           pinned)
 {
-  return self->tunnel_servers != NULL && g_hash_table_contains (self->tunnel_servers, server);
+  GHashTable *set = pinned ? self->pinned_tunnel_servers : self->tunnel_servers;
+
+  return set != NULL && g_hash_table_contains (set, server);
 }
 
 static gboolean

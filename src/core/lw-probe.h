@@ -29,6 +29,7 @@ typedef struct
   int           family;
   LwGatherMode  mode;
   GHashTable   *tunnel_servers;  /* server texts whose route from here enters a tunnel */
+  GHashTable   *pinned_tunnel_servers;  /* the same, for a socket pinned to the interface */
 } LwProbeBase;
 
 /* A probe's own deadline, brought forward by cancellation. */
@@ -50,7 +51,8 @@ LwProbeBase  *lw_probe_base_new             (const char       *address,
                                              LwGatherMode      mode);
 void          lw_probe_base_free            (LwProbeBase      *self);
 gboolean      lw_probe_base_route_in_tunnel (const LwProbeBase *self,
-                                             const char       *server);
+                                             const char       *server,
+                                             gboolean          pinned);
 GPtrArray    *lw_probe_bases_from_evidence  (const LwEvidence *evidence);
 gboolean      lw_parse_host_port            (const char       *spec,
                                              guint16           default_port,

@@ -32,7 +32,9 @@ typedef struct
   const LwStunServer *server;
   NiceAgent          *agent;
   guint               stream_id;
-  gboolean            done;       /* libnice said gathering is done */
+  gboolean            done;       /* libnice said gathering is done, or nothing left can leak */
+  gboolean            cut_short;  /* done before libnice said so */
+  GHashTable         *answered;   /* base addresses with a srflx so far */
 } Agent;
 
 struct _Bound
@@ -75,6 +77,7 @@ agent_free (Agent *a)
         nice_agent_attach_recv (a->agent, a->stream_id, 1, a->bound->context, NULL, NULL);
       nice_agent_close_async (a->agent, on_agent_closed, NULL);
     }
+  g_clear_pointer (&a->answered, g_hash_table_unref);
   g_free (a);
 }
 
@@ -192,6 +195,12 @@ collect (Bound *b,
           r->result = LW_RESULT_BAD_REPLY;
           r->error = g_strdup (reason);
         }
+      else if (a->cut_short && lw_probe_base_route_in_tunnel (base, a->server->text, TRUE))
+        {
+          r->result = LW_RESULT_NOT_WAITED;
+          r->error = g_strdup (_("not waited for: its route enters the tunnel, so its answer "
+                                 "could only show the VPN's exit"));
+        }
       else
         {
           r->result = LW_RESULT_TIMEOUT;
@@ -290,11 +299,8 @@ reap (gpointer data)
 }
 
 static void
-on_gathering_done (NiceAgent *agent,
-                   guint      stream_id,
-                   gpointer   data)
+agent_done (Agent *a)
 {
-  Agent *a = data;
   Bound *b = a->bound;
 
   if (a->done || b->finished)
@@ -308,6 +314,54 @@ on_gathering_done (NiceAgent *agent,
   g_source_set_callback (b->reap_source, reap, b, NULL);
   g_source_set_static_name (b->reap_source, "[leakwatch] bound probe: next server");
   g_source_attach (b->reap_source, b->context);
+}
+
+static void
+on_gathering_done (NiceAgent *agent,
+                   guint      stream_id,
+                   gpointer   data)
+{
+  agent_done (data);
+}
+
+/* Whether every base of this agent that leaves outside the tunnel has its
+ * srflx: what is left enters the tunnel and could only show its exit
+ * (docs/DOMAIN.md, "Requests that cannot leak"). A base outside whose
+ * answer equals its own address gives no srflx, so it is waited for. */
+static gboolean
+only_tunnel_left (Agent *a)
+{
+  Bound *b = a->bound;
+
+  for (guint i = 0; i < b->bases->len; i++)
+    {
+      const LwProbeBase *base = g_ptr_array_index (b->bases, i);
+
+      if (base->family != a->server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
+          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+        continue;
+      if (!g_hash_table_contains (a->answered, base->address) &&
+          !lw_probe_base_route_in_tunnel (base, a->server->text, TRUE))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_new_candidate (NiceAgent     *agent,
+                  NiceCandidate *candidate,
+                  gpointer       data)
+{
+  Agent *a = data;
+
+  if (candidate->type != NICE_CANDIDATE_TYPE_SERVER_REFLEXIVE || a->done)
+    return;
+  g_hash_table_add (a->answered, nice_address_text (&candidate->base_addr));
+  if (only_tunnel_left (a))
+    {
+      a->cut_short = TRUE;
+      agent_done (a);
+    }
 }
 
 static void
@@ -373,7 +427,9 @@ start_agent (Bound              *b,
         nice_agent_add_local_address (a->agent, &addr);
     }
 
+  a->answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_signal_connect (a->agent, "candidate-gathering-done", G_CALLBACK (on_gathering_done), a);
+  g_signal_connect (a->agent, "new-candidate-full", G_CALLBACK (on_new_candidate), a);
   a->stream_id = nice_agent_add_stream (a->agent, 1);
   nice_agent_attach_recv (a->agent, a->stream_id, 1, context, on_recv, a);
 

@@ -304,6 +304,7 @@ route_purpose_words (LwRoutePurpose purpose)
     case LW_ROUTE_PURPOSE_TUNNEL:          return _("The internet, through the tunnel only");
     case LW_ROUTE_PURPOSE_STUN:            return _("STUN server");
     case LW_ROUTE_PURPOSE_HTTPS:           return _("Address service");
+    case LW_ROUTE_PURPOSE_STUN_PINNED:     return _("STUN server, from a program bound to the interface");
     default:                               return "";
     }
 }

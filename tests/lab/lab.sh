@@ -15,7 +15,7 @@
 # Usage (as root):
 #   lab.sh up SCENARIO     build the lab for SCENARIO: novpn, fullvpn, splitvpn,
 #                          ipv6leak, stun-blocked, protected, tunnelvision,
-#                          ipv6split or deadvpn (scenario_* below)
+#                          ipv6split, deadvpn or localnet (scenario_* below)
 #   lab.sh down            remove every namespace, process and file it made
 #   lab.sh exec CMD...     run CMD in the client namespace
 #   lab.sh args            print leakwatch's options for the lab's servers
@@ -49,6 +49,7 @@ EXIT4=203.0.113.51    EXIT6=2001:db8:51::1
 STUN4=203.0.113.1     STUN6=2001:db8:113::1
 ECHO4=203.0.113.5     ECHO6=2001:db8:113::5
 TUN4_GW=10.8.0.1      TUN6_GW=fd51::1
+LOCALNET4=203.0.113.200
 
 in_ns () { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
@@ -366,7 +367,21 @@ scenario_deadvpn () {
 }
 routes_deadvpn () { tunnel_ipv4; }
 
-SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked protected tunnelvision ipv6split deadvpn"
+scenario_localnet () {
+  # IPv4 fully tunnelled, but the local network also uses 203.0.113.0/24,
+  # where the STUN server and the HTTPS echo are (TunnelCrack's LocalNet):
+  # the LAN's own link route is more specific than the tunnel's /1s, and
+  # the ISP's router answers for those addresses (proxy ARP).
+  no_lan_ipv6
+  in_ns "$ISP" sysctl -qw net.ipv4.conf.lan.proxy_arp=1
+  in_ns "$ISP" ip route add "$LOCALNET4/32" dev lan
+  in_ns "$CLIENT" ip addr add "$LOCALNET4/24" dev lan0
+  tunnel_up
+  routes_localnet
+}
+routes_localnet () { tunnel_ipv4; }
+
+SCENARIOS="novpn fullvpn splitvpn ipv6leak stun-blocked protected tunnelvision ipv6split deadvpn localnet"
 
 # --- commands ------------------------------------------------------------
 

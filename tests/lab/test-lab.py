@@ -218,6 +218,23 @@ def check_deadvpn(r):
     no_false_sentences(r, "out of reach", "name resolution", "No VPN")
 
 
+def check_localnet(r):
+    # The tunnel carries IPv4, but the LAN's link route 203.0.113.0/24 covers
+    # the STUN server and the HTTPS echo: both are reached around the
+    # tunnel and both show the ISP's address. They agree, yet the check is
+    # never green: the routes say where the requests went.
+    expect(r["status"] == "leak", "status", r)
+    f = finding(r, "public-address-leak", ISP4)
+    expect(f["level"] == "leak" and f["cause"] == "local-network"
+           and f["route"] == "203.0.113.0/24 dev lan0 proto kernel", "cause: the LAN's prefix", r)
+    expect("The request left through lan0, outside the tunnel" in f["detail"], "where it left", r)
+    expect("allow access to the local network" in f["advice"], "the fix for it", r)
+    expect(route(r, "default-address", "8.8.8.8")["interface"] == "tun0", "the tunnel carries IPv4", r)
+    expect(https(r, "ipv4") == [ISP4] and srflx(r, "default-route", "ipv4") == [ISP4],
+           "STUN and HTTPS agree on the ISP", r)
+    no_false_sentences(r, "No VPN", "TunnelVision", "Protected")
+
+
 SCENARIOS = {
     "novpn": check_novpn,
     "fullvpn": check_fullvpn,
@@ -229,6 +246,7 @@ SCENARIOS = {
     "tunnelvision-remembered": check_tunnelvision_remembered,
     "ipv6split": check_ipv6split,
     "deadvpn": check_deadvpn,
+    "localnet": check_localnet,
 }
 
 # Scenarios that run on another's network, with a step before the check.
