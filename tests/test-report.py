@@ -348,8 +348,15 @@ def the_evidence_page_lists_what_the_check_saw(s):
     dump = s.show_page("evidence")
     for title in ("VPN", "Public addresses", "Every page (default route)",
                   "Pages with camera permission (all interfaces)", "Native apps (interface-bound)",
-                  "Interfaces", "STUN requests"):
+                  "Interfaces", "Routes", "STUN requests"):
         expect(title in dump, f"the group {title!r}:\n{dump}")
+    # The way to the internet, as the kernel told it; no VPN here, so it
+    # leaves outside any tunnel.
+    expect(report["routes"], "routes", report)
+    way = [r for r in report["routes"] if r["purpose"] == "default-address"][0]
+    expect(any(line.startswith(way["target"]) for line in dump.lines) and
+           any(f"Outside the tunnel ({way['interface']})" in line for line in dump.lines),
+           f"the route to {way['target']}:\n{dump}")
     expect("No VPN is connected" in dump, f"the VPN state:\n{dump}")
     answered = [pa for pa in report["public_addresses"] if pa["result"] == "answered"]
     expect({pa["family"] for pa in answered} == {"ipv4", "ipv6"}, "both families answered", report)
