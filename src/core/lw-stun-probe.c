@@ -105,6 +105,17 @@ bound_free (Bound *b)
   g_free (b);
 }
 
+/* Whether an agent for @server gathers from @base: one pinned socket per
+ * interface address of the family, as a native app binds, but none from a
+ * link-local address, which STUN never leaves from. */
+static gboolean
+asks_from (const LwProbeBase  *base,
+           const LwStunServer *server)
+{
+  return base->family == server->family && base->mode == LW_GATHER_ALL_INTERFACES &&
+         lw_address_classify_string (base->address) != LW_ADDRESS_LINK_LOCAL;
+}
+
 static const LwProbeBase *
 find_base (Bound      *b,
            const char *address)
@@ -180,8 +191,7 @@ collect (Bound *b,
       const char *mapped;
       LwStunResult *r;
 
-      if (base->family != a->server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
-          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+      if (!asks_from (base, a->server))
         continue;
 
       r = lw_stun_result_new (LW_PROBE_BOUND, base->address, base->interface, a->server->text);
@@ -225,8 +235,7 @@ add_not_asked (Bound *b)
           const LwProbeBase *base = g_ptr_array_index (b->bases, j);
           LwStunResult *r;
 
-          if (base->family != server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
-              lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+          if (!asks_from (base, server))
             continue;
           r = lw_stun_result_new (LW_PROBE_BOUND, base->address, base->interface, server->text);
           r->result = LW_RESULT_TIMEOUT;
@@ -337,8 +346,7 @@ only_tunnel_left (Agent *a)
     {
       const LwProbeBase *base = g_ptr_array_index (b->bases, i);
 
-      if (base->family != a->server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
-          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+      if (!asks_from (base, a->server))
         continue;
       if (!g_hash_table_contains (a->answered, base->address) &&
           !lw_probe_base_route_in_tunnel (base, a->server->text, TRUE))
@@ -398,8 +406,7 @@ start_agent (Bound              *b,
     {
       const LwProbeBase *base = g_ptr_array_index (b->bases, i);
 
-      if (base->family == server->family && base->mode == LW_GATHER_ALL_INTERFACES &&
-          lw_address_classify_string (base->address) != LW_ADDRESS_LINK_LOCAL)
+      if (asks_from (base, server))
         n_local++;
     }
   if (n_local == 0)
@@ -420,8 +427,7 @@ start_agent (Bound              *b,
       const LwProbeBase *base = g_ptr_array_index (b->bases, i);
       NiceAddress addr;
 
-      if (base->family != server->family || base->mode != LW_GATHER_ALL_INTERFACES ||
-          lw_address_classify_string (base->address) == LW_ADDRESS_LINK_LOCAL)
+      if (!asks_from (base, server))
         continue;
       if (nice_address_set_from_string (&addr, base->address))
         nice_agent_add_local_address (a->agent, &addr);
