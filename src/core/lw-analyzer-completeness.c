@@ -3,11 +3,10 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "lw-analyzer-private.h"
+#include "lw-probe.h"
 
 /* The completeness rules: what the check could not establish, per family
  * with a default route, so that silence is never taken for safety. */
@@ -137,14 +136,11 @@ names_were_asked (const Analysis *a)
 {
   for (guint i = 0; a->ev->stun_servers[i] != NULL; i++)
     {
-      g_autofree char *host = g_strdup (a->ev->stun_servers[i]);
-      char *colon = strrchr (host, ':');
+      g_autofree char *host = NULL;
+      guint16 port;
 
-      if (host[0] == '[')
-        continue;
-      if (colon != NULL)
-        *colon = '\0';
-      if (!g_hostname_is_ip_address (host))
+      if (lw_parse_host_port (a->ev->stun_servers[i], 3478, &host, &port, NULL) &&
+          !g_hostname_is_ip_address (host))
         return TRUE;
     }
   for (guint i = 0; i < a->ev->public_addresses->len; i++)

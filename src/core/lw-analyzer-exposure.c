@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lw-analyzer-private.h"
+#include "lw-text.h"
 
 /* The exposure rules: which candidate a browser shows to which pages, as
  * the gathering modes of docs/DOMAIN.md say, and which of those reveal an
@@ -222,8 +223,7 @@ lw_analysis_check_public_address_leak (Analysis          *a,
     return;
 
   route = lw_analysis_request_route (a, c);
-  around = route != NULL && route->error == NULL && route->interface != NULL &&
-           !lw_evidence_route_in_tunnel (a->ev, route) && lw_analysis_tunnel_expected (a, family);
+  around = lw_evidence_route_around_tunnel (a->ev, route) && lw_analysis_tunnel_expected (a, family);
   real = lw_analysis_remembered (a, c->address);
   lw_analysis_exit_addresses (a, family, exits);
   if (real == NULL)
@@ -473,8 +473,10 @@ lw_analysis_merge_local_addresses (Analysis *a)
   for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK; level++)
     {
       g_autoptr(GPtrArray) same = g_ptr_array_new ();
-      g_autoptr(GString) list = NULL;
-      g_autoptr(GString) where = NULL;
+      g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
+      g_autoptr(GPtrArray) places = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *list = NULL;
+      g_autofree char *where = NULL;
       LwFinding *first, *merged;
 
       for (guint i = 0; i < a->findings->len; i++)
@@ -488,16 +490,15 @@ lw_analysis_merge_local_addresses (Analysis *a)
         continue;
 
       first = g_ptr_array_index (same, 0);
-      list = g_string_new (NULL);
-      where = g_string_new (NULL);
       for (guint i = 0; i < same->len; i++)
         {
           const LwFinding *f = g_ptr_array_index (same, i);
-          const char *sep = i == 0 ? "" : i + 1 < same->len ? ", " : _(" and ");
 
-          g_string_append_printf (list, "%s%s", sep, f->address);
-          g_string_append_printf (where, "%s%s (%s)", sep, f->address, f->interface ? f->interface : "?");
+          g_ptr_array_add (addresses, f->address);
+          g_ptr_array_add (places, g_strdup_printf ("%s (%s)", f->address, f->interface ? f->interface : "?"));
         }
+      list = lw_text_join_list (addresses);
+      where = lw_text_join_list (places);
 
       merged = lw_finding_new (LW_FINDING_LOCAL_ADDRESSES_VISIBLE, first->level);
       merged->audience = first->audience;
@@ -506,11 +507,11 @@ lw_analysis_merge_local_addresses (Analysis *a)
                                            ? _("Your local addresses %s are visible to every web page")
                                            : _("Your local addresses %s are visible to pages you allow "
                                                "to use your camera"),
-                                         list->str);
+                                         list);
       merged->detail = g_strdup_printf (_("The browser lists %s as host candidates. %s A local address "
                                           "does not reveal where you are, but it helps to tell you "
                                           "apart from others behind the same exit."),
-                                        where->str, lw_audience_describe (first->audience));
+                                        where, lw_audience_describe (first->audience));
       merged->advice = g_strdup (first->advice);
 
       for (guint i = 0; i < same->len; i++)

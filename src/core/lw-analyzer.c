@@ -94,8 +94,7 @@ lw_analysis_exit_addresses (const Analysis *a,
         continue;
       /* An answer that came around an up tunnel is not its exit. */
       route = lw_evidence_find_route (a->ev, LW_ROUTE_PURPOSE_HTTPS, pa->url, NULL, family);
-      if (a->ev->vpn->active && route != NULL && route->error == NULL &&
-          !lw_evidence_route_in_tunnel (a->ev, route))
+      if (a->ev->vpn->active && lw_evidence_route_around_tunnel (a->ev, route))
         continue;
       g_ptr_array_add (out, pa->address);
     }
@@ -473,7 +472,6 @@ check_default_route (Analysis *a)
       const char *def = lw_evidence_get_default_address (a->ev, family);
       const LwRoute *route = lw_analysis_default_route (a, family);
       const LwRoute *claim;
-
       Way way;
 
       if (def == NULL)

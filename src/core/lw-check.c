@@ -451,14 +451,6 @@ on_bound (GObject      *source,
 
 /* --- routes (docs/ARCHITECTURE.md, "Routes") ----------------------------- */
 
-/* The addresses browsers connect a socket to, to learn their default
- * local address; and so the way to the internet at large. */
-static const char *
-default_destination (int family)
-{
-  return family == 6 ? "2001:4860:4860::8888" : "8.8.8.8";
-}
-
 static const LwRoute *
 add_route (Check          *c,
            LwRoutePurpose  purpose,
@@ -472,8 +464,9 @@ add_route (Check          *c,
 
   if (c->router == NULL)
     return NULL;
+  /* A tunnel's own route is told apart by its target, the tunnel. */
   known = lw_evidence_find_route (c->evidence, purpose, target, source, lw_address_family (destination));
-  if (known != NULL && (purpose != LW_ROUTE_PURPOSE_TUNNEL || g_strcmp0 (known->interface, interface) == 0))
+  if (known != NULL)
     return known;
   route = lw_router_lookup (c->router, purpose, target, destination, source, interface);
   g_ptr_array_add (c->evidence->routes, route);
@@ -495,7 +488,7 @@ add_network_routes (Check *c)
 
   for (int family = 4; family <= 6; family += 2)
     {
-      const char *dst = default_destination (family);
+      const char *dst = lw_interfaces_internet_address (family);
 
       if (lw_evidence_get_default_address (c->evidence, family) == NULL)
         continue;
@@ -504,17 +497,9 @@ add_network_routes (Check *c)
       for (guint i = 0; i < c->evidence->interfaces->len; i++)
         {
           const LwInterface *iface = g_ptr_array_index (c->evidence->interfaces, i);
-          gboolean has_family = FALSE;
 
-          if (iface->kind != LW_INTERFACE_TUNNEL && iface->kind != LW_INTERFACE_PPP)
-            continue;
-          for (guint j = 0; j < iface->addresses->len; j++)
-            {
-              const LwIfAddress *a = g_ptr_array_index (iface->addresses, j);
-
-              has_family |= lw_address_family (a->address) == family && a->klass != LW_ADDRESS_LINK_LOCAL;
-            }
-          if (has_family)
+          if ((iface->kind == LW_INTERFACE_TUNNEL || iface->kind == LW_INTERFACE_PPP) &&
+              lw_interface_can_send (iface, family))
             add_route (c, LW_ROUTE_PURPOSE_TUNNEL, iface->name, dst, NULL, iface->name);
         }
     }
@@ -556,14 +541,12 @@ add_stun_routes (Check *c)
       for (guint j = 0; j < c->servers->len; j++)
         {
           const LwStunServer *server = g_ptr_array_index (c->servers, j);
-          g_autoptr(GInetAddress) inet = NULL;
           g_autofree char *dst = NULL;
           const LwRoute *route;
 
           if (server->family != base->family)
             continue;
-          inet = g_object_ref (g_inet_socket_address_get_address (server->address));
-          dst = g_inet_address_to_string (inet);
+          dst = g_inet_address_to_string (g_inet_socket_address_get_address (server->address));
           route = add_route (c, LW_ROUTE_PURPOSE_STUN, server->text, dst,
                              base->mode == LW_GATHER_DEFAULT_ROUTE ? NULL : base->address, NULL);
           mark_if_in_tunnel (c, route, &base->tunnel_servers, server->text);
@@ -598,7 +581,6 @@ add_https_route (Check        *c,
   if (lw_evidence_get_default_address (c->evidence, family) != NULL)
     add_route (c, LW_ROUTE_PURPOSE_HTTPS, url, dst, NULL, NULL);
 }
-
 
 static void
 on_https_resolved (GObject      *source,

@@ -73,6 +73,27 @@ lw_interface_new (const char      *name,
   return self;
 }
 
+/**
+ * lw_interface_can_send:
+ * @family: 4, 6, or 0 for either
+ *
+ * Returns: whether the interface has an address of @family to send to the
+ *   internet from: any but a link-local one
+ */
+gboolean
+lw_interface_can_send (const LwInterface *self,
+                       int                family)
+{
+  for (guint i = 0; i < self->addresses->len; i++)
+    {
+      const LwIfAddress *a = g_ptr_array_index (self->addresses, i);
+
+      if (a->klass != LW_ADDRESS_LINK_LOCAL && (family == 0 || lw_address_family (a->address) == family))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 void
 lw_interface_free (LwInterface *self)
 {
@@ -489,6 +510,21 @@ lw_evidence_find_route (const LwEvidence *self,
       return r;
     }
   return NULL;
+}
+
+/**
+ * lw_evidence_route_around_tunnel:
+ * @route: (nullable): a route of the evidence, or %NULL when none is known
+ *
+ * Returns: whether a request that takes @route leaves, and not through a
+ *   tunnel; %FALSE when the way is unknown or there is none
+ */
+gboolean
+lw_evidence_route_around_tunnel (const LwEvidence *self,
+                                 const LwRoute    *route)
+{
+  return route != NULL && route->interface != NULL && route->error == NULL &&
+         !lw_evidence_is_tunnel_interface (self, route->interface);
 }
 
 /**

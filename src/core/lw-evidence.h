@@ -198,6 +198,8 @@ LwInterface        *lw_interface_new               (const char          *name,
                                                     guint                index,
                                                     LwInterfaceKind      kind);
 void                lw_interface_free              (LwInterface         *self);
+gboolean            lw_interface_can_send          (const LwInterface   *self,
+                                                    int                  family);
 LwCandidate        *lw_candidate_new               (LwProbeKind          probe,
                                                     LwGatherMode         mode,
                                                     LwCandidateType      type,
@@ -254,6 +256,8 @@ const LwRoute      *lw_evidence_find_route         (const LwEvidence    *self,
                                                     const char          *source,
                                                     int                  family);
 gboolean            lw_evidence_route_in_tunnel    (const LwEvidence    *self,
+                                                    const LwRoute       *route);
+gboolean            lw_evidence_route_around_tunnel (const LwEvidence   *self,
                                                     const LwRoute       *route);
 
 char               *lw_strdup_text                 (const char          *str);

@@ -220,6 +220,19 @@ lw_interfaces_snapshot (GError **error)
 }
 
 /**
+ * lw_interfaces_internet_address:
+ * @family: 4 or 6
+ *
+ * Returns: the public address browsers aim a socket at to learn their
+ *   default local address, and so where "the internet" is for a route
+ */
+const char *
+lw_interfaces_internet_address (int family)
+{
+  return family == 6 ? "2001:4860:4860::8888" : "8.8.8.8";
+}
+
+/**
  * lw_interfaces_default_address:
  * @family: 4 or 6
  *
@@ -236,29 +249,17 @@ lw_interfaces_default_address (int family)
 {
   struct sockaddr_storage target = { 0 };
   struct sockaddr_storage local = { 0 };
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) aim = NULL;
   socklen_t target_len, local_len = sizeof local;
   g_autoptr(GSocketAddress) address = NULL;
   int fd;
 
-  if (family == 6)
-    {
-      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *) &target;
-      static const guint8 google_dns[16] = { 0x20, 0x01, 0x48, 0x60, 0x48, 0x60, [15] = 0x88, [14] = 0x88 };
-
-      sin6->sin6_family = AF_INET6;
-      sin6->sin6_port = htons (53);
-      memcpy (&sin6->sin6_addr, google_dns, 16);
-      target_len = sizeof *sin6;
-    }
-  else
-    {
-      struct sockaddr_in *sin = (struct sockaddr_in *) &target;
-
-      sin->sin_family = AF_INET;
-      sin->sin_port = htons (53);
-      sin->sin_addr.s_addr = htonl (0x08080808);
-      target_len = sizeof *sin;
-    }
+  inet = g_inet_address_new_from_string (lw_interfaces_internet_address (family));
+  aim = g_inet_socket_address_new (inet, 53);
+  target_len = g_socket_address_get_native_size (aim);
+  if (!g_socket_address_to_native (aim, &target, sizeof target, NULL))
+    return NULL;
 
   fd = socket (target.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0)

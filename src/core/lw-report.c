@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lw-report.h"
+#include "lw-text.h"
 
 /* An LwReport is immutable: the single source of truth that the command
  * line, the D-Bus API and the views all render. */
@@ -152,7 +153,6 @@ lw_report_dup_leaked_addresses (LwReport *self,
                                 guint    *count)
 {
   g_autoptr(GPtrArray) addresses = g_ptr_array_new ();
-  GString *out;
 
   g_return_val_if_fail (LW_IS_REPORT (self), NULL);
 
@@ -172,12 +172,7 @@ lw_report_dup_leaked_addresses (LwReport *self,
   if (addresses->len == 0)
     return NULL;
 
-  out = g_string_new (g_ptr_array_index (addresses, 0));
-  for (guint i = 1; i < addresses->len; i++)
-    /* Translators: joins addresses: "A, B and C" */
-    g_string_append_printf (out, i + 1 < addresses->len ? _(", %s") : _(" and %s"),
-                            (const char *) g_ptr_array_index (addresses, i));
-  return g_string_free (out, FALSE);
+  return lw_text_join_list (addresses);
 }
 
 /**

@@ -285,6 +285,31 @@ append_evidence (GString          *out,
 }
 
 /**
+ * lw_text_join_list:
+ * @items: (element-type utf8): what to list
+ *
+ * Returns: (transfer full): @items for a sentence, "A, B and C"; the
+ *   array is left as it was
+ */
+char *
+lw_text_join_list (GPtrArray *items)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    {
+      const char *item = g_ptr_array_index (items, i);
+
+      if (i == 0)
+        g_string_append (out, item);
+      else
+        /* Translators: joins a list for a sentence: "A, B and C" */
+        g_string_append_printf (out, i + 1 < items->len ? _(", %s") : _(" and %s"), item);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
  * lw_text_format_report:
  *
  * Returns: (transfer full): the report as text for people.

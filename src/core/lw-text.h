@@ -5,6 +5,7 @@
 
 G_BEGIN_DECLS
 
-char *lw_text_format_report (LwReport *report);
+char *lw_text_format_report (LwReport  *report);
+char *lw_text_join_list     (GPtrArray *items);
 
 G_END_DECLS

@@ -118,18 +118,9 @@ lw_vpn_merge_interfaces (LwVpnState       *state,
   for (guint i = 0; i < evidence->interfaces->len; i++)
     {
       const LwInterface *iface = g_ptr_array_index (evidence->interfaces, i);
-      gboolean addressed = FALSE;
 
       /* A tun device nobody holds open (no carrier) carries nothing. */
-      if (iface->kind != LW_INTERFACE_TUNNEL || !iface->running)
-        continue;
-      for (guint j = 0; j < iface->addresses->len; j++)
-        {
-          const LwIfAddress *a = g_ptr_array_index (iface->addresses, j);
-
-          addressed |= a->klass != LW_ADDRESS_LINK_LOCAL;
-        }
-      if (!addressed)
+      if (iface->kind != LW_INTERFACE_TUNNEL || !iface->running || !lw_interface_can_send (iface, 0))
         continue;
       tunnel_up = TRUE;
       if (!g_ptr_array_find_with_equal_func (seen, iface->name, g_str_equal, NULL))
