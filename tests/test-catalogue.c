@@ -12,8 +12,6 @@
 /* The catalogue: the advice every view shows for a finding, the fixes the
  * report window shows under it, and the browsers it shows them for. */
 
-static char *tmp_dir;
-
 static LwFinding *
 finding (const char *id,
          LwLevel     level,
@@ -79,15 +77,6 @@ assert_complete (GPtrArray *fixes)
           g_assert_nonnull (strstr (fix->steps, fix->commands[j]));
         }
     }
-}
-
-static void
-test_detect (void)
-{
-  /* Firefox as a system desktop file, Brave as the user's, Chromium only
-   * as a program in PATH; no Tor Browser. */
-  g_assert_cmpint (lw_browsers_detect (), ==, LW_BROWSER_FIREFOX | LW_BROWSER_BRAVE | LW_BROWSER_CHROMIUM);
-  g_assert_cmpstr (lw_browser_name (LW_BROWSER_TOR), ==, "Tor Browser");
 }
 
 static void
@@ -295,45 +284,11 @@ test_vpn_findings (void)
     }
 }
 
-static void
-write_file (const char *path,
-            int         mode)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
-  g_assert_true (g_file_set_contents (path, "[Desktop Entry]\nType=Application\n", -1, NULL));
-  g_assert_cmpint (g_chmod (path, mode), ==, 0);
-}
-
 int
 main (int    argc,
       char **argv)
 {
-  g_autofree char *system = NULL;
-  g_autofree char *user = NULL;
-  g_autofree char *bin = NULL;
-  g_autofree char *path = NULL;
-  int ret;
-
-  tmp_dir = g_dir_make_tmp ("lw-catalogue-XXXXXX", NULL);
-  system = g_build_filename (tmp_dir, "system", NULL);
-  user = g_build_filename (tmp_dir, "user", NULL);
-  bin = g_build_filename (tmp_dir, "bin", NULL);
-  path = g_build_filename (system, "applications", "firefox-esr.desktop", NULL);
-  write_file (path, 0644);
-  g_free (path);
-  path = g_build_filename (user, "applications", "brave-browser.desktop", NULL);
-  write_file (path, 0644);
-  g_free (path);
-  path = g_build_filename (bin, "chromium", NULL);
-  write_file (path, 0755);
-  g_setenv ("XDG_DATA_DIRS", system, TRUE);
-  g_setenv ("XDG_DATA_HOME", user, TRUE);
-  g_setenv ("PATH", bin, TRUE);
-
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/fixes/detect", test_detect);
   g_test_add_func ("/fixes/split-tunnel-every-page", test_split_tunnel_every_page);
   g_test_add_func ("/fixes/camera-pages-only", test_camera_pages_only);
   g_test_add_func ("/fixes/no-browser-found-means-all", test_no_browser_found_means_all);
@@ -344,9 +299,5 @@ main (int    argc,
   g_test_add_func ("/catalogue/advice-agrees-with-fixes", test_advice_agrees_with_fixes);
   g_test_add_func ("/catalogue/incomplete-advice", test_incomplete_advice);
   g_test_add_func ("/fixes/vpn-findings", test_vpn_findings);
-  ret = g_test_run ();
-
-  lw_test_rm_rf (tmp_dir);
-  g_free (tmp_dir);
-  return ret;
+  return g_test_run ();
 }

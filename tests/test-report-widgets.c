@@ -166,7 +166,7 @@ test_window_has_its_pages (void)
 {
   /* A service never started: the window waits for it. */
   g_autoptr(LwService) service = lw_service_new ();
-  LwReportWindow *window = lw_report_window_new (NULL, service, 0);
+  LwReportWindow *window = lw_report_window_new (NULL, service);
   GtkStack *main_stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                                    LW_TYPE_REPORT_WINDOW,
                                                                    "main_stack"));

@@ -35,6 +35,17 @@ mode_sees (LwWebrtcMode       mode,
     }
 }
 
+/* Whether a page of @profile sees @c: an ordinary page, or one with
+ * camera permission. */
+gboolean
+lw_browser_profile_sees (const LwBrowserProfile *profile,
+                         gboolean                camera,
+                         const LwCandidate      *c)
+{
+  return camera ? mode_sees (profile->camera, profile->camera_mdns, c)
+                : mode_sees (profile->ordinary, profile->ordinary_mdns, c);
+}
+
 /* The widest audience that sees @c in any of the profiled browsers. */
 static LwAudience
 candidate_audience (const Analysis    *a,
@@ -48,7 +59,7 @@ candidate_audience (const Analysis    *a,
 
       if (mode_sees (p->ordinary, p->ordinary_mdns, c))
         return LW_AUDIENCE_EVERY_PAGE;
-      if (mode_sees (p->camera, FALSE, c))
+      if (mode_sees (p->camera, p->camera_mdns, c))
         audience = LW_AUDIENCE_CAMERA_PAGES;
     }
 
@@ -82,7 +93,7 @@ browsers_seeing (const Analysis    *a,
       const LwBrowserProfile *p = &a->profiles[i];
       gboolean sees = audience == LW_AUDIENCE_EVERY_PAGE
                         ? mode_sees (p->ordinary, p->ordinary_mdns, c)
-                        : mode_sees (p->camera, FALSE, c);
+                        : mode_sees (p->camera, p->camera_mdns, c);
       if (sees)
         g_ptr_array_add (names, (gpointer) p->name);
     }
@@ -463,6 +474,76 @@ lw_analysis_check_https (Analysis *a)
           lw_analysis_add_finding (a, f);
         }
     }
+}
+
+/* Apps that are not browsers (Electron apps, calling apps) gather on
+ * every interface, whatever the browsers are set to: what the unpinned
+ * all-interfaces and default-route sockets got is theirs to show. A real
+ * address there that no browser finding already names is a warning, so
+ * that safe browsers never make a leaking network look green. */
+void
+lw_analysis_check_desktop_apps (Analysis *a)
+{
+  static const LwBrowserProfile apps = { "apps", LW_WEBRTC_MODE_1, FALSE, LW_WEBRTC_MODE_2, FALSE };
+  Analysis sub = { 0 };
+
+  if (!a->ev->vpn->active)
+    return;
+
+  sub.ev = a->ev;
+  sub.profiles = &apps;
+  sub.n_profiles = 1;
+  sub.findings = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_finding_free);
+  sub.by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < a->ev->candidates->len; i++)
+    {
+      const LwCandidate *c = g_ptr_array_index (a->ev->candidates, i);
+
+      if (c->probe != LW_PROBE_BROWSER)
+        continue;
+      if (c->type == LW_CANDIDATE_SRFLX)
+        lw_analysis_check_public_address_leak (&sub, c);
+      lw_analysis_check_ipv6_leak (&sub, c);
+    }
+
+  for (guint i = 0; i < sub.findings->len; i++)
+    {
+      const LwFinding *seen = g_ptr_array_index (sub.findings, i);
+      gboolean named = FALSE;
+      LwFinding *f;
+
+      if (seen->level < LW_LEVEL_WARNING || seen->address == NULL)
+        continue;
+      for (guint j = 0; j < a->findings->len && !named; j++)
+        {
+          const LwFinding *other = g_ptr_array_index (a->findings, j);
+
+          named = g_strcmp0 (other->address, seen->address) == 0 && other->level >= LW_LEVEL_WARNING;
+        }
+      if (named)
+        continue;
+
+      f = lw_finding_new (LW_FINDING_APPS_SEE_ADDRESS, LW_LEVEL_WARNING);
+      f->audience = LW_AUDIENCE_DESKTOP_APPS;
+      f->mode = g_strdup (seen->mode);
+      f->family = seen->family;
+      f->address = g_strdup (seen->address);
+      f->interface = g_strdup (seen->interface);
+      f->server = g_strdup (seen->server);
+      f->cause = seen->cause;
+      f->route = g_strdup (seen->route);
+      f->summary = g_strdup_printf (_("Apps that are not browsers can see %s"), seen->address);
+      f->detail = g_strdup_printf (_("None of your browsers shows it, as they are set now, but a "
+                                     "socket that is not pinned to an interface got %s from the "
+                                     "STUN server %s. %s"),
+                                   seen->address, seen->server ? seen->server : "?",
+                                   lw_audience_describe (LW_AUDIENCE_DESKTOP_APPS));
+      lw_analysis_add_finding (a, f);
+    }
+
+  g_hash_table_unref (sub.by_key);
+  g_ptr_array_unref (sub.findings);
 }
 
 /* Local addresses seen by the same pages say the same thing: one finding

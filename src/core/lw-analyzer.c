@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lw-analyzer-private.h"
+#include "lw-browser-audit.h"
 #include "lw-enum-private.h"
 
 /* The analyzer is pure: it reads an LwEvidence and returns findings and a
@@ -257,6 +258,10 @@ lw_audience_describe (LwAudience audience)
       return _("Only pages you have allowed to use your camera or microphone can read it.");
     case LW_AUDIENCE_NATIVE_APPS:
       return _("Web pages do not see this; programs that bind to a network interface do.");
+    case LW_AUDIENCE_DESKTOP_APPS:
+      return _("Apps that are not browsers see it: Electron apps such as Slack, Discord, Teams and "
+               "Signal, and calling apps, which gather on every interface. Browser settings do not "
+               "reach them.");
     case LW_AUDIENCE_EVERY_SITE:
       return _("Every website sees it, with or without WebRTC.");
     case LW_AUDIENCE_NONE:
@@ -652,6 +657,8 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
 
   if (evidence->vpn->active)
     lw_analysis_check_https (&a);
+  if (options == NULL || !options->browsers_alone)
+    lw_analysis_check_desktop_apps (&a);
 
   lw_analysis_check_completeness (&a);
   check_history (&a, options);
@@ -663,6 +670,86 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
 
   g_hash_table_unref (a.by_key);
   return findings;
+}
+
+static void
+add_unique (GPtrArray  *array,
+            const char *address)
+{
+  if (address != NULL && !g_ptr_array_find_with_equal_func (array, address, g_str_equal, NULL))
+    g_ptr_array_add (array, g_strdup (address));
+}
+
+/**
+ * lw_analyzer_browser_verdicts:
+ * @evidence: what the probes found
+ * @options: (nullable): as for lw_analyzer_analyze(); its profiles are
+ *   not used
+ * @setups: (element-type LwBrowserSetup): the browsers found, or the
+ *   stand-ins
+ *
+ * What each browser profile exposes, from the same rules as the findings:
+ * each profile is analysed on its own, so its status is what that
+ * browser alone would show.
+ *
+ * Returns: (transfer full) (element-type LwBrowserVerdict)
+ */
+GPtrArray *
+lw_analyzer_browser_verdicts (const LwEvidence        *evidence,
+                              const LwAnalyzerOptions *options,
+                              GPtrArray               *setups)
+{
+  GPtrArray *verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_verdict_free);
+
+  for (guint i = 0; i < setups->len; i++)
+    {
+      const LwBrowserSetup *s = g_ptr_array_index (setups, i);
+      LwAnalyzerOptions one = { 0 };
+      g_autoptr(GPtrArray) findings = NULL;
+      LwBrowserVerdict *v = g_new0 (LwBrowserVerdict, 1);
+
+      if (options != NULL)
+        one = *options;
+      v->setup = lw_browser_setup_copy (s);
+      one.profiles = &v->setup->modes;
+      one.n_profiles = 1;
+      one.browsers_alone = TRUE;
+      v->every_page = g_ptr_array_new_with_free_func (g_free);
+      v->camera_pages = g_ptr_array_new_with_free_func (g_free);
+      findings = lw_analyzer_analyze (evidence, &one, &v->status);
+
+      for (guint j = 0; j < findings->len; j++)
+        {
+          const LwFinding *f = g_ptr_array_index (findings, j);
+
+          if (f->kind != LW_FINDING_PUBLIC_ADDRESS_LEAK && f->kind != LW_FINDING_IPV6_LEAK)
+            continue;
+          if (f->audience == LW_AUDIENCE_EVERY_PAGE)
+            add_unique (v->every_page, f->address);
+          else if (f->audience == LW_AUDIENCE_CAMERA_PAGES)
+            add_unique (v->camera_pages, f->address);
+        }
+      /* Local addresses: the host candidates its pages are shown. */
+      for (guint j = 0; j < evidence->candidates->len; j++)
+        {
+          const LwCandidate *c = g_ptr_array_index (evidence->candidates, j);
+          LwAddressClass klass = lw_address_classify_string (c->address);
+
+          if (c->type != LW_CANDIDATE_HOST || !lw_address_class_is_local (klass) ||
+              klass == LW_ADDRESS_LINK_LOCAL)
+            continue;
+          if (lw_browser_profile_sees (&v->setup->modes, FALSE, c))
+            add_unique (v->every_page, c->address);
+          else if (lw_browser_profile_sees (&v->setup->modes, TRUE, c))
+            add_unique (v->camera_pages, c->address);
+        }
+      for (guint j = v->camera_pages->len; j > 0; j--)
+        if (g_ptr_array_find_with_equal_func (v->every_page, g_ptr_array_index (v->camera_pages, j - 1),
+                                              g_str_equal, NULL))
+          g_ptr_array_remove_index (v->camera_pages, j - 1);
+      g_ptr_array_add (verdicts, v);
+    }
+  return verdicts;
 }
 
 /**

@@ -30,6 +30,7 @@ typedef enum
 {
   LW_AUDIENCE_NONE,
   LW_AUDIENCE_NATIVE_APPS,   /* programs that bind to an interface */
+  LW_AUDIENCE_DESKTOP_APPS,  /* apps that gather on every interface (Electron apps) */
   LW_AUDIENCE_CAMERA_PAGES,  /* pages granted camera or microphone (Mode 1) */
   LW_AUDIENCE_EVERY_PAGE,    /* any page, without asking */
   LW_AUDIENCE_EVERY_SITE,    /* any site, not only through WebRTC */
@@ -49,8 +50,9 @@ typedef struct
 {
   const char   *name;
   LwWebrtcMode  ordinary;
-  gboolean      ordinary_mdns;
+  gboolean      ordinary_mdns;   /* host addresses hidden (mDNS names, or none) */
   LwWebrtcMode  camera;
+  gboolean      camera_mdns;     /* camera pages see no host address either */
 } LwBrowserProfile;
 
 /* What a finding is about. The nicks (LW_FINDING_IPV6_LEAK is
@@ -67,6 +69,7 @@ typedef enum
   LW_FINDING_NO_VPN,
   LW_FINDING_LOCAL_ADDRESSES_VISIBLE,
   LW_FINDING_TUNNEL_BYPASS_BY_BINDING,
+  LW_FINDING_APPS_SEE_ADDRESS,        /* apps that are not browsers see a real address */
   LW_FINDING_CHECK_INCOMPLETE,
   LW_FINDING_CHECK_FAILED,            /* the check could not run: lw_analyzer_check_failed() */
   LW_FINDING_HISTORY_UNSAVED,
@@ -110,6 +113,7 @@ typedef struct
   LwStatus                previous_status;
   const char             *history_unreadable;  /* why the remembered real addresses are unknown */
   const char             *history_unsaved;     /* why checks cannot be saved now */
+  gboolean                browsers_alone;      /* what the profiles show, not other apps */
 } LwAnalyzerOptions;
 
 LwFinding      *lw_finding_new                (LwFindingKind            kind,
@@ -123,6 +127,9 @@ GPtrArray      *lw_analyzer_check_failed      (const GError            *error,
                                                const LwAnalyzerOptions *options,
                                                LwStatus                *status);
 const LwBrowserProfile *lw_analyzer_default_profiles (guint            *n_profiles);
+gboolean        lw_browser_profile_sees       (const LwBrowserProfile  *profile,
+                                               gboolean                 camera,
+                                               const LwCandidate       *c);
 
 const char     *lw_status_to_string           (LwStatus                 status);
 gboolean        lw_status_from_string         (const char              *str,

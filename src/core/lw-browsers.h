@@ -17,9 +17,6 @@ typedef enum
 
 #define LW_BROWSERS_ALL (LW_BROWSER_FIREFOX | LW_BROWSER_CHROMIUM | LW_BROWSER_BRAVE | LW_BROWSER_TOR)
 
-/* The browsers installed on this machine: native, Flatpak and Snap, looked
- * up in the desktop files under the XDG data directories and in PATH. */
-LwBrowsers  lw_browsers_detect        (void);
 const char *lw_browser_name           (LwBrowsers        browser);
 
 G_END_DECLS

@@ -99,6 +99,7 @@ restriction_for (const LwFinding *f)
     case LW_FINDING_VPN_NOT_DEFAULT_ROUTE:
     case LW_FINDING_NO_VPN:
     case LW_FINDING_TUNNEL_BYPASS_BY_BINDING:
+    case LW_FINDING_APPS_SEE_ADDRESS:
     case LW_FINDING_CHECK_INCOMPLETE:
     case LW_FINDING_CHECK_FAILED:
     case LW_FINDING_HISTORY_UNSAVED:
@@ -309,6 +310,10 @@ lw_catalogue_advice (const LwFinding *f,
     case LW_FINDING_TUNNEL_BYPASS_BY_BINDING:
       return g_strdup (_("Turn on the VPN's kill switch (firewall rules that drop traffic "
                          "outside the tunnel), so native calling apps cannot bypass it."));
+
+    case LW_FINDING_APPS_SEE_ADDRESS:
+      return g_strdup (_("Browser settings do not reach these apps: let the VPN carry all your "
+                         "traffic, and turn on its kill switch."));
 
     case LW_FINDING_CHECK_INCOMPLETE:
       return incomplete_advice (gap);
@@ -604,6 +609,10 @@ lw_catalogue_fixes (const LwFinding *finding,
       add_vpn_kill_switch (fixes);
       break;
     case LW_FINDING_TUNNEL_BYPASS_BY_BINDING:
+      add_vpn_kill_switch (fixes);
+      break;
+    case LW_FINDING_APPS_SEE_ADDRESS:
+      add_vpn_full_tunnel (fixes, finding->family);
       add_vpn_kill_switch (fixes);
       break;
     case LW_FINDING_NO_VPN:

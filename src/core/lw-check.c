@@ -75,6 +75,7 @@ lw_check_options_free (LwCheckOptions *self)
   g_free (self->history_unreadable);
   g_free (self->history_unsaved);
   g_clear_pointer (&self->remembered, g_ptr_array_unref);
+  g_clear_pointer (&self->browsers, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -176,6 +177,7 @@ typedef struct
   gint64          started;
   gint64          resolve_started;
   LwTimings       timings;
+  GPtrArray      *setups;        /* LwBrowserSetup: the browser audit's */
   guint           pending;
   guint           resolving_pending;
   gboolean        caller_cancelled;
@@ -207,6 +209,7 @@ check_free (Check *c)
   g_clear_pointer (&c->evidence, lw_evidence_free);
   g_clear_pointer (&c->bases, g_ptr_array_unref);
   g_clear_pointer (&c->servers, g_ptr_array_unref);
+  g_clear_pointer (&c->setups, g_ptr_array_unref);
   g_clear_object (&c->tls_database);
   g_clear_pointer (&c->router, lw_router_free);
   g_clear_object (&c->cancellable);
@@ -265,6 +268,8 @@ lw_check_options_copy (const LwCheckOptions *o)
   copy->ca_file = g_strdup (o->ca_file);
   copy->https_helper = g_strdup (o->https_helper);
   copy->timeout_ms = o->timeout_ms;
+  if (o->browsers != NULL)
+    copy->browsers = g_ptr_array_ref (o->browsers);
   copy->have_previous = o->have_previous;
   copy->previous_status = o->previous_status;
   copy->history_unreadable = g_strdup (o->history_unreadable);
@@ -284,6 +289,8 @@ check_complete (Check *c)
     .history_unreadable = c->options->history_unreadable,
     .history_unsaved = c->options->history_unsaved,
   };
+  g_autoptr(GPtrArray) setups = NULL;
+  g_autoptr(GArray) profiles = NULL;
   GPtrArray *findings;
   LwStatus status;
   LwReport *report;
@@ -299,9 +306,18 @@ check_complete (Check *c)
     }
 
   c->timings.total_ms = elapsed_ms (c->started);
+  /* The browsers found, or Chromium's and Firefox's defaults standing in
+   * for the ones there may be. */
+  setups = c->setups != NULL && c->setups->len > 0 ? g_ptr_array_ref (c->setups)
+                                                   : lw_browser_audit_stand_ins ();
+  profiles = lw_browser_audit_profiles (setups);
+  analyzer.profiles = (const LwBrowserProfile *) profiles->data;
+  analyzer.n_profiles = profiles->len;
   findings = lw_analyzer_analyze (c->evidence, &analyzer, &status);
-  report = lw_report_new (g_steal_pointer (&c->evidence), findings, status,
+  report = lw_report_new (c->evidence, findings, status,
                           g_get_real_time () / G_USEC_PER_SEC, &c->timings);
+  lw_report_set_browsers (report, lw_analyzer_browser_verdicts (c->evidence, &analyzer, setups));
+  c->evidence = NULL;
   g_debug ("check done in %d ms: %s", c->timings.total_ms, lw_status_to_string (status));
 
   g_task_return_pointer (task, report, g_object_unref);
@@ -313,6 +329,17 @@ pending_done (Check *c)
 {
   if (--c->pending == 0)
     check_complete (c);
+}
+
+static void
+on_audit (GObject      *source,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  Check *c = data;
+
+  c->setups = lw_browser_audit_finish (result, NULL);
+  pending_done (c);
 }
 
 static void
@@ -899,7 +926,14 @@ lw_check_run_async (const LwCheckOptions *options,
   c->timings.interfaces_ms = elapsed_ms (c->started);
 
   /* Everything else runs at once. */
-  c->pending = 3;
+  c->pending = 4;
+  if (c->options->browsers != NULL)
+    {
+      c->setups = g_ptr_array_ref (c->options->browsers);
+      c->pending--;
+    }
+  else
+    lw_browser_audit_async (c->cancellable, on_audit, c);
   add_https_routes (c);
   lw_vpn_read_async (c->evidence, remaining_ms (c) / 2, c->cancellable, on_vpn, c);
 

@@ -23,6 +23,7 @@ typedef struct
   LwStatus    previous_status;
   char       *history_unreadable;  /* nullable: why the remembered addresses could not be read */
   char       *history_unsaved;     /* nullable: why checks cannot be saved now ("the disk is full") */
+  GPtrArray  *browsers;         /* LwBrowserSetup, nullable: audit the browsers during the check */
 } LwCheckOptions;
 
 LwCheckOptions     *lw_check_options_new            (void);

@@ -11,7 +11,7 @@
 
 /* A small reader for Firefox's pref files. Each statement is
  *
- *   user_pref("name", value);     (also pref, sticky_pref and lockPref)
+ *   user_pref("name", value);     (also pref, sticky_pref, lockPref and defaultPref)
  *
  * where value is true, false, an integer or a string in double or single
  * quotes with backslash escapes (\\ \" \' \n \r \t \xHH \uHHHH). Comments
@@ -267,7 +267,8 @@ read_statement (Cursor      *c,
 
   if (!read_word (c, word) ||
       !(g_str_equal (word->str, "user_pref") || g_str_equal (word->str, "pref") ||
-        g_str_equal (word->str, "sticky_pref") || g_str_equal (word->str, "lockPref")))
+        g_str_equal (word->str, "sticky_pref") || g_str_equal (word->str, "lockPref") ||
+        g_str_equal (word->str, "defaultPref")))
     return damaged (c, error, "%s", _("user_pref(…) expected"));
 
   pref = g_new0 (LwPref, 1);
@@ -348,30 +349,60 @@ lw_firefox_prefs_parse (const char  *text,
  *
  * Returns: (transfer full) (nullable): as lw_firefox_prefs_parse()
  */
-GHashTable *
-lw_firefox_prefs_load (GFile   *file,
-                       GError **error)
+/**
+ * lw_read_capped_file:
+ * @file: another program's file
+ * @max_bytes: the most that is read
+ *
+ * Reads a file of another program, following symlinks, refusing what is
+ * not a regular file or is larger than @max_bytes (docs/ARCHITECTURE.md,
+ * "Browser files").
+ */
+gboolean
+lw_read_capped_file (GFile   *file,
+                     gsize    max_bytes,
+                     char   **contents,
+                     gsize   *length,
+                     GError **error)
 {
   g_autoptr(GFileInfo) info = NULL;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
 
   info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
                             G_FILE_QUERY_INFO_NONE, NULL, error);
   if (info == NULL)
-    return NULL;
+    return FALSE;
   if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_REGULAR_FILE, _("it is not a regular file"));
-      return NULL;
+      return FALSE;
     }
-  if (g_file_info_get_size (info) > LW_FIREFOX_PREFS_MAX_BYTES)
+  if (g_file_info_get_size (info) > (goffset) max_bytes)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    _("the file is too large (%" G_GINT64_FORMAT " bytes)"), g_file_info_get_size (info));
-      return NULL;
+      return FALSE;
     }
-  if (!g_file_load_contents (file, NULL, &contents, &length, NULL, error))
+  if (!g_file_load_contents (file, NULL, contents, length, NULL, error))
+    return FALSE;
+  /* It may have grown between the two looks. */
+  if (*length > max_bytes)
+    {
+      g_clear_pointer (contents, g_free);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   _("the file is too large (%" G_GSIZE_FORMAT " bytes)"), *length);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+GHashTable *
+lw_firefox_prefs_load (GFile   *file,
+                       GError **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!lw_read_capped_file (file, LW_FIREFOX_PREFS_MAX_BYTES, &contents, &length, error))
     return NULL;
   return lw_firefox_prefs_parse (contents, length, error);
 }

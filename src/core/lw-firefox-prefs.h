@@ -35,5 +35,10 @@ GHashTable *lw_firefox_prefs_parse    (const char    *text,
                                        GError       **error);
 GHashTable *lw_firefox_prefs_load     (GFile         *file,
                                        GError       **error);
+gboolean    lw_read_capped_file       (GFile         *file,
+                                       gsize          max_bytes,
+                                       char         **contents,
+                                       gsize         *length,
+                                       GError       **error);
 
 G_END_DECLS

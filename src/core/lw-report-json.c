@@ -102,6 +102,55 @@ build_findings (JsonBuilder *b,
 }
 
 static void
+add_strings (JsonBuilder *b,
+             const char  *name,
+             GPtrArray   *strings)
+{
+  json_builder_set_member_name (b, name);
+  json_builder_begin_array (b);
+  for (guint i = 0; i < strings->len; i++)
+    json_builder_add_string_value (b, g_ptr_array_index (strings, i));
+  json_builder_end_array (b);
+}
+
+static void
+build_browsers (JsonBuilder *b,
+                GPtrArray   *verdicts)
+{
+  json_builder_set_member_name (b, "browsers");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < verdicts->len; i++)
+    {
+      const LwBrowserVerdict *v = g_ptr_array_index (verdicts, i);
+      const LwBrowserSetup *s = v->setup;
+
+      json_builder_begin_object (b);
+      add_string (b, "browser", s->browser);
+      add_string (b, "name", s->name);
+      add_string (b, "label", s->label);
+      add_string (b, "engine", lw_engine_to_string (s->engine));
+      add_string (b, "packaging", lw_packaging_to_string (s->packaging));
+      add_string (b, "desktop_id", s->desktop_id);
+      add_string (b, "profile", s->profile);
+      add_string (b, "path", s->path);
+      add_bool (b, "stand_in", s->stand_in);
+      add_string (b, "setting", s->setting);
+      add_string (b, "source", s->source);
+      add_string (b, "unverified", s->unverified);
+      add_string (b, "ordinary_mode", lw_webrtc_mode_to_string (s->modes.ordinary));
+      add_bool (b, "ordinary_mdns", s->modes.ordinary_mdns);
+      add_string (b, "camera_mode", lw_webrtc_mode_to_string (s->modes.camera));
+      add_bool (b, "camera_mdns", s->modes.camera_mdns);
+      add_bool (b, "per_destination", s->per_destination);
+      add_string (b, "status", lw_status_to_string (v->status));
+      add_strings (b, "every_page_sees", v->every_page);
+      add_strings (b, "camera_pages_see", v->camera_pages);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
 add_public_addresses (JsonBuilder *b,
                       GPtrArray   *addresses)
 {
@@ -311,6 +360,7 @@ lw_report_to_json (LwReport *self,
   add_string (b, "status", lw_status_to_string (lw_report_get_status (self)));
   add_string (b, "headline", headline);
   build_findings (b, lw_report_get_findings (self));
+  build_browsers (b, lw_report_get_browsers (self));
   build_evidence (b, lw_report_get_evidence (self));
 
   json_builder_set_member_name (b, "timings");
@@ -324,6 +374,44 @@ lw_report_to_json (LwReport *self,
   add_int (b, "https_ms", timings->https_ms);
   json_builder_end_object (b);
 
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, pretty);
+  return json_generator_to_data (gen, NULL);
+}
+
+/**
+ * lw_report_browsers_to_json:
+ *
+ * Returns: (transfer full): `{"version", "time", "status", "headline",
+ *   "browsers"}`, the browsers of @report as `leakwatch --browsers --json`
+ *   prints them, in the report's own form
+ */
+char *
+lw_report_browsers_to_json (LwReport *self,
+                            gboolean  pretty)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GDateTime) dt = NULL;
+  g_autofree char *time_str = NULL;
+  g_autofree char *headline = NULL;
+
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+
+  dt = g_date_time_new_from_unix_utc (lw_report_get_time (self));
+  time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+  headline = lw_report_dup_headline (self);
+
+  json_builder_begin_object (b);
+  add_int (b, "version", LW_REPORT_JSON_VERSION);
+  add_string (b, "time", time_str);
+  add_string (b, "status", lw_status_to_string (lw_report_get_status (self)));
+  add_string (b, "headline", headline);
+  build_browsers (b, lw_report_get_browsers (self));
   json_builder_end_object (b);
 
   root = json_builder_get_root (b);
@@ -448,6 +536,70 @@ read_finding (JsonObject *o,
   f->cause = cause;
   f->route = g_strdup (get_str (o, "route"));
   g_ptr_array_add (out, f);
+  return TRUE;
+}
+
+static GPtrArray *
+read_string_array (JsonArray *array)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_ptr_array_add (out, g_strdup (json_node_get_string (node)));
+    }
+  return out;
+}
+
+static gboolean
+read_browser (JsonObject *o,
+              LwEvidence *ev,
+              GPtrArray  *out,
+              GError    **error)
+{
+  LwBrowserSetup *s;
+  LwBrowserVerdict *v;
+  LwEngine engine;
+  LwPackaging packaging;
+  LwWebrtcMode ordinary, camera;
+  LwStatus status;
+
+  if (get_str (o, "browser") == NULL || get_str (o, "name") == NULL ||
+      !lw_engine_from_string (get_str (o, "engine"), &engine) ||
+      !lw_packaging_from_string (get_str (o, "packaging"), &packaging) ||
+      !lw_webrtc_mode_from_string (get_str (o, "ordinary_mode"), &ordinary) ||
+      !lw_webrtc_mode_from_string (get_str (o, "camera_mode"), &camera) ||
+      !lw_status_from_string (get_str (o, "status"), &status) || status == LW_STATUS_CHECKING)
+    return bad (error, "browsers");
+
+  s = g_new0 (LwBrowserSetup, 1);
+  s->browser = g_strdup (get_str (o, "browser"));
+  s->name = g_strdup (get_str (o, "name"));
+  s->engine = engine;
+  s->packaging = packaging;
+  s->desktop_id = g_strdup (get_str (o, "desktop_id"));
+  s->profile = g_strdup (get_str (o, "profile"));
+  s->path = g_strdup (get_str (o, "path"));
+  s->stand_in = json_object_get_boolean_member_with_default (o, "stand_in", FALSE);
+  s->setting = g_strdup (get_str (o, "setting"));
+  s->source = g_strdup (get_str (o, "source"));
+  s->unverified = g_strdup (get_str (o, "unverified"));
+  s->modes.ordinary = ordinary;
+  s->modes.ordinary_mdns = json_object_get_boolean_member_with_default (o, "ordinary_mdns", FALSE);
+  s->modes.camera = camera;
+  s->modes.camera_mdns = json_object_get_boolean_member_with_default (o, "camera_mdns", FALSE);
+  s->per_destination = json_object_get_boolean_member_with_default (o, "per_destination", FALSE);
+  lw_browser_setup_set_label (s);
+
+  v = g_new0 (LwBrowserVerdict, 1);
+  v->setup = s;
+  v->status = status;
+  v->every_page = read_string_array (get_array (o, "every_page_sees"));
+  v->camera_pages = read_string_array (get_array (o, "camera_pages_see"));
+  g_ptr_array_add (out, v);
   return TRUE;
 }
 
@@ -643,7 +795,9 @@ lw_report_new_from_json (const char  *json,
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(LwEvidence) ev = lw_evidence_new ();
   g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_finding_free);
+  g_autoptr(GPtrArray) browsers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_verdict_free);
   g_autoptr(GDateTime) dt = NULL;
+  LwReport *report;
   JsonObject *root, *vpn, *defaults, *timings;
   LwTimings t = { 0 };
   LwStatus status;
@@ -679,7 +833,10 @@ lw_report_new_from_json (const char  *json,
       (json_object_has_member (root, "routes") &&
        !read_array (root, "routes", read_route, ev, ev->routes, error)) ||
       !read_array (root, "interfaces", read_interface, ev, ev->interfaces, error) ||
-      !read_array (root, "remembered_addresses", read_remembered, ev, ev->remembered, error))
+      !read_array (root, "remembered_addresses", read_remembered, ev, ev->remembered, error) ||
+      /* Reports from before the browser audit have none. */
+      (json_object_has_member (root, "browsers") &&
+       !read_array (root, "browsers", read_browser, ev, browsers, error)))
     return NULL;
 
   if ((vpn = get_object (root, "vpn")) == NULL ||
@@ -712,8 +869,10 @@ lw_report_new_from_json (const char  *json,
       t.https_ms = (int) get_int (timings, "https_ms", 0);
     }
 
-  return lw_report_new (g_steal_pointer (&ev), g_steal_pointer (&findings), status,
-                        g_date_time_to_unix (dt), &t);
+  report = lw_report_new (g_steal_pointer (&ev), g_steal_pointer (&findings), status,
+                          g_date_time_to_unix (dt), &t);
+  lw_report_set_browsers (report, g_steal_pointer (&browsers));
+  return report;
 }
 
 /**

@@ -17,6 +17,7 @@ struct _LwReport
 
   LwEvidence *evidence;
   GPtrArray  *findings;
+  GPtrArray  *browsers;   /* LwBrowserVerdict */
   LwStatus    status;
   gint64      time_unix;
   LwTimings   timings;
@@ -31,6 +32,7 @@ lw_report_finalize (GObject *object)
 
   g_clear_pointer (&self->evidence, lw_evidence_free);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
+  g_clear_pointer (&self->browsers, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lw_report_parent_class)->finalize (object);
 }
@@ -44,6 +46,7 @@ lw_report_class_init (LwReportClass *klass)
 static void
 lw_report_init (LwReport *self)
 {
+  self->browsers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_verdict_free);
 }
 
 /**
@@ -68,6 +71,55 @@ lw_report_new (LwEvidence      *evidence,
     self->timings = *timings;
 
   return self;
+}
+
+/**
+ * lw_report_set_browsers:
+ * @verdicts: (transfer full) (element-type LwBrowserVerdict): what each
+ *   browser exposes, from lw_analyzer_browser_verdicts()
+ *
+ * Part of making a report, before anyone sees it.
+ */
+void
+lw_report_set_browsers (LwReport  *self,
+                        GPtrArray *verdicts)
+{
+  g_return_if_fail (LW_IS_REPORT (self));
+  g_return_if_fail (verdicts != NULL);
+
+  g_ptr_array_unref (self->browsers);
+  self->browsers = verdicts;
+}
+
+/**
+ * lw_report_get_browser_families:
+ *
+ * Returns: the catalogue's browsers (lw-catalogue.c) that the report
+ *   found; none when it found none, or predates the audit
+ */
+LwBrowsers
+lw_report_get_browser_families (LwReport *self)
+{
+  g_autoptr(GPtrArray) setups = g_ptr_array_new ();
+
+  g_return_val_if_fail (LW_IS_REPORT (self), 0);
+
+  for (guint i = 0; i < self->browsers->len; i++)
+    g_ptr_array_add (setups, ((LwBrowserVerdict *) g_ptr_array_index (self->browsers, i))->setup);
+  return lw_browser_audit_families (setups);
+}
+
+/**
+ * lw_report_get_browsers:
+ *
+ * Returns: (transfer none) (element-type LwBrowserVerdict): the browsers,
+ *   found or standing in; empty in reports from before the audit
+ */
+GPtrArray *
+lw_report_get_browsers (LwReport *self)
+{
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+  return self->browsers;
 }
 
 LwStatus

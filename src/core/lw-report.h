@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "lw-analyzer.h"
+#include "lw-browser-audit.h"
 #include "lw-evidence.h"
 
 G_BEGIN_DECLS
@@ -35,6 +36,10 @@ LwReport         *lw_report_new_from_json   (const char       *json,
 LwStatus          lw_report_get_status      (LwReport         *self);
 const LwEvidence *lw_report_get_evidence    (LwReport         *self);
 GPtrArray        *lw_report_get_findings    (LwReport         *self);
+void              lw_report_set_browsers    (LwReport         *self,
+                                             GPtrArray        *verdicts);
+GPtrArray        *lw_report_get_browsers    (LwReport         *self);
+LwBrowsers        lw_report_get_browser_families (LwReport    *self);
 const LwTimings  *lw_report_get_timings     (LwReport         *self);
 gint64            lw_report_get_time        (LwReport         *self);
 char             *lw_report_dup_leaked_addresses (LwReport       *self,
@@ -42,6 +47,8 @@ char             *lw_report_dup_leaked_addresses (LwReport       *self,
 char             *lw_report_dup_headline    (LwReport         *self);
 const LwFinding  *lw_report_get_failure     (LwReport         *self);
 char             *lw_report_to_json         (LwReport         *self,
+                                             gboolean          pretty);
+char             *lw_report_browsers_to_json (LwReport        *self,
                                              gboolean          pretty);
 
 char             *lw_public_addresses_to_json   (GPtrArray    *addresses);

@@ -156,6 +156,105 @@ append_findings (GString  *out,
     }
 }
 
+/**
+ * lw_text_browser_sees:
+ * @camera: for pages with camera permission, rather than any page
+ *
+ * Returns: (transfer full): what those pages of one browser see, in one
+ *   line: the same words for every view
+ */
+char *
+lw_text_browser_sees (const LwBrowserVerdict *v,
+                      gboolean                camera)
+{
+  GPtrArray *addresses = camera ? v->camera_pages : v->every_page;
+  LwWebrtcMode mode = camera ? v->setup->modes.camera : v->setup->modes.ordinary;
+
+  if (mode == LW_WEBRTC_DISABLED)
+    return g_strdup (_("nothing: WebRTC is off"));
+  if (addresses->len > 0)
+    {
+      g_autofree char *list = lw_text_join_list (addresses);
+
+      return camera ? g_strdup_printf (_("also %s"), list) : g_steal_pointer (&list);
+    }
+  if (camera && v->every_page->len > 0)
+    return g_strdup (_("the same"));
+  switch (v->status)
+    {
+    case LW_STATUS_UNPROTECTED:
+      return g_strdup (_("no more than any site: there is no VPN"));
+    case LW_STATUS_UNKNOWN:
+    case LW_STATUS_CHECKING:
+      return g_strdup (_("not known: the check was incomplete"));
+    case LW_STATUS_PROTECTED:
+    case LW_STATUS_WARNING:
+    case LW_STATUS_LEAK:
+    default:
+      return g_strdup (_("nothing outside the tunnel"));
+    }
+}
+
+static const char *
+status_label (LwStatus status)
+{
+  switch (status)
+    {
+    case LW_STATUS_LEAK:        return _("LEAK");
+    case LW_STATUS_WARNING:     return _("WARNING");
+    case LW_STATUS_UNPROTECTED: return _("NO VPN");
+    case LW_STATUS_PROTECTED:   return _("OK");
+    case LW_STATUS_UNKNOWN:
+    case LW_STATUS_CHECKING:
+    default:                    return _("UNKNOWN");
+    }
+}
+
+static void
+append_browsers (GString   *out,
+                 GPtrArray *verdicts)
+{
+  g_string_append_printf (out, "\n%s\n", _("Browsers"));
+  if (verdicts->len > 0 && ((LwBrowserVerdict *) g_ptr_array_index (verdicts, 0))->setup->stand_in)
+    g_string_append_printf (out, "  %s\n", _("No browser was found: Chromium’s and Firefox’s "
+                                             "defaults stand in for the ones there may be."));
+  for (guint i = 0; i < verdicts->len; i++)
+    {
+      const LwBrowserVerdict *v = g_ptr_array_index (verdicts, i);
+      const LwBrowserSetup *s = v->setup;
+      g_autofree char *setting = g_strdup_printf ("%s (%s)", s->setting ? s->setting : "-",
+                                                  s->source ? s->source : "-");
+      g_autofree char *ordinary = lw_text_browser_sees (v, FALSE);
+      g_autofree char *camera = lw_text_browser_sees (v, TRUE);
+
+      g_string_append_printf (out, "  %-8s %s\n", status_label (v->status), s->label);
+      append_wrapped (out, _("Setting:"), setting);
+      if (s->unverified != NULL)
+        append_wrapped (out, _("Unverified:"), _("its setting could not be read, so its defaults are assumed."));
+      append_wrapped (out, _("Every page sees:"), ordinary);
+      append_wrapped (out, _("Camera pages see:"), camera);
+      if (s->path != NULL)
+        append_wrapped (out, _("Profile:"), s->path);
+    }
+}
+
+/**
+ * lw_text_format_browsers:
+ *
+ * Returns: (transfer full): the browsers of @report as text for people,
+ *   as `leakwatch --browsers` prints them
+ */
+char *
+lw_text_format_browsers (LwReport *report)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *headline = lw_report_dup_headline (report);
+
+  g_string_append_printf (out, "%s\n", headline);
+  append_browsers (out, lw_report_get_browsers (report));
+  return g_string_free (out, FALSE);
+}
+
 static void
 append_evidence (GString          *out,
                  const LwEvidence *ev,
@@ -322,6 +421,8 @@ lw_text_format_report (LwReport *report)
 
   g_string_append_printf (out, "%s\n", headline);
   append_findings (out, report);
+  if (lw_report_get_browsers (report)->len > 0)
+    append_browsers (out, lw_report_get_browsers (report));
   append_evidence (out, lw_report_get_evidence (report), lw_report_get_timings (report));
 
   return g_string_free (out, FALSE);

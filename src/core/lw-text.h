@@ -6,6 +6,9 @@
 G_BEGIN_DECLS
 
 char *lw_text_format_report (LwReport  *report);
+char *lw_text_format_browsers (LwReport *report);
 char *lw_text_join_list     (GPtrArray *items);
+char *lw_text_browser_sees  (const LwBrowserVerdict *verdict,
+                             gboolean                camera);
 
 G_END_DECLS

@@ -21,7 +21,6 @@ struct _LwReportApplication
 
   LwService      *service;
   GSettings      *settings;   /* nullable: no schema */
-  LwBrowsers      browsers;
 };
 
 G_DEFINE_FINAL_TYPE (LwReportApplication, lw_report_application, ADW_TYPE_APPLICATION)
@@ -142,7 +141,6 @@ lw_report_application_startup (GApplication *app)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
                                                                             "preferences")),
                                self->settings != NULL);
-  self->browsers = lw_browsers_detect ();
 
   self->service = lw_service_new ();
   g_signal_connect_object (self->service, "notify::state",
@@ -160,8 +158,7 @@ lw_report_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (lw_report_window_new (GTK_APPLICATION (app), self->service,
-                                               self->browsers));
+    window = GTK_WINDOW (lw_report_window_new (GTK_APPLICATION (app), self->service));
   gtk_window_present (window);
 }
 

@@ -20,7 +20,6 @@ struct _LwReportPage
   GtkWidget            *nothing_box;
   AdwPreferencesGroup  *notes_group;
 
-  LwBrowsers            browsers;
   LwReport             *report;
   GPtrArray            *rows;       /* the LwFindingRows shown, each in one of the groups */
   GHashTable           *seen;       /* summaries of the findings shown so far */
@@ -90,7 +89,7 @@ show_findings (LwReportPage *self)
   for (guint i = 0; findings != NULL && i < findings->len; i++)
     {
       const LwFinding *f = g_ptr_array_index (findings, i);
-      GtkWidget *row = lw_finding_row_new (f, self->browsers);
+      GtkWidget *row = lw_finding_row_new (f, lw_report_get_browser_families (self->report));
       gboolean note = f->level == LW_LEVEL_NOTE;
       gboolean is_new = !g_hash_table_contains (self->seen, f->summary);
 
@@ -148,22 +147,6 @@ same_findings (LwReport *a,
         return FALSE;
     }
   return TRUE;
-}
-
-/**
- * lw_report_page_set_browsers:
- * @browsers: the browsers on this machine, from lw_browsers_detect()
- */
-void
-lw_report_page_set_browsers (LwReportPage *self,
-                             LwBrowsers    browsers)
-{
-  g_return_if_fail (LW_IS_REPORT_PAGE (self));
-
-  if (self->browsers == browsers)
-    return;
-  self->browsers = browsers;
-  show_findings (self);
 }
 
 /**

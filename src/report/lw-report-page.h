@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (LwReportPage, lw_report_page, LW, REPORT_PAGE, AdwBin)
 
-void  lw_report_page_set_browsers  (LwReportPage *self,
-                                    LwBrowsers    browsers);
 void  lw_report_page_update        (LwReportPage *self,
                                     LwReport     *report,
                                     gboolean      checking);

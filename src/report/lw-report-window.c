@@ -393,19 +393,16 @@ lw_report_window_init (LwReportWindow *self)
 /**
  * lw_report_window_new:
  * @service: the service whose report to show
- * @browsers: the browsers on this machine, for the fixes
  *
  * Returns: (transfer none): the window, which GTK owns until it is closed
  */
 LwReportWindow *
 lw_report_window_new (GtkApplication *application,
-                      LwService      *service,
-                      LwBrowsers      browsers)
+                      LwService      *service)
 {
   LwReportWindow *self = g_object_new (LW_TYPE_REPORT_WINDOW, "application", application, NULL);
 
   self->service = g_object_ref (service);
-  lw_report_page_set_browsers (self->report_page, browsers);
   lw_history_page_set_service (self->history_page, service);
   g_signal_connect (service, "notify::state", G_CALLBACK (on_service_changed), self);
   g_signal_connect (service, "notify::status", G_CALLBACK (on_service_changed), self);

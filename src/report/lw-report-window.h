@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LwReportWindow, lw_report_window, LW, REPORT_WINDOW, AdwApplicationWindow)
 
 LwReportWindow  *lw_report_window_new  (GtkApplication *application,
-                                        LwService      *service,
-                                        LwBrowsers      browsers);
+                                        LwService      *service);
 
 G_END_DECLS

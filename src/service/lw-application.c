@@ -17,7 +17,7 @@
 #include "lw-paths.h"
 #include "lw-actions.h"
 
-/* `leakwatch`: with --check, --watch or --history a command-line tool;
+/* `leakwatch`: with --check, --watch, --history or --browsers a command-line tool;
  * without, the background service. The service is a unique GApplication:
  * it runs the monitor, records the history, and publishes the latest
  * report on the session bus, where the tray, the report window and any
@@ -32,6 +32,8 @@ static const GOptionEntry main_entries[] = {
     N_("Check now, on an interval and whenever the network changes; print every report"), NULL },
   { "history", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the recorded changes of status"), NULL },
+  { "browsers", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Check, then print what each browser found here exposes, and why"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print JSON instead of text (with --watch, one object per line)"), NULL },
   { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
@@ -137,9 +139,10 @@ lw_application_handle_local_options (GApplication *app,
   /* One mode at a time: --check --history would say nothing of the
    * check, and exit as if it were protected. */
   if ((g_variant_dict_contains (dict, "check") + g_variant_dict_contains (dict, "watch") +
-       g_variant_dict_contains (dict, "history") + g_variant_dict_contains (dict, "probe-https")) > 1)
+       g_variant_dict_contains (dict, "history") + g_variant_dict_contains (dict, "browsers") +
+       g_variant_dict_contains (dict, "probe-https")) > 1)
     {
-      g_printerr ("leakwatch: %s\n", _("--check, --watch and --history cannot be used together"));
+      g_printerr ("leakwatch: %s\n", _("--check, --watch, --history and --browsers cannot be used together"));
       return LW_EXIT_USAGE;
     }
 
@@ -156,7 +159,9 @@ lw_application_handle_local_options (GApplication *app,
   if (g_variant_dict_lookup (dict, "probe-https", "&s", &families))
     return lw_cli_probe_https (options, families);
   if (g_variant_dict_contains (dict, "check"))
-    return lw_cli_check (options, json);
+    return lw_cli_check (options, json, TRUE);
+  if (g_variant_dict_contains (dict, "browsers"))
+    return lw_cli_check (options, json, FALSE);
 
   /* The long-running modes ask the HTTPS services from a short-lived
    * child, so TLS's memory is not theirs to keep. */

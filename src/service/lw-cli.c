@@ -160,11 +160,14 @@ print_and_free (char *text)
   return written;
 }
 
-/* `leakwatch --check`: one check, then an exit code scripts can test. */
+/* `leakwatch --check`: one check, then an exit code scripts can test.
+ * `leakwatch --browsers` is the same check, told browser by browser. */
 int
 lw_cli_check (LwCheckOptions *options,
-              gboolean        json)
+              gboolean        json,
+              gboolean        whole_report)
 {
+  g_autofree char *text = NULL;
   char *problem = NULL;
   g_autoptr(LwHistory) history = lw_cli_open_history (&problem);
   gboolean can_record = problem == NULL;  /* said once already when not */
@@ -186,7 +189,11 @@ lw_cli_check (LwCheckOptions *options,
   if (can_record && !lw_history_record (history, report, &error))
     g_printerr (_("leakwatch: cannot record the check: %s\n"), error->message);
 
-  if (!print_and_free (json ? lw_report_to_json (report, TRUE) : lw_text_format_report (report)))
+  if (json)
+    text = whole_report ? lw_report_to_json (report, TRUE) : lw_report_browsers_to_json (report, TRUE);
+  else
+    text = whole_report ? lw_text_format_report (report) : lw_text_format_browsers (report);
+  if (!print_and_free (g_steal_pointer (&text)))
     return LW_EXIT_IO;
   return lw_status_exit_code (lw_report_get_status (report));
 }

@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 
 LwHistory *lw_cli_open_history  (char **problem);
 int        lw_cli_check         (LwCheckOptions *options,
-                                 gboolean        json);
+                                 gboolean        json,
+                                 gboolean        whole_report);
 int        lw_cli_watch         (LwCheckOptions *options,
                                  guint           interval,
                                  gboolean        json);
