@@ -7,6 +7,8 @@
 #include <glib/gstdio.h>
 
 #include "lw-browser-audit.h"
+#include "lw-browser-watch.h"
+#include "lw-check.h"
 #include "lw-test-evidence.h"
 #include "lw-test-util.h"
 
@@ -640,6 +642,124 @@ test_verdicts (Fixture       *f,
     }
 }
 
+static void
+on_changed (LwBrowserWatch *watch,
+            gpointer        data)
+{
+  (*(guint *) data)++;
+}
+
+static gboolean
+on_too_long (gpointer data)
+{
+  g_test_message ("the watch did not tell in 10 s");
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits for @count to reach @want, failing after 10 s (a margin, not a
+ * speed target: bench figures live in tests/bench). */
+static void
+wait_for (guint *count,
+          guint  want)
+{
+  guint deadline = g_timeout_add_seconds (10, on_too_long, NULL);
+
+  while (*count < want)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (deadline);
+}
+
+static gboolean
+first_audit_done (LwBrowserWatch *watch)
+{
+  return lw_browser_watch_get_setups (watch) != NULL;
+}
+
+/* The watch: a setting written to user.js, a profile added in
+ * profiles.ini, and a policy dropped into its folder each tell "changed",
+ * with the new settings; the first audit tells nothing. */
+static void
+test_watch (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autoptr(LwBrowserWatch) watch = lw_browser_watch_new (&f->places);
+  guint changes = 0;
+  const LwBrowserSetup *s;
+
+  PUT (f->home, ".mozilla/firefox/profiles.ini", "[Profile0]\nName=one\nIsRelative=1\nPath=one\n");
+  PUT (f->home, ".mozilla/firefox/one/prefs.js", PREFS_HEAD);
+  PUT (f->config, "chromium/Default/Preferences", "{}");
+  g_signal_connect (watch, "changed", G_CALLBACK (on_changed), &changes);
+  lw_browser_watch_start (watch);
+  while (!first_audit_done (watch))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (changes, ==, 0);
+  g_assert_cmpstr (find (lw_browser_watch_get_setups (watch), "firefox", "one")->setting, ==, "default");
+
+  PUT (f->home, ".mozilla/firefox/one/user.js", "user_pref(\"media.peerconnection.enabled\", false);\n");
+  wait_for (&changes, 1);
+  s = find (lw_browser_watch_get_setups (watch), "firefox", "one");
+  g_assert_cmpstr (s->setting, ==, "media.peerconnection.enabled=false");
+
+  PUT (f->home, ".mozilla/firefox/two/prefs.js", PREFS_HEAD);
+  PUT (f->home, ".mozilla/firefox/profiles.ini",
+       "[Profile0]\nName=one\nIsRelative=1\nPath=one\n\n[Profile1]\nName=two\nIsRelative=1\nPath=two\n");
+  wait_for (&changes, 2);
+  g_assert_cmpstr (find (lw_browser_watch_get_setups (watch), "firefox", "two")->setting, ==, "default");
+
+  /* A folder that was not there when the watch began. */
+  PUT (f->root, "etc/chromium/policies/managed/lock.json", "{\"WebRtcIPHandling\": \"disable_non_proxied_udp\"}");
+  wait_for (&changes, 3);
+  g_assert_cmpstr (find (lw_browser_watch_get_setups (watch), "chromium", "Default")->setting, ==,
+                   "disable_non_proxied_udp");
+}
+
+/* A new verdict on the same evidence: the same check's time, the new
+ * settings' verdicts, and no network asked. */
+static void
+test_reanalyse (Fixture       *f,
+                gconstpointer  data)
+{
+  LwEvidence *ev = ev_home (TRUE);
+  g_autoptr(LwCheckOptions) options = lw_check_options_new ();
+  g_autoptr(GPtrArray) stand_ins = lw_browser_audit_stand_ins ();
+  g_autoptr(GPtrArray) setups = NULL;
+  g_autoptr(LwReport) report = NULL;
+  g_autoptr(LwReport) again = NULL;
+  g_autoptr(LwReport) third = NULL;
+  const LwBrowserVerdict *v;
+  GPtrArray *findings;
+  LwStatus status;
+
+  ev_default (ev, TUN4, NULL);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  findings = lw_analyzer_analyze (ev, NULL, &status);
+  report = lw_report_new (ev, findings, status, 1795000000, NULL);
+  lw_report_set_browsers (report, lw_analyzer_browser_verdicts (ev, NULL, stand_ins));
+  g_assert_cmpint (lw_report_get_status (report), ==, LW_STATUS_LEAK);
+
+  PUT (f->home, ".mozilla/firefox/profiles.ini", "[Profile0]\nName=off\nIsRelative=1\nPath=off\n");
+  PUT (f->home, ".mozilla/firefox/off/user.js", "user_pref(\"media.peerconnection.enabled\", false);\n");
+  setups = lw_browser_audit (&f->places);
+  again = lw_check_reanalyse (report, options, setups);
+
+  g_assert_cmpint (lw_report_get_time (again), ==, 1795000000);
+  g_assert_true (lw_report_get_evidence (again) == lw_report_get_evidence (report));
+  g_assert_cmpuint (lw_report_get_browsers (again)->len, ==, 1);
+  v = g_ptr_array_index (lw_report_get_browsers (again), 0);
+  g_assert_cmpstr (v->setup->label, ==, "Firefox (profile off)");
+  g_assert_cmpint (v->status, ==, LW_STATUS_PROTECTED);
+  /* The only browser is safe; the network is not: a warning, never green. */
+  g_assert_cmpint (lw_report_get_status (again), ==, LW_STATUS_WARNING);
+
+  /* Again from the new one: it reads the first report's evidence. */
+  third = lw_check_reanalyse (again, options, stand_ins);
+  g_assert_true (lw_report_get_evidence (third) == lw_report_get_evidence (report));
+  g_assert_cmpint (lw_report_get_status (third), ==, LW_STATUS_LEAK);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -657,6 +777,8 @@ main (int   argc,
   ADD ("/audit/chromium/family", test_chromium_family);
   ADD ("/audit/chromium/damage", test_chromium_damage);
   ADD ("/audit/verdicts", test_verdicts);
+  ADD ("/audit/watch", test_watch);
+  ADD ("/audit/reanalyse", test_reanalyse);
 #undef ADD
 
   return g_test_run ();

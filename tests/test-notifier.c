@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lw-browser-audit.h"
 #include "lw-notifier.h"
 #include "lw-test-evidence.h"
 
@@ -153,6 +154,47 @@ test_leak_both_families (void)
   g_assert_cmpstr (headline, ==, "Leak: " ISP4 " and " LAN6 " are visible to web pages");
 }
 
+static LwBrowserSetup *
+setup (const char *name,
+       const char *profile,
+       const char *handling)
+{
+  LwBrowserSetup *s = g_new0 (LwBrowserSetup, 1);
+
+  s->browser = g_ascii_strdown (name, -1);
+  s->name = g_strdup (name);
+  s->profile = g_strdup (profile);
+  s->setting = g_strdup (handling);
+  g_assert_true (lw_chromium_handling_modes (handling, &s->modes));
+  lw_browser_setup_set_label (s);
+  return s;
+}
+
+/* The browsers found: the headline and the notice name the ones that
+ * leak, by name when all their profiles do, else by profile. */
+static void
+test_names_the_browsers (void)
+{
+  g_autoptr(LwNotifier) n = lw_notifier_new ();
+  g_autoptr(LwReport) report = leak_report (FALSE);
+  g_autoptr(GPtrArray) setups = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_setup_free);
+  g_autoptr(LwNotice) notice = NULL;
+  g_autofree char *headline = NULL;
+
+  g_ptr_array_add (setups, setup ("Chromium", "Default", "default"));
+  g_ptr_array_add (setups, setup ("Brave", "Default", "default"));
+  g_ptr_array_add (setups, setup ("Brave", "Work", "disable_non_proxied_udp"));
+  g_ptr_array_add (setups, setup ("Vivaldi", "Default", "default_public_interface_only"));
+  lw_report_set_browsers (report, lw_analyzer_browser_verdicts (lw_report_get_evidence (report), NULL, setups));
+
+  headline = lw_report_dup_headline (report);
+  g_assert_cmpstr (headline, ==, "Leak: An address outside the VPN, " ISP4 ", is visible to web pages in "
+                                 "Chromium, Brave (profile Default) and Vivaldi");
+  notice = lw_notifier_update (n, report, TRUE, FALSE);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice->body, "Browsers that show it: Chromium, Brave (profile Default) and Vivaldi."));
+}
+
 static void
 test_vpn_down_after_leak (void)
 {
@@ -221,6 +263,7 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/notifier/names-the-browsers", test_names_the_browsers);
 
   g_test_add_func ("/notifier/leak-both-families", test_leak_both_families);
   g_test_add_func ("/notifier/leak-lifecycle", test_leak_lifecycle);

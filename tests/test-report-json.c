@@ -13,8 +13,11 @@ make_report (void)
 {
   LwEvidence *ev = ev_home (TRUE);
   LwTimings t = { 123, 1, 2, 3, 40, 50, 60 };
+  g_autoptr(GPtrArray) setups = lw_browser_audit_stand_ins ();
+  LwBrowserSetup *unread = g_new0 (LwBrowserSetup, 1);
   GPtrArray *findings;
   LwStatus status;
+  LwReport *report;
 
   ev_default (ev, TUN4, NULL);
   ev_remember (ev, 4, ISP4);
@@ -26,8 +29,29 @@ make_report (void)
   g_ptr_array_add (ev->vpn->connections, lw_vpn_connection_new ("Work VPN", "vpn", "tun0", "activated"));
   ev->vpn->note = g_strdup ("NetworkManager is not running; read from the interfaces");
 
+  /* A profile whose file could not be read, with what every field can
+   * hold. */
+  unread->browser = g_strdup ("firefox-esr");
+  unread->name = g_strdup ("Firefox ESR");
+  unread->engine = LW_ENGINE_GECKO;
+  unread->packaging = LW_PACKAGING_FLATPAK;
+  unread->desktop_id = g_strdup ("org.mozilla.firefox.desktop");
+  unread->profile = g_strdup ("default-esr");
+  unread->path = g_strdup ("/home/u/.var/app/org.mozilla.firefox/.mozilla/firefox/x.default-esr");
+  unread->setting = g_strdup ("unknown");
+  unread->unverified = g_strdup (".../prefs.js: line 3: a value must be true, false, a number or a string");
+  unread->source = g_strdup (unread->unverified);
+  unread->modes.ordinary = LW_WEBRTC_MODE_2;
+  unread->modes.ordinary_mdns = TRUE;
+  unread->modes.camera = LW_WEBRTC_MODE_1;
+  unread->per_destination = TRUE;
+  lw_browser_setup_set_label (unread);
+  g_ptr_array_add (setups, unread);
+
   findings = lw_analyzer_analyze (ev, NULL, &status);
-  return lw_report_new (ev, findings, status, 1795000000, &t);
+  report = lw_report_new (ev, findings, status, 1795000000, &t);
+  lw_report_set_browsers (report, lw_analyzer_browser_verdicts (ev, NULL, setups));
+  return report;
 }
 
 static void
@@ -53,6 +77,16 @@ test_round_trip (void)
   g_assert_cmpint (lw_report_get_timings (copy)->browser_ms, ==, 50);
   g_assert_cmpuint (lw_report_get_findings (copy)->len, ==, lw_report_get_findings (report)->len);
   g_assert_cmpstr (lw_report_get_evidence (copy)->default_ipv4, ==, TUN4);
+  g_assert_cmpuint (lw_report_get_browsers (copy)->len, ==, 3);
+  {
+    const LwBrowserVerdict *v = g_ptr_array_index (lw_report_get_browsers (copy), 2);
+
+    g_assert_cmpstr (v->setup->label, ==, "Firefox ESR Flatpak (profile default-esr)");
+    g_assert_nonnull (v->setup->unverified);
+    g_assert_cmpint (v->status, ==, LW_STATUS_LEAK);
+    g_assert_cmpuint (v->every_page->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (v->every_page, 0), ==, ISP4);
+  }
 
   /* The text form renders the same report the same way. */
   text = lw_text_format_report (report);
@@ -106,6 +140,23 @@ test_schema (void)
   g_assert_cmpstr (json_object_get_string_member (first, "source"), ==, "interfaces");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "interfaces")), ==, 1);
 
+  first = json_array_get_object_element (json_object_get_array_member (o, "browsers"), 0);
+  for (guint i = 0; i < 20; i++)
+    {
+      const char *keys[] = { "browser", "name", "label", "engine", "packaging", "desktop_id", "profile",
+                             "path", "stand_in", "setting", "source", "unverified", "ordinary_mode",
+                             "ordinary_mdns", "camera_mode", "camera_mdns", "per_destination", "status",
+                             "every_page_sees", "camera_pages_see" };
+      g_assert_true (json_object_has_member (first, keys[i]));
+    }
+  g_assert_cmpstr (json_object_get_string_member (first, "browser"), ==, "chromium");
+  g_assert_true (json_object_get_boolean_member (first, "stand_in"));
+  g_assert_cmpstr (json_object_get_string_member (first, "ordinary_mode"), ==, "mode-2");
+  g_assert_cmpstr (json_object_get_string_member (first, "camera_mode"), ==, "mode-1");
+  g_assert_cmpstr (json_object_get_string_member (first, "status"), ==, "leak");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (first, "every_page_sees"), 0),
+                   ==, ISP4);
+
   first = json_object_get_object_member (o, "timings");
   g_assert_cmpint (json_object_get_int_member (first, "total_ms"), ==, 123);
   g_assert_true (json_object_has_member (first, "bound_ms"));
@@ -130,7 +181,8 @@ test_bad_input (void)
   };
   /* Whole reports but for one thing: no time, a time that is not one, or
    * "checking", which is no verdict. */
-  const char *damage[] = { "no time", "time in words", "time as a number", "checking" };
+  const char *damage[] = { "no time", "time in words", "time as a number", "checking",
+                           "a browser without its engine", "a browser mode that is none" };
 
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     {
@@ -157,8 +209,17 @@ test_bad_input (void)
         json_object_set_string_member (o, "time", "yesterday");
       else if (g_str_equal (damage[i], "time as a number"))
         json_object_set_int_member (o, "time", 1795000000);
-      else
+      else if (g_str_equal (damage[i], "checking"))
         json_object_set_string_member (o, "status", "checking");
+      else
+        {
+          JsonObject *b = json_array_get_object_element (json_object_get_array_member (o, "browsers"), 1);
+
+          if (g_str_equal (damage[i], "a browser without its engine"))
+            json_object_remove_member (b, "engine");
+          else
+            json_object_set_string_member (b, "camera_mode", "mode-9");
+        }
       damaged = json_to_string (root, FALSE);
       report = lw_report_new_from_json (damaged, &error);
       g_assert_null (report);

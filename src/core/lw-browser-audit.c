@@ -1240,6 +1240,110 @@ epiphany (Audit *a)
   setup_finish (a, s);
 }
 
+static void
+audit_init (Audit               *a,
+            const LwAuditPlaces *places)
+{
+  LwAuditPlaces none = { NULL };
+
+  if (places == NULL)
+    places = &none;
+  a->home = g_strdup (places->home ? places->home : g_get_home_dir ());
+  a->config_home = g_strdup (places->config_home ? places->config_home : g_get_user_config_dir ());
+  a->data_home = g_strdup (places->data_home ? places->data_home : g_get_user_data_dir ());
+  a->root = g_strdup (places->root ? places->root : "/");
+  a->data_dirs = g_strdupv ((char **) (places->data_dirs ? places->data_dirs : g_get_system_data_dirs ()));
+  a->setups = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_setup_free);
+  a->unstarted = g_ptr_array_new_with_free_func ((GDestroyNotify) unstarted_free);
+}
+
+static void
+audit_clear (Audit *a)
+{
+  g_free (a->home);
+  g_free (a->config_home);
+  g_free (a->data_home);
+  g_free (a->root);
+  g_strfreev (a->data_dirs);
+  g_ptr_array_unref (a->unstarted);
+  g_clear_pointer (&a->setups, g_ptr_array_unref);
+}
+
+/**
+ * lw_browser_audit_folders:
+ * @setups: (element-type LwBrowserSetup) (nullable): what the audit found
+ *
+ * Returns: (transfer full) (element-type filename): every folder whose
+ *   files the audit reads, found or not: the places of every browser's
+ *   profiles, each profile found, the policy folders and where desktop
+ *   files are. A change in one may change a setting.
+ */
+GPtrArray *
+lw_browser_audit_folders (const LwAuditPlaces *places,
+                          GPtrArray           *setups)
+{
+  const char *firefox_policies[] = { "/etc/firefox/policies", "/usr/lib/firefox/distribution",
+                                     "/usr/lib/firefox-esr/distribution", "/usr/lib/librewolf" };
+  GPtrArray *folders = g_ptr_array_new_with_free_func (g_free);
+  Audit a = { NULL };
+
+  audit_init (&a, places);
+  for (guint i = 0; i < G_N_ELEMENTS (gecko_places); i++)
+    g_ptr_array_add (folders, place (&a, gecko_places[i].base, gecko_places[i].root));
+  for (guint i = 0; i < G_N_ELEMENTS (firefox_policies); i++)
+    g_ptr_array_add (folders, system_path (&a, firefox_policies[i]));
+  g_ptr_array_add (folders, place (&a, UNDER_HOME, ".librewolf"));
+  for (guint i = 0; i < G_N_ELEMENTS (chromium_places); i++)
+    {
+      g_ptr_array_add (folders, place (&a, chromium_places[i].base, chromium_places[i].user_data));
+      if (chromium_places[i].policies != NULL)
+        {
+          g_autofree char *root = system_path (&a, chromium_places[i].policies);
+
+          g_ptr_array_add (folders, g_build_filename (root, "managed", NULL));
+          g_ptr_array_add (folders, g_build_filename (root, "recommended", NULL));
+        }
+    }
+  g_ptr_array_add (folders, g_build_filename (a.data_home, "applications", NULL));
+  for (guint i = 0; a.data_dirs[i] != NULL; i++)
+    g_ptr_array_add (folders, g_build_filename (a.data_dirs[i], "applications", NULL));
+  for (guint i = 0; setups != NULL && i < setups->len; i++)
+    {
+      const LwBrowserSetup *s = g_ptr_array_index (setups, i);
+
+      if (s->path != NULL && s->profile != NULL)
+        g_ptr_array_add (folders, g_strdup (s->path));
+    }
+  audit_clear (&a);
+
+  /* Each once. */
+  for (guint i = folders->len; i > 1; i--)
+    for (guint j = 0; j < i - 1; j++)
+      if (g_str_equal (g_ptr_array_index (folders, i - 1), g_ptr_array_index (folders, j)))
+        {
+          g_ptr_array_remove_index (folders, i - 1);
+          break;
+        }
+  return folders;
+}
+
+/**
+ * lw_browser_audit_reads:
+ * @name: a file's name
+ *
+ * Returns: whether the audit reads files of that name, so that a change
+ *   to it may change a setting
+ */
+gboolean
+lw_browser_audit_reads (const char *name)
+{
+  const char *names[] = { "prefs.js", "user.js", "profiles.ini", "installs.ini", "compatibility.ini",
+                          "Preferences", "Secure Preferences", "Local State", NULL };
+
+  return g_strv_contains (names, name) || g_str_has_suffix (name, ".json") ||
+         g_str_has_suffix (name, ".desktop") || g_str_has_suffix (name, ".cfg");
+}
+
 /**
  * lw_browser_audit:
  * @places: (nullable): where to look
@@ -1250,18 +1354,10 @@ epiphany (Audit *a)
 GPtrArray *
 lw_browser_audit (const LwAuditPlaces *places)
 {
-  LwAuditPlaces none = { NULL };
   Audit a = { NULL };
+  GPtrArray *setups;
 
-  if (places == NULL)
-    places = &none;
-  a.home = g_strdup (places->home ? places->home : g_get_home_dir ());
-  a.config_home = g_strdup (places->config_home ? places->config_home : g_get_user_config_dir ());
-  a.data_home = g_strdup (places->data_home ? places->data_home : g_get_user_data_dir ());
-  a.root = g_strdup (places->root ? places->root : "/");
-  a.data_dirs = g_strdupv ((char **) (places->data_dirs ? places->data_dirs : g_get_system_data_dirs ()));
-  a.setups = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_setup_free);
-  a.unstarted = g_ptr_array_new_with_free_func ((GDestroyNotify) unstarted_free);
+  audit_init (&a, places);
 
   for (guint i = 0; i < G_N_ELEMENTS (gecko_places); i++)
     gecko_place (&a, &gecko_places[i]);
@@ -1295,13 +1391,9 @@ lw_browser_audit (const LwAuditPlaces *places)
     }
   epiphany (&a);
 
-  g_free (a.home);
-  g_free (a.config_home);
-  g_free (a.data_home);
-  g_free (a.root);
-  g_strfreev (a.data_dirs);
-  g_ptr_array_unref (a.unstarted);
-  return a.setups;
+  setups = g_steal_pointer (&a.setups);
+  audit_clear (&a);
+  return setups;
 }
 
 static void
@@ -1310,17 +1402,23 @@ audit_thread (GTask        *task,
               gpointer      data,
               GCancellable *cancellable)
 {
-  g_task_return_pointer (task, lw_browser_audit (NULL), (GDestroyNotify) g_ptr_array_unref);
+  g_task_return_pointer (task, lw_browser_audit (data), (GDestroyNotify) g_ptr_array_unref);
 }
 
+/**
+ * lw_browser_audit_async:
+ * @places: (nullable): where to look; must stay valid until the callback
+ */
 void
-lw_browser_audit_async (GCancellable        *cancellable,
+lw_browser_audit_async (const LwAuditPlaces *places,
+                        GCancellable        *cancellable,
                         GAsyncReadyCallback  callback,
                         gpointer             data)
 {
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, data);
 
   g_task_set_source_tag (task, lw_browser_audit_async);
+  g_task_set_task_data (task, (gpointer) places, NULL);
   g_task_run_in_thread (task, audit_thread);
 }
 

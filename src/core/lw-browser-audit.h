@@ -75,7 +75,11 @@ void        lw_browser_setup_set_label (LwBrowserSetup      *self);
 void        lw_browser_verdict_free    (LwBrowserVerdict    *self);
 GPtrArray  *lw_browser_audit_stand_ins (void);
 GPtrArray  *lw_browser_audit           (const LwAuditPlaces *places);
-void        lw_browser_audit_async     (GCancellable        *cancellable,
+GPtrArray  *lw_browser_audit_folders   (const LwAuditPlaces *places,
+                                        GPtrArray           *setups);
+gboolean    lw_browser_audit_reads     (const char          *name);
+void        lw_browser_audit_async     (const LwAuditPlaces *places,
+                                        GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             data);
 GPtrArray  *lw_browser_audit_finish    (GAsyncResult        *result,

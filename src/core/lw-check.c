@@ -279,6 +279,67 @@ lw_check_options_copy (const LwCheckOptions *o)
   return copy;
 }
 
+/* The one way evidence becomes findings and browser verdicts: for the
+ * browsers @setups found, or Chromium's and Firefox's defaults standing
+ * in for the ones there may be. */
+static GPtrArray *
+analyse (const LwEvidence  *evidence,
+         LwAnalyzerOptions *analyzer,
+         GPtrArray         *setups,
+         LwStatus          *status,
+         GPtrArray        **verdicts)
+{
+  g_autoptr(GPtrArray) used = NULL;
+  g_autoptr(GArray) profiles = NULL;
+  GPtrArray *findings;
+
+  used = setups != NULL && setups->len > 0 ? g_ptr_array_ref (setups) : lw_browser_audit_stand_ins ();
+  profiles = lw_browser_audit_profiles (used);
+  analyzer->profiles = (const LwBrowserProfile *) profiles->data;
+  analyzer->n_profiles = profiles->len;
+  findings = lw_analyzer_analyze (evidence, analyzer, status);
+  *verdicts = lw_analyzer_browser_verdicts (evidence, analyzer, used);
+  analyzer->profiles = NULL;
+  analyzer->n_profiles = 0;
+  return findings;
+}
+
+/**
+ * lw_check_reanalyse:
+ * @report: the last report
+ * @options: what the check that made it was told (the previous status,
+ *   the history's problems)
+ * @setups: (element-type LwBrowserSetup): the browsers as they are set now
+ *
+ * Returns: (transfer full): a new verdict on @report's evidence, for when
+ *   only the browsers' settings changed
+ */
+LwReport *
+lw_check_reanalyse (LwReport             *report,
+                    const LwCheckOptions *options,
+                    GPtrArray            *setups)
+{
+  LwAnalyzerOptions analyzer = {
+    .have_previous = options->have_previous,
+    .previous_status = options->previous_status,
+    .history_unreadable = options->history_unreadable,
+    .history_unsaved = options->history_unsaved,
+  };
+  GPtrArray *findings, *verdicts;
+  LwStatus status;
+  LwReport *again;
+
+  g_return_val_if_fail (LW_IS_REPORT (report), NULL);
+
+  /* A check that could not run has no evidence to analyse again. */
+  if (lw_report_get_failure (report) != NULL)
+    return g_object_ref (report);
+  findings = analyse (lw_report_get_evidence (report), &analyzer, setups, &status, &verdicts);
+  again = lw_report_new_from_evidence_of (report, findings, status);
+  lw_report_set_browsers (again, verdicts);
+  return again;
+}
+
 static void
 check_complete (Check *c)
 {
@@ -289,9 +350,7 @@ check_complete (Check *c)
     .history_unreadable = c->options->history_unreadable,
     .history_unsaved = c->options->history_unsaved,
   };
-  g_autoptr(GPtrArray) setups = NULL;
-  g_autoptr(GArray) profiles = NULL;
-  GPtrArray *findings;
+  GPtrArray *findings, *verdicts;
   LwStatus status;
   LwReport *report;
 
@@ -306,17 +365,10 @@ check_complete (Check *c)
     }
 
   c->timings.total_ms = elapsed_ms (c->started);
-  /* The browsers found, or Chromium's and Firefox's defaults standing in
-   * for the ones there may be. */
-  setups = c->setups != NULL && c->setups->len > 0 ? g_ptr_array_ref (c->setups)
-                                                   : lw_browser_audit_stand_ins ();
-  profiles = lw_browser_audit_profiles (setups);
-  analyzer.profiles = (const LwBrowserProfile *) profiles->data;
-  analyzer.n_profiles = profiles->len;
-  findings = lw_analyzer_analyze (c->evidence, &analyzer, &status);
+  findings = analyse (c->evidence, &analyzer, c->setups, &status, &verdicts);
   report = lw_report_new (c->evidence, findings, status,
                           g_get_real_time () / G_USEC_PER_SEC, &c->timings);
-  lw_report_set_browsers (report, lw_analyzer_browser_verdicts (c->evidence, &analyzer, setups));
+  lw_report_set_browsers (report, verdicts);
   c->evidence = NULL;
   g_debug ("check done in %d ms: %s", c->timings.total_ms, lw_status_to_string (status));
 
@@ -933,7 +985,7 @@ lw_check_run_async (const LwCheckOptions *options,
       c->pending--;
     }
   else
-    lw_browser_audit_async (c->cancellable, on_audit, c);
+    lw_browser_audit_async (NULL, c->cancellable, on_audit, c);
   add_https_routes (c);
   lw_vpn_read_async (c->evidence, remaining_ms (c) / 2, c->cancellable, on_vpn, c);
 

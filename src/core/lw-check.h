@@ -38,6 +38,9 @@ gboolean            lw_parse_seconds                (const char           *text,
 const char * const *lw_check_default_stun_servers   (void);
 const char * const *lw_check_default_ip_urls        (void);
 
+LwReport           *lw_check_reanalyse              (LwReport             *report,
+                                                     const LwCheckOptions *options,
+                                                     GPtrArray            *setups);
 void                lw_check_run_async              (const LwCheckOptions *options,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,

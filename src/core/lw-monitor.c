@@ -7,6 +7,7 @@
 # include <malloc.h>
 #endif
 
+#include "lw-browser-watch.h"
 #include "lw-core-enums.h"
 #include "lw-monitor.h"
 
@@ -15,7 +16,10 @@
  * change during a check cancels it and starts again, so a report never
  * mixes two network states. Every report is emitted; a change of status is
  * emitted separately, and `recorded` once the history has saved a report.
- * Idle, it holds one timer and the watch's signals. */
+ * Idle, it holds one timer and the watch's signals.
+ *
+ * When only a browser's setting changes (LwBrowserWatch), the last
+ * evidence is analysed again, with no network check: a new report at once. */
 
 #define DEBOUNCE_MS 250
 
@@ -26,6 +30,9 @@ struct _LwMonitor
   LwCheckOptions *options;
   LwHistory      *history;       /* nullable: monitoring goes on without it */
   LwVpnWatch     *watch;
+  LwBrowserWatch *browsers;
+  LwCheckOptions *last_options;  /* what the last report's check was told */
+  gboolean        reanalyse;     /* the browsers changed during a check */
   GPtrArray      *remembered;    /* LwRememberedAddress */
   char           *history_unreadable;  /* why the remembered addresses could not be read */
   char           *history_unsaved;     /* why the last report could not be saved */
@@ -67,6 +74,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void start_check (LwMonitor *self);
+static void publish (LwMonitor *self,
+                     LwReport  *report);
 
 static gboolean
 on_interval (gpointer data)
@@ -225,6 +234,28 @@ failure_report (LwMonitor    *self,
                         g_get_real_time () / G_USEC_PER_SEC, NULL);
 }
 
+/* A new report: kept, recorded, and told. */
+static void
+publish (LwMonitor *self,
+         LwReport  *report)
+{
+  gboolean had_status = self->have_status;
+  LwStatus old_status = self->status;
+
+  g_set_object (&self->report, report);
+  self->status = lw_report_get_status (report);
+  self->have_status = TRUE;
+  /* No cancellable: a report, once made, is always recorded. */
+  if (self->history != NULL)
+    lw_history_record_async (self->history, report, NULL, on_recorded, g_object_ref (self));
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
+  g_signal_emit (self, signals[REPORT], 0, report);
+  if (!had_status || old_status != self->status)
+    g_signal_emit (self, signals[STATUS_CHANGED], 0,
+                   had_status ? old_status : LW_STATUS_CHECKING, self->status);
+}
+
 static void
 on_check_done (GObject      *source,
                GAsyncResult *result,
@@ -233,8 +264,6 @@ on_check_done (GObject      *source,
   g_autoptr(LwMonitor) self = data;
   g_autoptr(GError) error = NULL;
   g_autoptr(LwReport) report = lw_check_run_finish (result, &error);
-  gboolean had_status = self->have_status;
-  LwStatus old_status = self->status;
 
   g_clear_object (&self->check_cancellable);
 
@@ -259,19 +288,17 @@ on_check_done (GObject      *source,
     }
   self->restarts = 0;
 
-  g_set_object (&self->report, report);
-  self->status = lw_report_get_status (report);
-  self->have_status = TRUE;
-  /* No cancellable: a report, once made, is always recorded. */
-  if (self->history != NULL)
-    lw_history_record_async (self->history, report, NULL, on_recorded, g_object_ref (self));
-
+  publish (self, report);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPORT]);
-  g_signal_emit (self, signals[REPORT], 0, report);
-  if (!had_status || old_status != self->status)
-    g_signal_emit (self, signals[STATUS_CHANGED], 0,
-                   had_status ? old_status : LW_STATUS_CHECKING, self->status);
+  /* The browsers changed while it ran, after its audit: say so now. */
+  if (self->reanalyse && lw_report_get_failure (report) == NULL)
+    {
+      g_autoptr(LwReport) again = NULL;
+
+      self->reanalyse = FALSE;
+      again = lw_check_reanalyse (report, self->last_options, lw_browser_watch_get_setups (self->browsers));
+      publish (self, again);
+    }
 
 #ifdef HAVE_MALLOC_TRIM
   /* A check allocates a few megabytes (TLS, the resolver, libnice) and
@@ -312,6 +339,14 @@ start_check (LwMonitor *self)
   options->history_unsaved = g_strdup (self->history_unsaved);
   options->have_previous = self->have_status;
   options->previous_status = self->status;
+  /* The browsers as the watch last audited them; before its first audit,
+   * the check audits them itself. */
+  g_clear_pointer (&options->browsers, g_ptr_array_unref);
+  if (lw_browser_watch_get_setups (self->browsers) != NULL)
+    options->browsers = g_ptr_array_ref (lw_browser_watch_get_setups (self->browsers));
+  g_clear_pointer (&self->last_options, lw_check_options_free);
+  self->last_options = lw_check_options_copy (options);
+  self->reanalyse = FALSE;
 
   self->check_cancellable = g_cancellable_new ();
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
@@ -362,6 +397,30 @@ on_debounced (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A browser's setting changed: a new verdict on the last evidence, now;
+ * a check running has the old settings, so it is analysed again when it
+ * ends. */
+static void
+on_browsers_changed (LwBrowserWatch *watch,
+                     gpointer        data)
+{
+  LwMonitor *self = data;
+  g_autoptr(LwReport) again = NULL;
+
+  g_debug ("the browsers' settings changed");
+  if (self->stopped)
+    return;
+  if (self->check_cancellable != NULL)
+    {
+      self->reanalyse = TRUE;
+      return;
+    }
+  if (self->report == NULL || self->last_options == NULL || lw_report_get_failure (self->report) != NULL)
+    return;
+  again = lw_check_reanalyse (self->report, self->last_options, lw_browser_watch_get_setups (watch));
+  publish (self, again);
+}
+
 static void
 on_watch_changed (LwVpnWatch *watch,
                   const char *reason,
@@ -402,6 +461,8 @@ lw_monitor_start (LwMonitor *self)
 
   g_signal_connect_object (self->watch, "changed", G_CALLBACK (on_watch_changed), self, 0);
   lw_vpn_watch_start (self->watch);
+  g_signal_connect_object (self->browsers, "changed", G_CALLBACK (on_browsers_changed), self, 0);
+  lw_browser_watch_start (self->browsers);
   start_check (self);
 }
 
@@ -418,6 +479,7 @@ lw_monitor_stop (LwMonitor *self)
 
   self->stopped = TRUE;
   g_signal_handlers_disconnect_by_data (self->watch, self);
+  g_signal_handlers_disconnect_by_data (self->browsers, self);
   g_clear_handle_id (&self->debounce_source, g_source_remove);
   g_clear_handle_id (&self->interval_source, g_source_remove);
   if (self->check_cancellable != NULL)
@@ -503,6 +565,7 @@ lw_monitor_dispose (GObject *object)
   g_clear_handle_id (&self->debounce_source, g_source_remove);
   g_clear_handle_id (&self->interval_source, g_source_remove);
   g_clear_object (&self->watch);
+  g_clear_object (&self->browsers);
   g_clear_object (&self->history);
   g_clear_object (&self->report);
 
@@ -515,6 +578,7 @@ lw_monitor_finalize (GObject *object)
   LwMonitor *self = (LwMonitor *) object;
 
   lw_check_options_free (self->options);
+  lw_check_options_free (self->last_options);
   g_ptr_array_unref (self->remembered);
   g_free (self->history_unreadable);
   g_free (self->history_unsaved);
@@ -624,5 +688,6 @@ lw_monitor_new (const LwCheckOptions *options,
   self->history_unreadable = g_strdup (options->history_unreadable);
   self->history = history ? g_object_ref (history) : NULL;
   self->watch = watch ? g_object_ref (watch) : lw_vpn_watch_new ();
+  self->browsers = lw_browser_watch_new (NULL);
   return self;
 }

@@ -134,6 +134,7 @@ notice_for (LwReport        *report,
 
   guint n = 0;
   g_autofree char *addresses = lw_report_dup_leaked_addresses (report, &n);
+  g_autofree char *browsers = NULL;
 
   /* A leak's first notice names every address that leaks, both families:
    * the IPv4 one is the one most people know as theirs. Later ones name
@@ -147,8 +148,14 @@ notice_for (LwReport        *report,
     title = f && f->address ? g_strdup_printf (_("Warning: %s is visible to some pages"), f->address)
                             : g_strdup (_("Leakwatch: warning"));
 
-  body = f ? g_strdup_printf ("%s\n%s", f->summary, lw_audience_describe (f->audience))
-           : lw_report_dup_headline (report);
+  browsers = lw_report_dup_browsers_at (report, level == LW_LEVEL_LEAK ? LW_STATUS_LEAK : LW_STATUS_WARNING);
+  if (f != NULL && browsers != NULL)
+    /* Translators: the browsers found on this computer that show it, "Firefox and Chromium" */
+    body = g_strdup_printf (_("%s\n%s\nBrowsers that show it: %s."), f->summary,
+                            lw_audience_describe (f->audience), browsers);
+  else
+    body = f ? g_strdup_printf ("%s\n%s", f->summary, lw_audience_describe (f->audience))
+             : lw_report_dup_headline (report);
 
   return notice_new (title, body, level == LW_LEVEL_LEAK);
 }

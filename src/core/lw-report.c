@@ -16,6 +16,7 @@ struct _LwReport
   GObject     parent_instance;
 
   LwEvidence *evidence;
+  LwReport   *evidence_of;   /* the report whose evidence this one reads, or NULL: its own */
   GPtrArray  *findings;
   GPtrArray  *browsers;   /* LwBrowserVerdict */
   LwStatus    status;
@@ -30,7 +31,10 @@ lw_report_finalize (GObject *object)
 {
   LwReport *self = (LwReport *) object;
 
-  g_clear_pointer (&self->evidence, lw_evidence_free);
+  if (self->evidence_of != NULL)
+    g_clear_object (&self->evidence_of);
+  else
+    g_clear_pointer (&self->evidence, lw_evidence_free);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->browsers, g_ptr_array_unref);
 
@@ -70,6 +74,34 @@ lw_report_new (LwEvidence      *evidence,
   if (timings != NULL)
     self->timings = *timings;
 
+  return self;
+}
+
+/**
+ * lw_report_new_from_evidence_of:
+ * @report: the report whose evidence to analyse again
+ * @findings: (transfer full): what the analyzer made of it now
+ *
+ * A new verdict on the same check: when only the browsers' settings
+ * changed, nothing on the network needs asking again. The new report
+ * keeps @report's evidence, time and timings (and @report alive).
+ */
+LwReport *
+lw_report_new_from_evidence_of (LwReport  *report,
+                                GPtrArray *findings,
+                                LwStatus   status)
+{
+  LwReport *self = g_object_new (LW_TYPE_REPORT, NULL);
+
+  g_return_val_if_fail (LW_IS_REPORT (report), NULL);
+
+  /* The report that owns the evidence, not a chain of them. */
+  self->evidence_of = g_object_ref (report->evidence_of ? report->evidence_of : report);
+  self->evidence = report->evidence;
+  self->findings = findings;
+  self->status = status;
+  self->time_unix = report->time_unix;
+  self->timings = report->timings;
   return self;
 }
 
@@ -228,6 +260,44 @@ lw_report_dup_leaked_addresses (LwReport *self,
 }
 
 /**
+ * lw_report_dup_browsers_at:
+ * @status: the status of the browsers to name (leak or warning)
+ *
+ * Returns: (transfer full) (nullable): the browsers found here whose
+ *   verdict is @status, for a sentence ("Firefox and Chromium (profile
+ *   Work)"): a browser by its name when all its profiles are at @status,
+ *   else each profile; %NULL when none is, or only stand-ins are
+ */
+char *
+lw_report_dup_browsers_at (LwReport *self,
+                           LwStatus  status)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+
+  for (guint i = 0; i < self->browsers->len; i++)
+    {
+      const LwBrowserVerdict *v = g_ptr_array_index (self->browsers, i);
+      gboolean all = TRUE;
+
+      if (v->setup->stand_in || v->status != status)
+        continue;
+      for (guint j = 0; j < self->browsers->len && all; j++)
+        {
+          const LwBrowserVerdict *w = g_ptr_array_index (self->browsers, j);
+
+          all = !g_str_equal (w->setup->name, v->setup->name) || w->status == status;
+        }
+      if (!all)
+        g_ptr_array_add (names, v->setup->label);
+      else if (!g_ptr_array_find_with_equal_func (names, v->setup->name, g_str_equal, NULL))
+        g_ptr_array_add (names, v->setup->name);
+    }
+  return names->len > 0 ? lw_text_join_list (names) : NULL;
+}
+
+/**
  * lw_report_dup_headline:
  *
  * Returns: (transfer full): the verdict in one line, for a tooltip, a
@@ -248,12 +318,19 @@ lw_report_dup_headline (LwReport *self)
       {
         guint n = 0;
         g_autofree char *addresses = lw_report_dup_leaked_addresses (self, &n);
+        g_autofree char *browsers = lw_report_dup_browsers_at (self, LW_STATUS_LEAK);
 
-        /* Two families leak: name both, not only the first finding's. */
+        f = first_finding_at (self, LW_LEVEL_LEAK);
+        /* Two families leak: name both, not only the first finding's. And
+         * the browsers found that show them, when pages are the ones that
+         * see it. */
+        if (n > 1 && browsers != NULL)
+          return g_strdup_printf (_("Leak: %s are visible to web pages in %s"), addresses, browsers);
         if (n > 1)
           return g_strdup_printf (_("Leak: %s are visible to web pages"), addresses);
+        if (f != NULL && browsers != NULL && f->audience == LW_AUDIENCE_EVERY_PAGE)
+          return g_strdup_printf (_("Leak: %s in %s"), f->summary, browsers);
       }
-      f = first_finding_at (self, LW_LEVEL_LEAK);
       return g_strdup_printf (_("Leak: %s"), f ? f->summary : _("a real address is visible"));
     case LW_STATUS_WARNING:
       f = first_finding_at (self, LW_LEVEL_WARNING);

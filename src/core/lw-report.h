@@ -31,6 +31,9 @@ LwReport         *lw_report_new             (LwEvidence       *evidence,
                                              LwStatus          status,
                                              gint64            time_unix,
                                              const LwTimings  *timings);
+LwReport         *lw_report_new_from_evidence_of (LwReport    *report,
+                                             GPtrArray        *findings,
+                                             LwStatus          status);
 LwReport         *lw_report_new_from_json   (const char       *json,
                                              GError          **error);
 LwStatus          lw_report_get_status      (LwReport         *self);
@@ -45,6 +48,8 @@ gint64            lw_report_get_time        (LwReport         *self);
 char             *lw_report_dup_leaked_addresses (LwReport       *self,
                                                 guint          *count);
 char             *lw_report_dup_headline    (LwReport         *self);
+char             *lw_report_dup_browsers_at (LwReport         *self,
+                                             LwStatus          status);
 const LwFinding  *lw_report_get_failure     (LwReport         *self);
 char             *lw_report_to_json         (LwReport         *self,
                                              gboolean          pretty);
