@@ -4,11 +4,13 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "lw-browser-audit.h"
 #include "lw-core-enums.h"
 #include "lw-enum-private.h"
+#include "lw-firefox-fix.h"
 #include "lw-firefox-prefs.h"
 #include "lw-text.h"
 
@@ -98,6 +100,7 @@ lw_browser_setup_free (LwBrowserSetup *self)
   g_free (self->source);
   g_free (self->unverified);
   g_free (self->label);
+  g_free (self->pending);
   g_free (self);
 }
 
@@ -116,6 +119,7 @@ lw_browser_setup_copy (const LwBrowserSetup *self)
   copy->source = g_strdup (self->source);
   copy->unverified = g_strdup (self->unverified);
   copy->label = g_strdup (self->label);
+  copy->pending = g_strdup (self->pending);
   copy->modes.name = copy->label;
   return copy;
 }
@@ -1114,8 +1118,21 @@ gecko_profile (Audit            *a,
     {
       g_autofree char *prefs = g_build_filename (path, "prefs.js", NULL);
       g_autofree char *user = g_build_filename (path, "user.js", NULL);
+      gint64 since = 0;
+      GStatBuf st;
 
-      ok = gecko_apply_file (&p, prefs) && gecko_apply_file (&p, user);
+      s->running = lw_firefox_profile_in_use (path, &since);
+      s->fix = lw_firefox_fix_applied (path);
+      /* A running Firefox read user.js when it started: a newer one waits
+       * for a restart, and what runs now is what it wrote to prefs.js. */
+      if (s->running && g_stat (user, &st) == 0 && st.st_mtime > since)
+        {
+          s->pending = g_strdup_printf (_("%s changed after %s started: the change applies when "
+                                          "%s is restarted"), user, name, name);
+          ok = gecko_apply_file (&p, prefs);
+        }
+      else
+        ok = gecko_apply_file (&p, prefs) && gecko_apply_file (&p, user);
     }
   if (ok && reads_policies)
     ok = gecko_apply_policies (&p, etc, TRUE) && gecko_apply_policies (&p, lib, TRUE);
@@ -1338,7 +1355,8 @@ gboolean
 lw_browser_audit_reads (const char *name)
 {
   const char *names[] = { "prefs.js", "user.js", "profiles.ini", "installs.ini", "compatibility.ini",
-                          "Preferences", "Secure Preferences", "Local State", NULL };
+                          "Preferences", "Secure Preferences", "Local State", "lock", ".parentlock",
+                          NULL };
 
   return g_strv_contains (names, name) || g_str_has_suffix (name, ".json") ||
          g_str_has_suffix (name, ".desktop") || g_str_has_suffix (name, ".cfg");

@@ -46,6 +46,9 @@ typedef struct
   LwBrowserProfile modes;        /* what pages see; modes.name is label */
   gboolean         per_destination;  /* Gecko: the default address follows the page's server */
   gboolean         stand_in;     /* not found: its defaults stand in for the browsers there may be */
+  gboolean         running;      /* a Firefox runs with this profile now */
+  char            *pending;      /* a change it reads only when restarted, or NULL */
+  int              fix;          /* LwFirefoxFix: Leakwatch's own change in its user.js */
 } LwBrowserSetup;
 
 /* What one browser profile exposes on the network a report describes. */

@@ -52,11 +52,12 @@ fingerprint (GPtrArray *setups)
     {
       const LwBrowserSetup *s = g_ptr_array_index (setups, i);
 
-      g_string_append_printf (out, "%s|%s|%s|%s|%s|%s|%d%d%d%d|%s\n", s->label, s->setting, s->source,
-                              s->unverified ? s->unverified : "", s->path ? s->path : "",
+      g_string_append_printf (out, "%s|%s|%s|%s|%s|%s|%d%d%d%d|%s|%d|%s|%d\n", s->label, s->setting,
+                              s->source, s->unverified ? s->unverified : "", s->path ? s->path : "",
                               s->desktop_id ? s->desktop_id : "", s->modes.ordinary,
                               s->modes.ordinary_mdns, s->modes.camera, s->modes.camera_mdns,
-                              lw_packaging_to_string (s->packaging));
+                              lw_packaging_to_string (s->packaging), s->running,
+                              s->pending ? s->pending : "", s->fix);
     }
   return g_string_free (out, FALSE);
 }

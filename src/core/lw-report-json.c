@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "lw-firefox-fix.h"
 #include "lw-report.h"
 
 /* A report as JSON, both ways: what `leakwatch --check --json` prints and
@@ -142,6 +143,10 @@ build_browsers (JsonBuilder *b,
       add_string (b, "camera_mode", lw_webrtc_mode_to_string (s->modes.camera));
       add_bool (b, "camera_mdns", s->modes.camera_mdns);
       add_bool (b, "per_destination", s->per_destination);
+      add_bool (b, "running", s->running);
+      add_string (b, "pending", s->pending);
+      add_string (b, "leakwatch_fix", s->fix == LW_FIREFOX_FIX_WEBRTC_OFF ? "webrtc-off"
+                                      : s->fix == LW_FIREFOX_FIX_HIDE_ADDRESS ? "hide-address" : NULL);
       add_string (b, "status", lw_status_to_string (v->status));
       add_strings (b, "every_page_sees", v->every_page);
       add_strings (b, "camera_pages_see", v->camera_pages);
@@ -592,6 +597,12 @@ read_browser (JsonObject *o,
   s->modes.camera = camera;
   s->modes.camera_mdns = json_object_get_boolean_member_with_default (o, "camera_mdns", FALSE);
   s->per_destination = json_object_get_boolean_member_with_default (o, "per_destination", FALSE);
+  s->running = json_object_get_boolean_member_with_default (o, "running", FALSE);
+  s->pending = g_strdup (get_str (o, "pending"));
+  if (g_strcmp0 (get_str (o, "leakwatch_fix"), "webrtc-off") == 0)
+    s->fix = LW_FIREFOX_FIX_WEBRTC_OFF;
+  else if (g_strcmp0 (get_str (o, "leakwatch_fix"), "hide-address") == 0)
+    s->fix = LW_FIREFOX_FIX_HIDE_ADDRESS;
   lw_browser_setup_set_label (s);
 
   v = g_new0 (LwBrowserVerdict, 1);
