@@ -884,6 +884,22 @@ test_check_failed (void)
     }
 }
 
+/* Whether hiding the address (Mode 3: default route, no host addresses)
+ * is enough here, or only WebRTC off is: what the fix may offer. */
+static void
+test_modes_are_enough (void)
+{
+  const LwBrowserProfile hide = { "hide", LW_WEBRTC_MODE_3, TRUE, LW_WEBRTC_MODE_3, TRUE };
+  g_autoptr(LwEvidence) protected = build_protected ();
+  g_autoptr(LwEvidence) camera = build_mode1_only_leak ();
+  g_autoptr(LwEvidence) split = build_split_tunnel ();
+
+  g_assert_true (lw_analyzer_modes_are_enough (protected, NULL, &hide));
+  g_assert_true (lw_analyzer_modes_are_enough (camera, NULL, &hide));
+  /* The srflx still follows the route around the tunnel. */
+  g_assert_false (lw_analyzer_modes_are_enough (split, NULL, &hide));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -905,5 +921,6 @@ main (int   argc,
   g_test_add_func ("/analyzer/history-unreadable", test_history_unreadable);
   g_test_add_func ("/analyzer/history-unsaved", test_history_unsaved);
 
+  g_test_add_func ("/fix/modes-are-enough", test_modes_are_enough);
   return g_test_run ();
 }

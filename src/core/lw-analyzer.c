@@ -753,6 +753,37 @@ lw_analyzer_browser_verdicts (const LwEvidence        *evidence,
 }
 
 /**
+ * lw_analyzer_modes_are_enough:
+ * @modes: what a browser would gather, set some way
+ *
+ * Whether a browser set to @modes would show pages nothing that one with
+ * WebRTC off does not: on this network, that setting is enough. Mode 3
+ * is, on a full tunnel; it is not where a route takes STUN around the
+ * tunnel, since its srflx still shows the address.
+ */
+gboolean
+lw_analyzer_modes_are_enough (const LwEvidence        *evidence,
+                              const LwAnalyzerOptions *options,
+                              const LwBrowserProfile  *modes)
+{
+  LwBrowserProfile off = { "off", LW_WEBRTC_DISABLED, FALSE, LW_WEBRTC_DISABLED, FALSE };
+  LwAnalyzerOptions one = { 0 };
+  g_autoptr(GPtrArray) with_modes = NULL;
+  g_autoptr(GPtrArray) with_off = NULL;
+  LwStatus status_modes, status_off;
+
+  if (options != NULL)
+    one = *options;
+  one.browsers_alone = TRUE;
+  one.n_profiles = 1;
+  one.profiles = modes;
+  with_modes = lw_analyzer_analyze (evidence, &one, &status_modes);
+  one.profiles = &off;
+  with_off = lw_analyzer_analyze (evidence, &one, &status_off);
+  return status_modes <= status_off && with_modes->len <= with_off->len;
+}
+
+/**
  * lw_analyzer_check_failed:
  * @error: why the check could not run
  * @options: (nullable): the previous status

@@ -127,6 +127,9 @@ GPtrArray      *lw_analyzer_check_failed      (const GError            *error,
                                                const LwAnalyzerOptions *options,
                                                LwStatus                *status);
 const LwBrowserProfile *lw_analyzer_default_profiles (guint            *n_profiles);
+gboolean        lw_analyzer_modes_are_enough  (const LwEvidence        *evidence,
+                                               const LwAnalyzerOptions *options,
+                                               const LwBrowserProfile  *modes);
 gboolean        lw_browser_profile_sees       (const LwBrowserProfile  *profile,
                                                gboolean                 camera,
                                                const LwCandidate       *c);
