@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 . build-aux/deps.sh
 
 lw_install_missing $BUILD_PACKAGES $TEST_PACKAGES || exit 1
+lw_install_available $BROWSER_PACKAGES || exit 1
 
 status=0
 for variant in plain sanitize; do

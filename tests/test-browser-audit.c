@@ -191,11 +191,11 @@ test_firefox_profiles (Fixture       *f,
   g_assert_cmpstr (s->setting, ==, "default");
   g_assert_cmpstr (s->label, ==, "Firefox ESR (profile default-esr)");
   g_assert_null (s->unverified);
-  g_assert_true (s->per_destination);
+  g_assert_true (s->modes.per_destination);
   assert_modes (s, LW_WEBRTC_MODE_2, TRUE, LW_WEBRTC_MODE_1);
 
-  /* No compatibility.ini: Firefox, as far as anyone can tell. */
-  s = find (setups, "firefox", "work");
+  /* No compatibility.ini (no build ran it yet): the one installed. */
+  s = find (setups, "firefox-esr", "work");
   g_assert_cmpstr (s->setting, ==, "default_address_only, no_host");
   assert_contains (s->source, "efgh5678.work/user.js, lines 2, 3 and 4");
   assert_modes (s, LW_WEBRTC_MODE_3, TRUE, LW_WEBRTC_MODE_3);
@@ -612,6 +612,8 @@ test_verdicts (Fixture       *f,
 
   ev_default (ev, TUN4, NULL);
   ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  /* Bound to the tunnel's address, as Firefox binds it: answered too. */
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, TUN4, STUN4, ISP4);
   ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
 
   PUT (f->home, ".mozilla/firefox/profiles.ini",

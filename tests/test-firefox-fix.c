@@ -24,6 +24,7 @@ typedef struct
   char *dir;
   char *home;
   char *profile;
+  const char *data_dirs[2];
   LwAuditPlaces places;
 } Fixture;
 
@@ -48,7 +49,9 @@ fixture_set_up (Fixture       *f,
   f->places.config_home = f->dir;
   f->places.data_home = f->dir;
   f->places.root = g_steal_pointer (&root);
-  f->places.data_dirs = NULL;
+  /* No desktop file: only the profile here counts. */
+  f->data_dirs[0] = f->places.root;
+  f->places.data_dirs = f->data_dirs;
 }
 
 static void

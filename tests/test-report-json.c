@@ -22,6 +22,8 @@ make_report (void)
   ev_default (ev, TUN4, NULL);
   ev_remember (ev, 4, ISP4);
   ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  /* Bound to the tunnel's address, as Firefox binds it: answered too. */
+  ev_browser (ev, LW_GATHER_ALL_INTERFACES, TUN4, STUN4, ISP4);
   ev_browser (ev, LW_GATHER_ALL_INTERFACES, LAN4, STUN4, NULL);
   ev_bound (ev, LAN4, STUN4, ISP4);
   ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
@@ -44,7 +46,7 @@ make_report (void)
   unread->modes.ordinary = LW_WEBRTC_MODE_2;
   unread->modes.ordinary_mdns = TRUE;
   unread->modes.camera = LW_WEBRTC_MODE_1;
-  unread->per_destination = TRUE;
+  unread->modes.per_destination = TRUE;
   lw_browser_setup_set_label (unread);
   g_ptr_array_add (setups, unread);
 

@@ -12,22 +12,42 @@
  * the gathering modes of docs/DOMAIN.md say, and which of those reveal an
  * address outside the tunnel. */
 
+/* Whether @c is what a browser that binds its sockets to the default
+ * address (Firefox) gathers on the default route: the socket bound to
+ * that address, wherever its route to the server goes. */
 static gboolean
-mode_sees (LwWebrtcMode       mode,
-           gboolean           mdns,
-           const LwCandidate *c)
+bound_to_default (const LwEvidence  *ev,
+                  const LwCandidate *c)
 {
+  const char *def = lw_evidence_get_default_address (ev, lw_address_family (c->base ? c->base : c->address));
+
+  return c->mode == LW_GATHER_ALL_INTERFACES && def != NULL && g_strcmp0 (c->base, def) == 0;
+}
+
+static gboolean
+mode_sees (const LwEvidence       *ev,
+           const LwBrowserProfile *p,
+           LwWebrtcMode            mode,
+           gboolean                mdns,
+           const LwCandidate      *c)
+{
+  gboolean default_route;
+
   if (c->probe != LW_PROBE_BROWSER)
     return FALSE;
+
+  /* Chromium's default-route socket is unbound: the kernel picks its
+   * source per server. Firefox binds it to the default address. */
+  default_route = p->per_destination ? bound_to_default (ev, c) : c->mode == LW_GATHER_DEFAULT_ROUTE;
 
   switch (mode)
     {
     case LW_WEBRTC_MODE_1:
       return c->mode == LW_GATHER_ALL_INTERFACES && (c->type == LW_CANDIDATE_SRFLX || !mdns);
     case LW_WEBRTC_MODE_2:
-      return c->mode == LW_GATHER_DEFAULT_ROUTE && (c->type == LW_CANDIDATE_SRFLX || !mdns);
+      return default_route && (c->type == LW_CANDIDATE_SRFLX || !mdns);
     case LW_WEBRTC_MODE_3:
-      return c->mode == LW_GATHER_DEFAULT_ROUTE && c->type == LW_CANDIDATE_SRFLX;
+      return default_route && c->type == LW_CANDIDATE_SRFLX;
     case LW_WEBRTC_MODE_4:
     case LW_WEBRTC_DISABLED:
     default:
@@ -38,12 +58,13 @@ mode_sees (LwWebrtcMode       mode,
 /* Whether a page of @profile sees @c: an ordinary page, or one with
  * camera permission. */
 gboolean
-lw_browser_profile_sees (const LwBrowserProfile *profile,
+lw_browser_profile_sees (const LwEvidence       *ev,
+                         const LwBrowserProfile *profile,
                          gboolean                camera,
                          const LwCandidate      *c)
 {
-  return camera ? mode_sees (profile->camera, profile->camera_mdns, c)
-                : mode_sees (profile->ordinary, profile->ordinary_mdns, c);
+  return camera ? mode_sees (ev, profile, profile->camera, profile->camera_mdns, c)
+                : mode_sees (ev, profile, profile->ordinary, profile->ordinary_mdns, c);
 }
 
 /* The widest audience that sees @c in any of the profiled browsers. */
@@ -57,9 +78,9 @@ candidate_audience (const Analysis    *a,
     {
       const LwBrowserProfile *p = &a->profiles[i];
 
-      if (mode_sees (p->ordinary, p->ordinary_mdns, c))
+      if (lw_browser_profile_sees (a->ev, p, FALSE, c))
         return LW_AUDIENCE_EVERY_PAGE;
-      if (mode_sees (p->camera, p->camera_mdns, c))
+      if (lw_browser_profile_sees (a->ev, p, TRUE, c))
         audience = LW_AUDIENCE_CAMERA_PAGES;
     }
 
@@ -73,11 +94,8 @@ host_seen_without_mdns_by_ordinary_pages (const Analysis    *a,
                                           const LwCandidate *c)
 {
   for (guint i = 0; i < a->n_profiles; i++)
-    {
-      if (a->profiles[i].ordinary == LW_WEBRTC_MODE_2 && !a->profiles[i].ordinary_mdns &&
-          c->mode == LW_GATHER_DEFAULT_ROUTE)
-        return TRUE;
-    }
+    if (lw_browser_profile_sees (a->ev, &a->profiles[i], FALSE, c))
+      return TRUE;
   return FALSE;
 }
 
@@ -91,9 +109,7 @@ browsers_seeing (const Analysis    *a,
   for (guint i = 0; i < a->n_profiles; i++)
     {
       const LwBrowserProfile *p = &a->profiles[i];
-      gboolean sees = audience == LW_AUDIENCE_EVERY_PAGE
-                        ? mode_sees (p->ordinary, p->ordinary_mdns, c)
-                        : mode_sees (p->camera, p->camera_mdns, c);
+      gboolean sees = lw_browser_profile_sees (a->ev, p, audience != LW_AUDIENCE_EVERY_PAGE, c);
       if (sees)
         g_ptr_array_add (names, (gpointer) p->name);
     }

@@ -38,7 +38,7 @@ lw_status_exit_code (LwStatus status)
 
 static const LwBrowserProfile default_profiles[] = {
   { "Chromium", LW_WEBRTC_MODE_2, TRUE, LW_WEBRTC_MODE_1 },
-  { "Firefox", LW_WEBRTC_MODE_2, TRUE, LW_WEBRTC_MODE_1 },
+  { "Firefox", LW_WEBRTC_MODE_2, TRUE, LW_WEBRTC_MODE_1, FALSE, TRUE },
 };
 
 const LwBrowserProfile *
@@ -738,9 +738,9 @@ lw_analyzer_browser_verdicts (const LwEvidence        *evidence,
           if (c->type != LW_CANDIDATE_HOST || !lw_address_class_is_local (klass) ||
               klass == LW_ADDRESS_LINK_LOCAL)
             continue;
-          if (lw_browser_profile_sees (&v->setup->modes, FALSE, c))
+          if (lw_browser_profile_sees (evidence, &v->setup->modes, FALSE, c))
             add_unique (v->every_page, c->address);
-          else if (lw_browser_profile_sees (&v->setup->modes, TRUE, c))
+          else if (lw_browser_profile_sees (evidence, &v->setup->modes, TRUE, c))
             add_unique (v->camera_pages, c->address);
         }
       for (guint j = v->camera_pages->len; j > 0; j--)

@@ -53,6 +53,8 @@ typedef struct
   gboolean      ordinary_mdns;   /* host addresses hidden (mDNS names, or none) */
   LwWebrtcMode  camera;
   gboolean      camera_mdns;     /* camera pages see no host address either */
+  gboolean      per_destination; /* Gecko: sockets bound to the default address towards the page's
+                                  * server, so a request follows the route from that address */
 } LwBrowserProfile;
 
 /* What a finding is about. The nicks (LW_FINDING_IPV6_LEAK is
@@ -130,7 +132,8 @@ const LwBrowserProfile *lw_analyzer_default_profiles (guint            *n_profil
 gboolean        lw_analyzer_modes_are_enough  (const LwEvidence        *evidence,
                                                const LwAnalyzerOptions *options,
                                                const LwBrowserProfile  *modes);
-gboolean        lw_browser_profile_sees       (const LwBrowserProfile  *profile,
+gboolean        lw_browser_profile_sees       (const LwEvidence        *evidence,
+                                               const LwBrowserProfile  *profile,
                                                gboolean                 camera,
                                                const LwCandidate       *c);
 

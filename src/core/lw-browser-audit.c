@@ -1003,7 +1003,7 @@ gecko_modes (const GeckoPrefs *p,
           s->modes.camera = LW_WEBRTC_MODE_1;
           s->modes.camera_mdns = v[PREF_NO_HOST];
         }
-      s->per_destination = TRUE;
+      s->modes.per_destination = TRUE;
     }
 
   /* The setting, told as the prefs that differ from Firefox's defaults. */
@@ -1049,16 +1049,22 @@ gecko_modes (const GeckoPrefs *p,
     s->source = g_strdup_printf (_("%s’s default"), s->name);
 }
 
-/* Which of Firefox's builds last ran a profile in a shared root: Debian's
- * firefox-esr and firefox both use ~/.mozilla/firefox. */
+/* Which of Firefox's builds runs a profile in a shared root: Debian's
+ * firefox-esr and firefox both use ~/.mozilla/firefox. The one that last
+ * ran it says so in its compatibility.ini; a profile no build ran yet
+ * belongs to the one installed (@desktop_id is the first found, Firefox's
+ * before ESR's). */
 static gboolean
-profile_is_esr (const char *path)
+profile_is_esr (const char *path,
+                const char *desktop_id)
 {
-  g_autofree char *compat = g_build_filename (path, "compatibility.ini", NULL);
-  g_autoptr(GKeyFile) ini = load_ini (compat, NULL);
+  g_autofree char *compat = path ? g_build_filename (path, "compatibility.ini", NULL) : NULL;
+  g_autoptr(GKeyFile) ini = compat ? load_ini (compat, NULL) : NULL;
   g_autofree char *platform = ini ? g_key_file_get_string (ini, "Compatibility", "LastPlatformDir", NULL) : NULL;
 
-  return platform != NULL && strstr (platform, "firefox-esr") != NULL;
+  if (platform != NULL)
+    return strstr (platform, "firefox-esr") != NULL;
+  return g_strcmp0 (desktop_id, "firefox-esr.desktop") == 0;
 }
 
 static void
@@ -1078,7 +1084,7 @@ gecko_profile (Audit            *a,
   gboolean ok = TRUE, reads_policies;
 
   if (g_str_equal (browser, "firefox") && where->packaging == LW_PACKAGING_NATIVE &&
-      (path != NULL ? profile_is_esr (path) : g_strcmp0 (desktop_id, "firefox-esr.desktop") == 0))
+      profile_is_esr (path, desktop_id))
     {
       const char *ids[] = { "firefox-esr.desktop", NULL };
 
@@ -1472,7 +1478,6 @@ lw_browser_audit_stand_ins (void)
 
       s->stand_in = TRUE;
       s->modes = profiles[i];
-      s->per_destination = which[i].engine == LW_ENGINE_GECKO;
       s->setting = g_strdup ("default");
       s->source = g_strdup_printf (_("no browser was found: %s’s defaults stand in"), profiles[i].name);
       lw_browser_setup_set_label (s);

@@ -44,7 +44,6 @@ typedef struct
   char            *unverified;   /* why it could not be read: the engine's defaults stand in */
   char            *label;        /* "Firefox (profile default-release)" */
   LwBrowserProfile modes;        /* what pages see; modes.name is label */
-  gboolean         per_destination;  /* Gecko: the default address follows the page's server */
   gboolean         stand_in;     /* not found: its defaults stand in for the browsers there may be */
   gboolean         running;      /* a Firefox runs with this profile now */
   char            *pending;      /* a change it reads only when restarted, or NULL */

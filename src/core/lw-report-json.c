@@ -142,7 +142,7 @@ build_browsers (JsonBuilder *b,
       add_bool (b, "ordinary_mdns", s->modes.ordinary_mdns);
       add_string (b, "camera_mode", lw_webrtc_mode_to_string (s->modes.camera));
       add_bool (b, "camera_mdns", s->modes.camera_mdns);
-      add_bool (b, "per_destination", s->per_destination);
+      add_bool (b, "per_destination", s->modes.per_destination);
       add_bool (b, "running", s->running);
       add_string (b, "pending", s->pending);
       add_string (b, "leakwatch_fix", s->fix == LW_FIREFOX_FIX_WEBRTC_OFF ? "webrtc-off"
@@ -596,7 +596,7 @@ read_browser (JsonObject *o,
   s->modes.ordinary_mdns = json_object_get_boolean_member_with_default (o, "ordinary_mdns", FALSE);
   s->modes.camera = camera;
   s->modes.camera_mdns = json_object_get_boolean_member_with_default (o, "camera_mdns", FALSE);
-  s->per_destination = json_object_get_boolean_member_with_default (o, "per_destination", FALSE);
+  s->modes.per_destination = json_object_get_boolean_member_with_default (o, "per_destination", FALSE);
   s->running = json_object_get_boolean_member_with_default (o, "running", FALSE);
   s->pending = g_strdup (get_str (o, "pending"));
   if (g_strcmp0 (get_str (o, "leakwatch_fix"), "webrtc-off") == 0)
