@@ -644,6 +644,54 @@ test_verdicts (Fixture       *f,
     }
 }
 
+/* Each browser's fix, in its own words and places: the exact policy file
+ * of its build, Brave's settings page, Firefox's prefs; nothing for a
+ * browser without WebRTC. */
+static void
+test_fix_steps (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) setups = NULL;
+  g_autofree char *chromium = NULL;
+  g_autofree char *chrome = NULL;
+  g_autofree char *brave = NULL;
+  g_autofree char *flatpak = NULL;
+  g_autofree char *firefox = NULL;
+
+  PUT (f->config, "chromium/Default/Preferences", "{}");
+  PUT (f->config, "google-chrome/Default/Preferences", "{}");
+  PUT (f->config, "BraveSoftware/Brave-Browser/Default/Preferences", "{}");
+  PUT (f->home, ".var/app/com.google.Chrome/config/google-chrome/Default/Preferences", "{}");
+  PUT (f->home, ".mozilla/firefox/profiles.ini", "[Profile0]\nName=p\nIsRelative=1\nPath=p\n");
+  PUT (f->home, ".mozilla/firefox/p/prefs.js", PREFS_HEAD);
+  PUT (f->apps, "applications/org.gnome.Epiphany.desktop", "[Desktop Entry]\nName=Web\nType=Application\n");
+  setups = lw_browser_audit (&f->places);
+
+  chromium = lw_browser_setup_fix_steps (find (setups, "chromium", "Default"), FALSE);
+  assert_contains (chromium, "/etc/chromium/policies/managed/leakwatch.json");
+  assert_contains (chromium, "sudo tee /etc/chromium/policies/managed/leakwatch.json");
+  assert_contains (chromium, "{\"WebRtcIPHandling\": \"disable_non_proxied_udp\"}");
+  chrome = lw_browser_setup_fix_steps (find (setups, "google-chrome", "Default"), TRUE);
+  assert_contains (chrome, "/etc/opt/chrome/policies/managed/leakwatch.json");
+  assert_contains (chrome, "default_public_interface_only");
+  brave = lw_browser_setup_fix_steps (find (setups, "brave", "Default"), FALSE);
+  assert_contains (brave, "brave://settings/privacy");
+  assert_contains (brave, "Disable non-proxied UDP");
+  assert_contains (brave, "/etc/brave/policies/managed");
+  for (guint i = 0; i < setups->len; i++)
+    {
+      const LwBrowserSetup *s = g_ptr_array_index (setups, i);
+
+      if (s->packaging == LW_PACKAGING_FLATPAK)
+        flatpak = lw_browser_setup_fix_steps (s, FALSE);
+    }
+  assert_contains (flatpak, "does not read the policies in /etc");
+  firefox = lw_browser_setup_fix_steps (find (setups, "firefox", "p"), FALSE);
+  assert_contains (firefox, "user.js (Apply)");
+  assert_contains (firefox, "media.peerconnection.enabled to false");
+  g_assert_null (lw_browser_setup_fix_steps (find (setups, "epiphany", NULL), FALSE));
+}
+
 static void
 on_changed (LwBrowserWatch *watch,
             gpointer        data)
@@ -780,6 +828,7 @@ main (int   argc,
   ADD ("/audit/chromium/damage", test_chromium_damage);
   ADD ("/audit/verdicts", test_verdicts);
   ADD ("/audit/watch", test_watch);
+  ADD ("/audit/fix-steps", test_fix_steps);
   ADD ("/audit/reanalyse", test_reanalyse);
 #undef ADD
 

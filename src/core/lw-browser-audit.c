@@ -1486,6 +1486,73 @@ lw_browser_audit_stand_ins (void)
   return setups;
 }
 
+/**
+ * lw_browser_setup_fix_steps:
+ * @s: a browser profile
+ * @hide_is_enough: whether, on this network, hiding the address (Mode 3)
+ *   is enough, rather than only sending no UDP at all
+ *
+ * Returns: (transfer full) (nullable): how to make this browser safe here,
+ *   in its own words and places: for a Chromium build, the exact policy
+ *   file, its content and a command to copy; for Brave, its settings
+ *   page; for a Firefox profile, the prefs (which Leakwatch can write
+ *   itself). %NULL where there is nothing to set.
+ */
+char *
+lw_browser_setup_fix_steps (const LwBrowserSetup *s,
+                            gboolean              hide_is_enough)
+{
+  const char *handling = hide_is_enough ? "default_public_interface_only" : "disable_non_proxied_udp";
+  const char *folder = NULL;
+
+  if (s->modes.ordinary == LW_WEBRTC_DISABLED || s->engine == LW_ENGINE_WEBKIT)
+    return NULL;
+
+  if (s->engine == LW_ENGINE_GECKO)
+    return g_strdup_printf (hide_is_enough
+                              ? _("Leakwatch can write this into the profile’s user.js (Apply). By "
+                                  "hand: in about:config, set "
+                                  "media.peerconnection.ice.default_address_only, "
+                                  "media.peerconnection.ice.no_host and "
+                                  "media.peerconnection.ice.proxy_only_if_behind_proxy to true, "
+                                  "then restart %s.")
+                              : _("Leakwatch can write this into the profile’s user.js (Apply). By "
+                                  "hand: in about:config, set media.peerconnection.enabled to "
+                                  "false, then restart %s. Video calls in %s stop working."),
+                            s->name, s->name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (chromium_places); i++)
+    if (g_str_equal (chromium_places[i].browser, s->browser) && chromium_places[i].packaging == s->packaging)
+      folder = chromium_places[i].policies;
+
+  if (folder == NULL)
+    /* Translators: the %s are a browser's name, and a WebRtcIPHandling value as it is */
+    return g_strdup_printf (_("This %s build does not read the policies in /etc. An extension that "
+                              "sets WebRTC's policy (such as Google’s WebRTC Network Limiter) can "
+                              "set %s in it."), s->name, handling);
+
+  {
+    g_autofree char *policy = g_strdup_printf ("{\"WebRtcIPHandling\": \"%s\"}", handling);
+    g_autofree char *command = g_strdup_printf ("sudo mkdir -p %s/managed && echo '%s' | sudo tee "
+                                                "%s/managed/leakwatch.json", folder, policy, folder);
+
+    /* Translators: a policy file's path, its content, the command that writes it, the browser */
+    g_autofree char *as_root = g_strdup_printf (_("as root, write %s/managed/leakwatch.json with %s. "
+                                                  "Command to copy: %s. %s applies a policy without a "
+                                                  "restart; chrome://policy shows it."),
+                                                folder, policy, command, s->name);
+
+    if (g_str_equal (s->browser, "brave"))
+      return g_strdup_printf (_("In Brave: brave://settings/privacy, “WebRTC IP handling policy”: "
+                                "“%s”. Or, for every profile, %s"),
+                              hide_is_enough ? _("Default public interface only") : _("Disable non-proxied UDP"),
+                              as_root);
+    /* Capitalised as the start of a sentence. */
+    as_root[0] = g_ascii_toupper (as_root[0]);
+    return g_steal_pointer (&as_root);
+  }
+}
+
 /* Which of the catalogue's browsers (lw-catalogue.c) @setups holds. */
 LwBrowsers
 lw_browser_audit_families (GPtrArray *setups)

@@ -157,6 +157,22 @@ append_findings (GString  *out,
 }
 
 /**
+ * lw_browser_hide_is_enough:
+ *
+ * Returns: whether hiding the address (default route only, no host
+ *   addresses) is enough for @s on the network of @report, so that the
+ *   fix need not turn WebRTC off (or send no UDP)
+ */
+gboolean
+lw_browser_hide_is_enough (LwReport             *report,
+                           const LwBrowserSetup *s)
+{
+  LwBrowserProfile hide = { s->label, LW_WEBRTC_MODE_3, TRUE, LW_WEBRTC_MODE_3, TRUE, s->modes.per_destination };
+
+  return lw_analyzer_modes_are_enough (lw_report_get_evidence (report), NULL, &hide);
+}
+
+/**
  * lw_text_browser_sees:
  * @camera: for pages with camera permission, rather than any page
  *
@@ -212,8 +228,10 @@ status_label (LwStatus status)
 
 static void
 append_browsers (GString   *out,
-                 GPtrArray *verdicts)
+                 LwReport  *report)
 {
+  GPtrArray *verdicts = lw_report_get_browsers (report);
+
   g_string_append_printf (out, "\n%s\n", _("Browsers"));
   if (verdicts->len > 0 && ((LwBrowserVerdict *) g_ptr_array_index (verdicts, 0))->setup->stand_in)
     g_string_append_printf (out, "  %s\n", _("No browser was found: Chromium’s and Firefox’s "
@@ -233,8 +251,16 @@ append_browsers (GString   *out,
         append_wrapped (out, _("Unverified:"), _("its setting could not be read, so its defaults are assumed."));
       append_wrapped (out, _("Every page sees:"), ordinary);
       append_wrapped (out, _("Camera pages see:"), camera);
+      if (s->pending != NULL)
+        append_wrapped (out, _("Waiting:"), s->pending);
       if (s->path != NULL)
         append_wrapped (out, _("Profile:"), s->path);
+      if (!s->stand_in && (v->every_page->len > 0 || v->camera_pages->len > 0))
+        {
+          g_autofree char *steps = lw_browser_setup_fix_steps (s, lw_browser_hide_is_enough (report, s));
+
+          append_wrapped (out, _("Fix:"), steps);
+        }
     }
 }
 
@@ -251,7 +277,7 @@ lw_text_format_browsers (LwReport *report)
   g_autofree char *headline = lw_report_dup_headline (report);
 
   g_string_append_printf (out, "%s\n", headline);
-  append_browsers (out, lw_report_get_browsers (report));
+  append_browsers (out, report);
   return g_string_free (out, FALSE);
 }
 
@@ -422,7 +448,7 @@ lw_text_format_report (LwReport *report)
   g_string_append_printf (out, "%s\n", headline);
   append_findings (out, report);
   if (lw_report_get_browsers (report)->len > 0)
-    append_browsers (out, lw_report_get_browsers (report));
+    append_browsers (out, report);
   append_evidence (out, lw_report_get_evidence (report), lw_report_get_timings (report));
 
   return g_string_free (out, FALSE);

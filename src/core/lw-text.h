@@ -10,5 +10,7 @@ char *lw_text_format_browsers (LwReport *report);
 char *lw_text_join_list     (GPtrArray *items);
 char *lw_text_browser_sees  (const LwBrowserVerdict *verdict,
                              gboolean                camera);
+gboolean lw_browser_hide_is_enough (LwReport             *report,
+                                    const LwBrowserSetup *s);
 
 G_END_DECLS
