@@ -70,6 +70,14 @@ class Service:
             preexec_fn=lwnet._die_with_parent)
         lwnet._wait_for(lambda: self.bus.name_has_owner("org.freedesktop.Notifications"),
                         "the notification daemon")
+        # A Firefox profile where Firefox 147 and later keep them, for the
+        # browser audit to read and watch.
+        self.firefox_profile = os.path.join(self.env["XDG_CONFIG_HOME"], "mozilla", "firefox", "lab.default")
+        os.makedirs(self.firefox_profile)
+        with open(os.path.join(os.path.dirname(self.firefox_profile), "profiles.ini"), "w") as f:
+            f.write("[Profile0]\nName=lab\nIsRelative=1\nPath=lab.default\nDefault=1\n")
+        with open(os.path.join(self.firefox_profile, "prefs.js"), "w") as f:
+            f.write('user_pref("browser.startup.page", 3);\n')
         self.start()
         return self
 
@@ -202,6 +210,30 @@ def check_now_changes_status_and_report(svc):
            [p[0] for p in seen["pairs"]][:1] == ["unknown"],
            f"Status changed with each Report, to its status: {seen['pairs']}")
     expect(svc.status_property() == "unprotected", f"Status {svc.status_property()}")
+
+
+@test
+def a_changed_browser_setting_gives_a_new_verdict_without_a_check(svc):
+    def lab_profile(report):
+        return next((b for b in report["browsers"] if b["profile"] == "lab"), None)
+
+    first_report(svc)
+    svc.wait(lambda: svc.status() != "checking", "the check to end")
+    before = svc.report()
+    expect(lab_profile(before) is not None and lab_profile(before)["setting"] == "default",
+           f"the audit found the profile with its defaults: {before['browsers']}")
+
+    with open(os.path.join(svc.firefox_profile, "user.js"), "w") as f:
+        f.write('user_pref("media.peerconnection.enabled", false);\n')
+    svc.wait(lambda: lab_profile(svc.report())["setting"] == "media.peerconnection.enabled=false",
+             "a report with the new setting")
+    after = svc.report()
+    expect(lab_profile(after)["ordinary_mode"] == "disabled", f"WebRTC off: {lab_profile(after)}")
+    # The same check's evidence, analysed again: no network asked.
+    expect(after["time"] == before["time"] and after["candidates"] == before["candidates"] and
+           after["stun"] == before["stun"], "the new verdict is on the same evidence")
+    os.unlink(os.path.join(svc.firefox_profile, "user.js"))
+    svc.wait(lambda: lab_profile(svc.report())["setting"] == "default", "the setting back")
 
 
 @test
