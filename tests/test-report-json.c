@@ -143,12 +143,12 @@ test_schema (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (first, "interfaces")), ==, 1);
 
   first = json_array_get_object_element (json_object_get_array_member (o, "browsers"), 0);
-  for (guint i = 0; i < 20; i++)
+  for (guint i = 0; i < 23; i++)
     {
       const char *keys[] = { "browser", "name", "label", "engine", "packaging", "desktop_id", "profile",
                              "path", "stand_in", "setting", "source", "unverified", "ordinary_mode",
-                             "ordinary_mdns", "camera_mode", "camera_mdns", "per_destination", "status",
-                             "every_page_sees", "camera_pages_see" };
+                             "ordinary_mdns", "camera_mode", "camera_mdns", "per_destination", "running",
+                             "pending", "leakwatch_fix", "status", "every_page_sees", "camera_pages_see" };
       g_assert_true (json_object_has_member (first, keys[i]));
     }
   g_assert_cmpstr (json_object_get_string_member (first, "browser"), ==, "chromium");
