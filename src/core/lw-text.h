@@ -5,10 +5,11 @@
 
 G_BEGIN_DECLS
 
-char *lw_text_format_report (LwReport  *report);
-char *lw_text_format_browsers (LwReport *report);
-char *lw_text_join_list     (GPtrArray *items);
-char *lw_text_browser_sees  (const LwBrowserVerdict *verdict,
-                             gboolean                camera);
+char       *lw_text_format_report     (LwReport               *report);
+char       *lw_text_format_browsers   (LwReport               *report);
+char       *lw_text_join_list         (GPtrArray              *items);
+char       *lw_text_browser_sees      (const LwBrowserVerdict *verdict,
+                                       gboolean                camera);
+const char *lw_text_browsers_stand_in (GPtrArray              *verdicts);
 
 G_END_DECLS
