@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-browsers-page.h"
 #include "lw-evidence-page.h"
 #include "lw-history-page.h"
 #include "lw-report-page.h"
@@ -12,11 +13,11 @@
 #include "lw-report-window.h"
 #include "lw-text.h"
 
-/* The report window: the service's latest report on three pages (Report,
- * Evidence, History), following it as it changes.
+/* The report window: the service's latest report on four pages (Report,
+ * Browsers, Evidence, History), following it as it changes.
  *
- * The exported action win.show-page (a string: report, evidence or
- * history) switches pages, for tests and for anyone else. The tests read
+ * The exported action win.show-page (a string: report, browsers, evidence
+ * or history) switches pages, for tests and for anyone else. The tests read
  * the window from outside it (see docs/ARCHITECTURE.md). */
 
 struct _LwReportWindow
@@ -36,6 +37,7 @@ struct _LwReportWindow
   GtkButton            *retry_button;
   AdwViewStack         *view_stack;
   LwReportPage         *report_page;
+  LwBrowsersPage       *browsers_page;
   LwEvidencePage       *evidence_page;
   LwHistoryPage        *history_page;
 
@@ -123,6 +125,7 @@ render (LwReportWindow *self)
         }
       gtk_stack_set_visible_child_name (self->main_stack, "report");
       lw_report_page_update (self->report_page, report, checking);
+      lw_browsers_page_update (self->browsers_page, report, checking);
       lw_evidence_page_set_report (self->evidence_page, report);
       break;
     }
@@ -356,6 +359,7 @@ lw_report_window_class_init (LwReportWindowClass *klass)
   object_class->finalize = lw_report_window_finalize;
 
   g_type_ensure (LW_TYPE_REPORT_PAGE);
+  g_type_ensure (LW_TYPE_BROWSERS_PAGE);
   g_type_ensure (LW_TYPE_EVIDENCE_PAGE);
   g_type_ensure (LW_TYPE_HISTORY_PAGE);
 
@@ -373,6 +377,7 @@ lw_report_window_class_init (LwReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, report_page);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, browsers_page);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, evidence_page);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, history_page);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
