@@ -653,6 +653,7 @@ test_fix_steps (Fixture       *f,
 {
   g_autoptr(GPtrArray) setups = NULL;
   g_autofree char *chromium = NULL;
+  g_autofree char *command = NULL;
   g_autofree char *chrome = NULL;
   g_autofree char *brave = NULL;
   g_autofree char *flatpak = NULL;
@@ -667,14 +668,14 @@ test_fix_steps (Fixture       *f,
   PUT (f->apps, "applications/org.gnome.Epiphany.desktop", "[Desktop Entry]\nName=Web\nType=Application\n");
   setups = lw_browser_audit (&f->places);
 
-  chromium = lw_browser_setup_fix_steps (find (setups, "chromium", "Default"), FALSE);
+  chromium = lw_browser_setup_fix_steps (find (setups, "chromium", "Default"), FALSE, &command);
   assert_contains (chromium, "/etc/chromium/policies/managed/leakwatch.json");
-  assert_contains (chromium, "sudo tee /etc/chromium/policies/managed/leakwatch.json");
+  assert_contains (command, "sudo tee /etc/chromium/policies/managed/leakwatch.json");
   assert_contains (chromium, "{\"WebRtcIPHandling\": \"disable_non_proxied_udp\"}");
-  chrome = lw_browser_setup_fix_steps (find (setups, "google-chrome", "Default"), TRUE);
+  chrome = lw_browser_setup_fix_steps (find (setups, "google-chrome", "Default"), TRUE, NULL);
   assert_contains (chrome, "/etc/opt/chrome/policies/managed/leakwatch.json");
   assert_contains (chrome, "default_public_interface_only");
-  brave = lw_browser_setup_fix_steps (find (setups, "brave", "Default"), FALSE);
+  brave = lw_browser_setup_fix_steps (find (setups, "brave", "Default"), FALSE, NULL);
   assert_contains (brave, "brave://settings/privacy");
   assert_contains (brave, "Disable non-proxied UDP");
   assert_contains (brave, "/etc/brave/policies/managed");
@@ -683,13 +684,13 @@ test_fix_steps (Fixture       *f,
       const LwBrowserSetup *s = g_ptr_array_index (setups, i);
 
       if (s->packaging == LW_PACKAGING_FLATPAK)
-        flatpak = lw_browser_setup_fix_steps (s, FALSE);
+        flatpak = lw_browser_setup_fix_steps (s, FALSE, NULL);
     }
   assert_contains (flatpak, "does not read the policies in /etc");
-  firefox = lw_browser_setup_fix_steps (find (setups, "firefox", "p"), FALSE);
+  firefox = lw_browser_setup_fix_steps (find (setups, "firefox", "p"), FALSE, NULL);
   assert_contains (firefox, "user.js (Apply)");
   assert_contains (firefox, "media.peerconnection.enabled to false");
-  g_assert_null (lw_browser_setup_fix_steps (find (setups, "epiphany", NULL), FALSE));
+  g_assert_null (lw_browser_setup_fix_steps (find (setups, "epiphany", NULL), FALSE, NULL));
 }
 
 static void

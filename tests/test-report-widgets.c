@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
+#include "lw-browser-row.h"
+#include "lw-browsers-page.h"
 #include "lw-report-page.h"
 #include "lw-report-resources.h"
 #include "lw-report-util.h"
@@ -54,6 +57,76 @@ leak_report (void)
   g_assert_cmpint (lw_report_get_status (report), ==, LW_STATUS_LEAK);
   return report;
 }
+
+/* Three browser profiles, as the service's audit would publish them: a
+ * Firefox whose every page sees the address outside the VPN, a Chromium
+ * that a policy file keeps to the proxy, and a Brave whose Preferences
+ * could not be read, so Chromium's defaults stand in for its setting. */
+static const char *BROWSERS =
+  "{\"browser\": \"firefox\", \"name\": \"Firefox\","
+  " \"label\": \"Firefox (profile default-release)\", \"engine\": \"gecko\","
+  " \"packaging\": \"native\", \"desktop_id\": \"lw-test-firefox.desktop\","
+  " \"profile\": \"default-release\","
+  " \"path\": \"/home/ada/.mozilla/firefox/x1y2.default-release\","
+  " \"stand_in\": false, \"setting\": \"default\", \"source\": \"Firefox’s default\","
+  " \"unverified\": null, \"ordinary_mode\": \"mode-2\", \"ordinary_mdns\": true,"
+  " \"camera_mode\": \"mode-1\", \"camera_mdns\": false, \"per_destination\": true,"
+  " \"status\": \"leak\", \"every_page_sees\": [\"198.51.100.7\"],"
+  " \"camera_pages_see\": [\"192.168.1.20\"]},"
+  "{\"browser\": \"chromium\", \"name\": \"Chromium\", \"label\": \"Chromium (profile Default)\","
+  " \"engine\": \"chromium\", \"packaging\": \"native\","
+  " \"desktop_id\": \"lw-test-missing.desktop\","
+  " \"profile\": \"Default\", \"path\": \"/home/ada/.config/chromium/Default\","
+  " \"stand_in\": false, \"setting\": \"disable_non_proxied_udp\","
+  " \"source\": \"policy WebRtcIPHandling in /etc/chromium/policies/managed/lw.json\","
+  " \"unverified\": null, \"ordinary_mode\": \"mode-4\", \"ordinary_mdns\": false,"
+  " \"camera_mode\": \"mode-4\", \"camera_mdns\": false, \"per_destination\": false,"
+  " \"status\": \"protected\", \"every_page_sees\": [], \"camera_pages_see\": []},"
+  "{\"browser\": \"brave\", \"name\": \"Brave\", \"label\": \"Brave Flatpak (profile Default)\","
+  " \"engine\": \"chromium\", \"packaging\": \"flatpak\", \"desktop_id\": null,"
+  " \"profile\": \"Default\","
+  " \"path\": \"/home/ada/.var/app/com.brave.Browser/config/BraveSoftware/Brave-Browser/Default\","
+  " \"stand_in\": false, \"setting\": \"unknown\","
+  " \"source\": \"Preferences: line 3: unexpected “}”\","
+  " \"unverified\": \"Preferences: line 3: unexpected “}”\", \"ordinary_mode\": \"mode-2\","
+  " \"ordinary_mdns\": true, \"camera_mode\": \"mode-1\", \"camera_mdns\": false,"
+  " \"per_destination\": false, \"status\": \"leak\", \"every_page_sees\": [\"198.51.100.7\"],"
+  " \"camera_pages_see\": []}";
+
+/* No browser found: Chromium's and Firefox's defaults stand in. */
+static const char *STAND_INS =
+  "{\"browser\": \"chromium\", \"name\": \"Chromium\", \"label\": \"Chromium\","
+  " \"engine\": \"chromium\", \"packaging\": \"native\", \"desktop_id\": null,"
+  " \"profile\": null, \"path\": null, \"stand_in\": true, \"setting\": \"default\","
+  " \"source\": \"no browser was found: Chromium’s defaults stand in\", \"unverified\": null,"
+  " \"ordinary_mode\": \"mode-2\", \"ordinary_mdns\": true, \"camera_mode\": \"mode-1\","
+  " \"camera_mdns\": false, \"per_destination\": false, \"status\": \"leak\","
+  " \"every_page_sees\": [\"198.51.100.7\"], \"camera_pages_see\": []},"
+  "{\"browser\": \"firefox\", \"name\": \"Firefox\", \"label\": \"Firefox\","
+  " \"engine\": \"gecko\", \"packaging\": \"native\", \"desktop_id\": null,"
+  " \"profile\": null, \"path\": null, \"stand_in\": true, \"setting\": \"default\","
+  " \"source\": \"no browser was found: Firefox’s defaults stand in\", \"unverified\": null,"
+  " \"ordinary_mode\": \"mode-2\", \"ordinary_mdns\": true, \"camera_mode\": \"mode-1\","
+  " \"camera_mdns\": false, \"per_destination\": true, \"status\": \"leak\","
+  " \"every_page_sees\": [\"198.51.100.7\"], \"camera_pages_see\": []}";
+
+/* The leak report, with @browsers (JSON objects, comma-separated) as its
+ * browsers[]. */
+static LwReport *
+report_with_browsers (const char *browsers)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf ("{\"browsers\": [%s],%s", browsers, LEAK_REPORT + 1);
+  LwReport *report = lw_report_new_from_json (json, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* Where the desktop file of the made-up Firefox is, with its icon
+ * (main() makes them). */
+static char *data_home;
 
 /* The visible labels in @widget's tree, in widget order, one per line. */
 static void
@@ -161,6 +234,276 @@ test_finding_rows_show_the_findings (void)
   g_object_unref (page);
 }
 
+static GPtrArray *
+browser_rows (GtkWidget *page)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  find_all (page, LW_TYPE_BROWSER_ROW, rows);
+  return rows;
+}
+
+static GtkImage *
+row_icon (GtkWidget *row)
+{
+  return GTK_IMAGE (gtk_widget_get_template_child (row, LW_TYPE_BROWSER_ROW, "icon"));
+}
+
+static GtkWidget *
+row_tag (GtkWidget *row)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (row, LW_TYPE_BROWSER_ROW, "status_tag"));
+}
+
+static void
+test_browsers_page_shows_each_profile (void)
+{
+  g_autoptr(LwReport) report = report_with_browsers (BROWSERS);
+  GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_BROWSERS_PAGE, NULL));
+  g_autoptr(GPtrArray) rows = NULL;
+  GtkWidget *firefox, *chromium, *brave;
+  GtkImage *icon;
+  g_autofree char *icon_path = g_build_filename (data_home, "lw-test-firefox.svg", NULL);
+  g_autofree char *shown_path = NULL;
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), report, FALSE);
+  rows = browser_rows (page);
+  g_assert_cmpuint (rows->len, ==, 3);
+  firefox = g_ptr_array_index (rows, 0);
+  chromium = g_ptr_array_index (rows, 1);
+  brave = g_ptr_array_index (rows, 2);
+  g_assert_false (shows_line (page, "No browser was found: Chromium’s and Firefox’s defaults "
+                                    "stand in for the ones there may be."));
+
+  /* Firefox leaks: its status in words (and colour), what every page
+   * sees, and the same for a screen reader, the status first. */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (firefox)), ==,
+                   "Firefox (profile default-release)");
+  g_assert_true (shows_line (firefox, "Leak"));
+  g_assert_true (shows_line (firefox, "Every page sees: 198.51.100.7"));
+  g_assert_true (gtk_widget_has_css_class (row_tag (firefox), "lw-tone-error"));
+  gtk_test_accessible_assert_property (firefox, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Leak: Firefox (profile default-release)");
+  gtk_test_accessible_assert_property (firefox, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                       "Every page sees: 198.51.100.7");
+  /* Its icon is its desktop file's. Closed, it shows no more; opened,
+   * what camera pages see besides, its setting and its folder. */
+  icon = row_icon (firefox);
+  g_assert_cmpint (gtk_image_get_storage_type (icon), ==, GTK_IMAGE_GICON);
+  g_assert_true (G_IS_FILE_ICON (gtk_image_get_gicon (icon)));
+  shown_path = g_file_get_path (g_file_icon_get_file (G_FILE_ICON (gtk_image_get_gicon (icon))));
+  g_assert_cmpstr (shown_path, ==, icon_path);
+  g_assert_false (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (firefox)));
+  g_assert_false (shows_line (firefox, "Pages with camera permission see: also 192.168.1.20"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (firefox), TRUE);
+  g_assert_true (shows_line (firefox, "Pages with camera permission see: also 192.168.1.20"));
+  g_assert_true (shows_line (firefox, "Setting: default"));
+  g_assert_true (shows_line (firefox, "Firefox’s default"));
+  g_assert_true (shows_line (firefox, "/home/ada/.mozilla/firefox/x1y2.default-release"));
+
+  /* Chromium, kept to the proxy by a policy file: the setting, the file
+   * it comes from, and nothing outside the tunnel, in green and words. */
+  g_assert_true (shows_line (chromium, "Protected"));
+  g_assert_true (gtk_widget_has_css_class (row_tag (chromium), "lw-tone-success"));
+  g_assert_true (shows_line (chromium, "Every page sees: nothing outside the tunnel"));
+  gtk_test_accessible_assert_property (chromium, GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Protected: Chromium (profile Default)");
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (chromium), TRUE);
+  g_assert_true (shows_line (chromium, "Setting: disable_non_proxied_udp"));
+  g_assert_true (shows_line (chromium,
+                             "policy WebRtcIPHandling in /etc/chromium/policies/managed/lw.json"));
+  g_assert_true (shows_line (chromium,
+                             "Pages with camera permission see: nothing outside the tunnel"));
+  /* Its folder, with a button that copies it, named for what it copies. */
+  g_assert_true (shows_line (chromium, "/home/ada/.config/chromium/Default"));
+  find_all (chromium, GTK_TYPE_BUTTON, buttons);
+  g_assert_cmpuint (buttons->len, ==, 1);
+  gtk_test_accessible_assert_property (g_ptr_array_index (buttons, 0),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       "Copy “/home/ada/.config/chromium/Default”");
+  /* No desktop file: the generic icon. */
+  g_assert_cmpstr (gtk_image_get_icon_name (row_icon (chromium)), ==, "web-browser-symbolic");
+
+  /* Brave's setting could not be read: it says so, and why, open by
+   * itself; Chromium's defaults stand in for its setting. */
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (brave)));
+  g_assert_true (shows_line (brave, "Its setting could not be read (Preferences: line 3: "
+                                    "unexpected “}”): its defaults are assumed."));
+  g_assert_true (shows_line (brave, "Setting: unknown"));
+  g_assert_true (shows_line (brave, "Every page sees: 198.51.100.7"));
+  g_assert_cmpstr (gtk_image_get_icon_name (row_icon (brave)), ==, "web-browser-symbolic");
+
+  /* While a check runs, the rows stay, as the last check's, without colour. */
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), report, TRUE);
+  g_assert_true (shows_line (page, "Checking… Below are the last check’s results."));
+  g_assert_true (shows_line (firefox, "Leak"));
+  g_assert_false (gtk_widget_has_css_class (row_tag (firefox), "lw-tone-error"));
+  g_assert_false (gtk_widget_has_css_class (row_tag (chromium), "lw-tone-success"));
+  g_assert_true (gtk_widget_get_parent (firefox) != NULL);
+
+  /* The same browsers in the next report: the same rows, as they were
+   * left; the colours come back. */
+  {
+    g_autoptr(LwReport) next = report_with_browsers (BROWSERS);
+    g_autoptr(GPtrArray) again = NULL;
+
+    lw_browsers_page_update (LW_BROWSERS_PAGE (page), next, FALSE);
+    again = browser_rows (page);
+    g_assert_cmpuint (again->len, ==, 3);
+    g_assert_true (g_ptr_array_index (again, 0) == firefox);
+    g_assert_true (gtk_widget_has_css_class (row_tag (firefox), "lw-tone-error"));
+    g_assert_false (shows_line (page, "Checking… Below are the last check’s results."));
+  }
+
+  g_object_unref (page);
+}
+
+/* The button of @row whose label is @label, or NULL. */
+static GtkWidget *
+row_button (GtkWidget  *row,
+            const char *label)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+  find_all (row, GTK_TYPE_BUTTON, buttons);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (buttons, i);
+      GtkWidget *child = gtk_button_get_child (GTK_BUTTON (button));
+
+      if (GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (child)), label) == 0)
+        return button;
+    }
+  return NULL;
+}
+
+static void
+assert_fix_target (GtkWidget  *button,
+                   const char *profile,
+                   const char *what)
+{
+  GVariant *target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (button));
+  const char *p, *w;
+
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.firefox-fix");
+  g_variant_get (target, "(&s&s)", &p, &w);
+  g_assert_cmpstr (p, ==, profile);
+  g_assert_cmpstr (w, ==, what);
+}
+
+/* A Firefox profile whose every page sees the address: both of
+ * Leakwatch's changes, with what each costs, for that profile; once one
+ * is applied, Undo, and that Firefox must be restarted. Another browser:
+ * its own steps. A protected one: nothing to fix. */
+static void
+test_browsers_page_offers_the_fix (void)
+{
+  g_autoptr(LwReport) report = report_with_browsers (BROWSERS);
+  GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_BROWSERS_PAGE, NULL));
+  g_autoptr(GPtrArray) rows = NULL;
+  GtkWidget *firefox, *chromium, *brave;
+  const char *profile = "/home/ada/.mozilla/firefox/x1y2.default-release";
+
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), report, FALSE);
+  rows = browser_rows (page);
+  firefox = g_ptr_array_index (rows, 0);
+  chromium = g_ptr_array_index (rows, 1);
+  brave = g_ptr_array_index (rows, 2);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (firefox), TRUE);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (chromium), TRUE);
+
+  g_assert_true (shows_line (firefox, "How to fix it"));
+  assert_fix_target (row_button (firefox, "Hide my address from pages, keep calls working"), profile,
+                     "hide-address");
+  assert_fix_target (row_button (firefox, "Turn WebRTC off"), profile, "webrtc-off");
+  g_assert_true (shows_line (firefox, "No page can use WebRTC: video calls and some games in "
+                                      "Firefox stop working."));
+  g_assert_null (row_button (firefox, "Undo"));
+
+  g_assert_false (shows_line (chromium, "How to fix it"));
+
+  /* A Flatpak build of Brave reads no policy in /etc: it says what can. */
+  g_assert_true (shows_line (brave, "How to fix it"));
+  g_assert_true (shows_line (brave, "This Brave build does not read the policies in /etc. An "
+                                    "extension that sets WebRTC's policy (such as Google’s WebRTC "
+                                    "Network Limiter) can set default_public_interface_only in it."));
+  g_object_unref (page);
+
+  /* Applied, with Firefox running and the change waiting for it. */
+  {
+    g_autoptr(GString) applied = g_string_new (BROWSERS);
+    g_autoptr(LwReport) after = NULL;
+
+    g_string_replace (applied, "\"per_destination\": true,",
+                      "\"per_destination\": true, \"running\": true, \"leakwatch_fix\": \"webrtc-off\","
+                      " \"pending\": \"user.js changed after Firefox started: the change applies when "
+                      "Firefox is restarted\",", 1);
+    after = report_with_browsers (applied->str);
+    page = g_object_ref_sink (g_object_new (LW_TYPE_BROWSERS_PAGE, NULL));
+    lw_browsers_page_update (LW_BROWSERS_PAGE (page), after, FALSE);
+    g_ptr_array_unref (rows);
+    rows = browser_rows (page);
+    firefox = g_ptr_array_index (rows, 0);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (firefox), TRUE);
+    g_assert_true (shows_line (firefox, "Leakwatch’s change is in this profile’s user.js: “Turn "
+                                        "WebRTC off”."));
+    assert_fix_target (row_button (firefox, "Undo"), profile, "undo");
+    g_assert_null (row_button (firefox, "Turn WebRTC off"));
+    g_assert_true (shows_line (firefox, "user.js changed after Firefox started: the change applies "
+                                        "when Firefox is restarted"));
+    g_object_unref (page);
+  }
+}
+
+static void
+test_browsers_page_says_when_defaults_stand_in (void)
+{
+  g_autoptr(LwReport) report = report_with_browsers (STAND_INS);
+  GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_BROWSERS_PAGE, NULL));
+  g_autoptr(GPtrArray) rows = NULL;
+
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), report, FALSE);
+  g_assert_true (shows_line (page, "No browser was found: Chromium’s and Firefox’s defaults "
+                                   "stand in for the ones there may be."));
+  rows = browser_rows (page);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 0)), ==, "Chromium");
+  g_assert_cmpstr (adw_preferences_row_get_title (g_ptr_array_index (rows, 1)), ==, "Firefox");
+  g_assert_true (shows_line (g_ptr_array_index (rows, 1), "Every page sees: 198.51.100.7"));
+  adw_expander_row_set_expanded (g_ptr_array_index (rows, 1), TRUE);
+  g_assert_true (shows_line (g_ptr_array_index (rows, 1),
+                             "no browser was found: Firefox’s defaults stand in"));
+
+  g_object_unref (page);
+}
+
+static void
+test_browsers_page_without_browsers (void)
+{
+  g_autoptr(LwReport) old = leak_report ();
+  g_autoptr(LwReport) report = report_with_browsers (BROWSERS);
+  GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_BROWSERS_PAGE, NULL));
+  g_autoptr(GPtrArray) rows = NULL;
+
+  /* Before the first check. */
+  g_assert_true (shows_line (page, "No browsers yet"));
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), NULL, TRUE);
+  g_assert_true (shows_line (page, "No browsers yet"));
+
+  /* A report from before the audit. */
+  g_assert_cmpuint (lw_report_get_browsers (old)->len, ==, 0);
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), report, FALSE);
+  lw_browsers_page_update (LW_BROWSERS_PAGE (page), old, FALSE);
+  g_assert_true (shows_line (page, "No browsers in this report"));
+  rows = browser_rows (page);
+  g_assert_cmpuint (rows->len, ==, 0);
+  g_assert_false (shows_line (page, "Every page sees: 198.51.100.7"));
+
+  g_object_unref (page);
+}
+
 static void
 test_window_has_its_pages (void)
 {
@@ -173,8 +516,8 @@ test_window_has_its_pages (void)
   AdwViewStack *view_stack = ADW_VIEW_STACK (gtk_widget_get_template_child (GTK_WIDGET (window),
                                                                             LW_TYPE_REPORT_WINDOW,
                                                                             "view_stack"));
-  const char *pages[][2] = { { "report", "Report" }, { "evidence", "Evidence" },
-                             { "history", "History" } };
+  const char *pages[][2] = { { "report", "Report" }, { "browsers", "Browsers" },
+                             { "evidence", "Evidence" }, { "history", "History" } };
 
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Leakwatch");
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
@@ -193,19 +536,68 @@ test_window_has_its_pages (void)
   /* win.show-page switches them. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "evidence");
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (view_stack), ==, "evidence");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "browsers");
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (view_stack), ==, "browsers");
 
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A desktop file for the made-up Firefox, with an icon of its own, where
+ * GIO looks first (XDG_DATA_HOME); before GTK or GIO read it. */
+static void
+make_data_home (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *applications = NULL;
+  g_autofree char *desktop = NULL;
+  g_autofree char *icon = NULL;
+  g_autofree char *entry = NULL;
+
+  data_home = g_dir_make_tmp ("lw-test-widgets-XXXXXX", &error);
+  g_assert_no_error (error);
+  applications = g_build_filename (data_home, "applications", NULL);
+  g_assert_cmpint (g_mkdir (applications, 0700), ==, 0);
+  icon = g_build_filename (data_home, "lw-test-firefox.svg", NULL);
+  g_file_set_contents (icon,
+                       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"16\" height=\"16\">"
+                       "<rect width=\"16\" height=\"16\" fill=\"#e66000\"/></svg>",
+                       -1, &error);
+  g_assert_no_error (error);
+  desktop = g_build_filename (applications, "lw-test-firefox.desktop", NULL);
+  entry = g_strdup_printf ("[Desktop Entry]\nType=Application\nName=Firefox\nExec=true\nIcon=%s\n",
+                           icon);
+  g_file_set_contents (desktop, entry, -1, &error);
+  g_assert_no_error (error);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+}
+
+static void
+remove_data_home (void)
+{
+  g_autofree char *applications = g_build_filename (data_home, "applications", NULL);
+  g_autofree char *desktop = g_build_filename (applications, "lw-test-firefox.desktop", NULL);
+  g_autofree char *icon = g_build_filename (data_home, "lw-test-firefox.svg", NULL);
+
+  g_remove (desktop);
+  g_remove (icon);
+  g_rmdir (applications);
+  g_rmdir (data_home);
+  g_clear_pointer (&data_home, g_free);
 }
 
 int
 main (int   argc,
       char *argv[])
 {
+  int status;
+
+  make_data_home ();
   g_test_init (&argc, &argv, NULL);
   if (!gtk_init_check ())
     {
       /* TAP's way to skip them all, with the reason. */
       g_print ("1..0 # SKIP no display to make widgets on\n");
+      remove_data_home ();
       return 0;
     }
   adw_init ();
@@ -213,6 +605,12 @@ main (int   argc,
 
   g_test_add_func ("/report/banner/verdict", test_banner_shows_the_verdict);
   g_test_add_func ("/report/page/finding-rows", test_finding_rows_show_the_findings);
+  g_test_add_func ("/report/browsers/profiles", test_browsers_page_shows_each_profile);
+  g_test_add_func ("/report/browsers/stand-ins", test_browsers_page_says_when_defaults_stand_in);
+  g_test_add_func ("/report/browsers/fix", test_browsers_page_offers_the_fix);
+  g_test_add_func ("/report/browsers/none", test_browsers_page_without_browsers);
   g_test_add_func ("/report/window/pages", test_window_has_its_pages);
-  return g_test_run ();
+  status = g_test_run ();
+  remove_data_home ();
+  return status;
 }

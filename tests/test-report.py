@@ -171,6 +171,78 @@ class Keyboard:
         self.x11.XFlush(self.display)
 
 
+class XWindowAttributes(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_int), ("y", ctypes.c_int), ("width", ctypes.c_int),
+                ("height", ctypes.c_int), ("border_width", ctypes.c_int), ("depth", ctypes.c_int),
+                ("visual", ctypes.c_void_p), ("root", ctypes.c_ulong), ("class_", ctypes.c_int),
+                ("bit_gravity", ctypes.c_int), ("win_gravity", ctypes.c_int),
+                ("backing_store", ctypes.c_int), ("backing_planes", ctypes.c_ulong),
+                ("backing_pixel", ctypes.c_ulong), ("save_under", ctypes.c_int),
+                ("colormap", ctypes.c_ulong), ("map_installed", ctypes.c_int),
+                ("map_state", ctypes.c_int), ("all_event_masks", ctypes.c_long),
+                ("your_event_mask", ctypes.c_long), ("do_not_propagate_mask", ctypes.c_long),
+                ("override_redirect", ctypes.c_int), ("screen", ctypes.c_void_p)]
+
+
+def resize_window(display, pid, width, height):
+    """Resizes the shown toplevel window of process PID on DISPLAY, as a
+    user dragging its edge would; with no window manager, the X server
+    does it at once. Returns how many windows it resized."""
+    x11 = ctypes.CDLL("libX11.so.6")
+    ulong_p = ctypes.POINTER(ctypes.c_ulong)
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XDefaultRootWindow.restype = ctypes.c_ulong
+    x11.XDefaultRootWindow.argtypes = [ctypes.c_void_p]
+    x11.XInternAtom.restype = ctypes.c_ulong
+    x11.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    x11.XQueryTree.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ulong_p, ulong_p,
+                               ctypes.POINTER(ulong_p), ctypes.POINTER(ctypes.c_uint)]
+    x11.XGetWindowAttributes.argtypes = [ctypes.c_void_p, ctypes.c_ulong,
+                                         ctypes.POINTER(XWindowAttributes)]
+    x11.XGetWindowProperty.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_ulong,
+                                       ctypes.c_long, ctypes.c_long, ctypes.c_int, ctypes.c_ulong,
+                                       ulong_p, ctypes.POINTER(ctypes.c_int), ulong_p, ulong_p,
+                                       ctypes.POINTER(ctypes.c_void_p)]
+    x11.XResizeWindow.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_uint, ctypes.c_uint]
+    x11.XFree.argtypes = [ctypes.c_void_p]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+
+    dpy = x11.XOpenDisplay(display.encode())
+    expect(dpy, f"cannot open the display {display}")
+    try:
+        net_wm_pid = x11.XInternAtom(dpy, b"_NET_WM_PID", False)
+        root, parent = ctypes.c_ulong(), ctypes.c_ulong()
+        children, count = ulong_p(), ctypes.c_uint()
+        x11.XQueryTree(dpy, x11.XDefaultRootWindow(dpy), ctypes.byref(root),
+                       ctypes.byref(parent), ctypes.byref(children), ctypes.byref(count))
+        windows = [children[i] for i in range(count.value)]
+        if children:
+            x11.XFree(children)
+        resized = 0
+        for window in windows:
+            attrs = XWindowAttributes()
+            x11.XGetWindowAttributes(dpy, window, ctypes.byref(attrs))
+            if attrs.map_state != 2 or attrs.override_redirect:   # IsViewable
+                continue
+            kind, fmt = ctypes.c_ulong(), ctypes.c_int()
+            n, after, data = ctypes.c_ulong(), ctypes.c_ulong(), ctypes.c_void_p()
+            x11.XGetWindowProperty(dpy, window, net_wm_pid, 0, 1, False, 6,   # XA_CARDINAL
+                                   ctypes.byref(kind), ctypes.byref(fmt), ctypes.byref(n),
+                                   ctypes.byref(after), ctypes.byref(data))
+            owner = ctypes.cast(data, ulong_p)[0] if data.value and n.value == 1 else None
+            if data.value:
+                x11.XFree(data)
+            if owner == pid:
+                x11.XResizeWindow(dpy, window, width, height)
+                resized += 1
+        x11.XFlush(dpy)
+        return resized
+    finally:
+        x11.XCloseDisplay(dpy)
+
+
 class Session(lwdesktop.ServiceSession):
     """lwnet's network, a headless desktop, and the service in it."""
 
@@ -535,6 +607,13 @@ def tab_reaches_every_finding_button_and_row_on_every_page(s):
         expect(rows == ["row: " + f["summary"] for f in report["findings"]],
                f"every finding, most serious first: {rows}")
         expect(walk.index("menu: Main Menu") < walk.index(rows[0]), f"the header first: {walk}")
+
+        expect(report["browsers"], "the service's browsers, found or standing in", report)
+        dump, walk = tab_walk(s, keyboard, "browsers")
+        expect_walk_reaches_everything("browsers", dump, walk)
+        expect([w for w in walk if w.startswith("row: ")] ==
+               ["row: " + b["label"] for b in report["browsers"]],
+               f"a row per browser profile, found or standing in: {walk}")
 
         dump, walk = tab_walk(s, keyboard, "evidence")
         expect_walk_reaches_everything("evidence", dump, walk)
@@ -922,6 +1001,137 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
         expect("Leakwatch is not running" in dump and "Start Leakwatch" in dump,
                f"the service gone, in words:\n{dump}")
     with_window_alone(s, "window-fake", body)
+
+
+FIREFOX = lwdesktop.fake_browser(
+    "Firefox", "default-release", "leak", "default", "Firefox’s default", engine="gecko",
+    every_page=["198.51.100.7"], camera_pages=["192.168.1.20"], desktop_id="firefox.desktop",
+    path="/home/ada/.mozilla/firefox/x1y2.default-release")
+CHROMIUM = lwdesktop.fake_browser(
+    "Chromium", "Default", "protected", "disable_non_proxied_udp",
+    "policy WebRtcIPHandling in /etc/chromium/policies/managed/leakwatch.json",
+    modes=("mode-4", "mode-4"), desktop_id="chromium.desktop",
+    path="/home/ada/.config/chromium/Default")
+
+
+@test
+def the_browsers_page_shows_each_browser_profile_wide_and_narrow(s):
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    fake = s.d.start_fake_service()
+
+    def body(window):
+        try:
+            report = fake_report("leak", [LEAK_FINDING], browsers=[FIREFOX, CHROMIUM])
+            fake.set_report(report)
+            fake.set_status("leak")
+            # The page is in the view switcher, in the header.
+            s.wait_dump(lambda d: d.status == "leak" and "tab: Browsers" in d.tab_stops,
+                        "the leak, and the Browsers page in the view switcher")
+
+            dump = s.show_page("browsers")
+            for line in ("Firefox (profile default-release)", "Every page sees: 198.51.100.7",
+                         "Leak", "Chromium (profile Default)",
+                         "Every page sees: nothing outside the tunnel", "Protected"):
+                expect(line in dump, f"{line!r} on the Browsers page:\n{dump}")
+            expect("Setting: disable_non_proxied_udp" not in dump, f"rows start closed:\n{dump}")
+
+            # Tab reaches each profile's row; Space opens Chromium's: its
+            # setting, the policy file it comes from, and its folder with
+            # a button that copies it.
+            keyboard = Keyboard(s.d.env["DISPLAY"])
+            try:
+                dump, walk = tab_walk(s, keyboard, "browsers")
+                expect_walk_reaches_everything("browsers", dump, walk)
+                rows = [w for w in walk if w.startswith("row: ")]
+                expect(rows == ["row: " + b["label"] for b in report["browsers"]],
+                       f"a row per profile: {walk}")
+                while s.dump().focus != "row: Chromium (profile Default)":
+                    moves = int(s.dump().focus_moves)
+                    keyboard.press("Tab")
+                    s.wait_dump(lambda d: int(d.focus_moves) > moves, "Tab to Chromium's row", 5)
+                keyboard.press("space")
+                dump = s.wait_dump(lambda d: "Setting: disable_non_proxied_udp" in d,
+                                   "Chromium's row open")
+                for line in (CHROMIUM["source"], CHROMIUM["path"],
+                             "Pages with camera permission see: nothing outside the tunnel"):
+                    expect(line in dump, f"{line!r} in Chromium's row:\n{dump}")
+                expect(f"button: Copy “{CHROMIUM['path']}”" in dump.tab_stops,
+                       f"the folder's copy button:\n{dump}")
+                s.keep_screenshot("report-browsers.png")
+
+                # Firefox's row open: Leakwatch's fix, with what it costs.
+                keyboard.press("space")
+                s.wait_dump(lambda d: "Setting: disable_non_proxied_udp" not in d, "Chromium's row closed")
+                moves = int(s.dump().focus_moves)
+                keyboard.press("Shift_L", "Tab")
+                s.wait_dump(lambda d: d.focus == "row: Firefox (profile default-release)",
+                            "Shift+Tab to Firefox's row", 5)
+                keyboard.press("space")
+                dump = s.wait_dump(lambda d: "Turn WebRTC off" in d, "Firefox's row open")
+                for line in ("How to fix it", "Hide my address from pages, keep calls working",
+                             "No page can use WebRTC: video calls and some games in Firefox stop working."):
+                    expect(line in dump, f"{line!r} in Firefox's row:\n{dump}")
+                expect("button: Turn WebRTC off" in dump.tab_stops, f"Apply is a button:\n{dump}")
+                # Let the row finish opening, then show it again.
+                time.sleep(1)
+                moves = int(s.dump().focus_moves)
+                keyboard.press("Tab")
+                s.wait_dump(lambda d: int(d.focus_moves) > moves, "Tab", 5)
+                keyboard.press("Shift_L", "Tab")
+                s.wait_dump(lambda d: d.focus == "row: Firefox (profile default-release)", "back", 5)
+                s.keep_screenshot("report-browsers-fix.png")
+
+                # Chromium's row open again, for what follows.
+                while s.dump().focus != "row: Chromium (profile Default)":
+                    moves = int(s.dump().focus_moves)
+                    keyboard.press("Tab")
+                    s.wait_dump(lambda d: int(d.focus_moves) > moves, "Tab to Chromium's row", 5)
+                keyboard.press("space")
+                s.wait_dump(lambda d: "Setting: disable_non_proxied_udp" in d, "Chromium's row open")
+            finally:
+                keyboard.close()
+
+            # While a check runs, the rows stay, said to be the last check's.
+            fake.set_status("checking")
+            dump = s.wait_dump(lambda d: "Checking… Below are the last check’s results." in d,
+                               "the check running")
+            for line in ("Firefox (profile default-release)", "Every page sees: 198.51.100.7",
+                         "Leak", "Setting: disable_non_proxied_udp"):
+                expect(line in dump, f"{line!r} kept while checking:\n{dump}")
+            s.keep_screenshot("report-browsers-checking.png")
+            fake.set_status("leak")
+            s.wait_dump(lambda d: "Checking… Below are the last check’s results." not in d,
+                        "the check done")
+
+            # No browser found: the page says the defaults stand in.
+            stand_ins = [lwdesktop.fake_browser(name, None, "leak", "default",
+                                                f"no browser was found: {name}’s defaults stand in",
+                                                engine=engine, every_page=["198.51.100.7"],
+                                                stand_in=True)
+                         for name, engine in (("Chromium", "chromium"), ("Firefox", "gecko"))]
+            fake.set_report(fake_report("leak", [LEAK_FINDING], browsers=stand_ins))
+            dump = s.wait_dump(lambda d: "No browser was found: Chromium’s and Firefox’s defaults "
+                               "stand in for the ones there may be." in d, "the stand-ins")
+            expect("Chromium" in dump and "Firefox" in dump, f"a row for each:\n{dump}")
+            s.keep_screenshot("report-browsers-stand-ins.png")
+
+            # At the narrowest the window goes, 360 pixels (its X window
+            # is 10 wider: GTK keeps a border to resize it by).
+            fake.set_report(report)
+            s.wait_dump(lambda d: "Chromium (profile Default)" in d, "the profiles again")
+            expect(resize_window(s.d.env["DISPLAY"], window.pid, 370, 770) == 1,
+                   "one window to resize")
+            # The switcher moves to the bottom bar once the new width is
+            # laid out.
+            dump = s.wait_dump(lambda d: "Check now" not in d.lines and "tab: Browsers" in d.tab_stops and
+                               "Setting: disable_non_proxied_udp" in d, "the narrow window")
+            shot = s.keep_screenshot("report-browsers-narrow.png")
+            width, _ = png_size(shot)
+            expect(width == 360, f"a screenshot 360 wide: {width}")
+            expect("tab: Browsers" in dump.tab_stops, f"the switcher at the bottom:\n{dump}")
+        finally:
+            fake.stop()
+    with_window_alone(s, "window-browsers", body)
 
 
 if __name__ == "__main__":

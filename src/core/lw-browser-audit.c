@@ -1491,6 +1491,8 @@ lw_browser_audit_stand_ins (void)
  * @s: a browser profile
  * @hide_is_enough: whether, on this network, hiding the address (Mode 3)
  *   is enough, rather than only sending no UDP at all
+ * @command: (out) (optional) (nullable): a command to copy, when the fix
+ *   has one
  *
  * Returns: (transfer full) (nullable): how to make this browser safe here,
  *   in its own words and places: for a Chromium build, the exact policy
@@ -1499,12 +1501,15 @@ lw_browser_audit_stand_ins (void)
  *   itself). %NULL where there is nothing to set.
  */
 char *
-lw_browser_setup_fix_steps (const LwBrowserSetup *s,
-                            gboolean              hide_is_enough)
+lw_browser_setup_fix_steps (const LwBrowserSetup  *s,
+                            gboolean               hide_is_enough,
+                            char                 **command)
 {
   const char *handling = hide_is_enough ? "default_public_interface_only" : "disable_non_proxied_udp";
   const char *folder = NULL;
 
+  if (command != NULL)
+    *command = NULL;
   if (s->modes.ordinary == LW_WEBRTC_DISABLED || s->engine == LW_ENGINE_WEBKIT)
     return NULL;
 
@@ -1533,14 +1538,15 @@ lw_browser_setup_fix_steps (const LwBrowserSetup *s,
 
   {
     g_autofree char *policy = g_strdup_printf ("{\"WebRtcIPHandling\": \"%s\"}", handling);
-    g_autofree char *command = g_strdup_printf ("sudo mkdir -p %s/managed && echo '%s' | sudo tee "
-                                                "%s/managed/leakwatch.json", folder, policy, folder);
+    /* Translators: a policy file's path, its content, the browser */
+    g_autofree char *as_root = g_strdup_printf (_("as root, write %s/managed/leakwatch.json with %s "
+                                                  "(the command below does it). %s applies a policy "
+                                                  "without a restart; chrome://policy shows it."),
+                                                folder, policy, s->name);
 
-    /* Translators: a policy file's path, its content, the command that writes it, the browser */
-    g_autofree char *as_root = g_strdup_printf (_("as root, write %s/managed/leakwatch.json with %s. "
-                                                  "Command to copy: %s. %s applies a policy without a "
-                                                  "restart; chrome://policy shows it."),
-                                                folder, policy, command, s->name);
+    if (command != NULL)
+      *command = g_strdup_printf ("sudo mkdir -p %s/managed && echo '%s' | sudo tee "
+                                  "%s/managed/leakwatch.json", folder, policy, folder);
 
     if (g_str_equal (s->browser, "brave"))
       return g_strdup_printf (_("In Brave: brave://settings/privacy, “WebRTC IP handling policy”: "

@@ -87,8 +87,9 @@ void        lw_browser_audit_async     (const LwAuditPlaces *places,
 GPtrArray  *lw_browser_audit_finish    (GAsyncResult        *result,
                                         GError             **error);
 LwBrowsers  lw_browser_audit_families  (GPtrArray           *setups);
-char       *lw_browser_setup_fix_steps (const LwBrowserSetup *s,
-                                        gboolean              hide_is_enough);
+char       *lw_browser_setup_fix_steps (const LwBrowserSetup  *s,
+                                        gboolean               hide_is_enough,
+                                        char                 **command);
 GArray     *lw_browser_audit_profiles  (GPtrArray           *setups);
 
 const char *lw_engine_to_string        (LwEngine             engine);

@@ -211,6 +211,30 @@ lw_text_browser_sees (const LwBrowserVerdict *v,
     }
 }
 
+/**
+ * lw_text_browsers_stand_in:
+ * @verdicts: (element-type LwBrowserVerdict): a report's browsers
+ *
+ * Returns: (nullable): when no browser was found, so that the engines'
+ *   defaults stand in, the sentence that says so, the same in every view;
+ *   %NULL when the browsers are real ones (or there are none)
+ */
+const char *
+lw_text_browsers_stand_in (GPtrArray *verdicts)
+{
+  const LwBrowserVerdict *first;
+
+  g_return_val_if_fail (verdicts != NULL, NULL);
+
+  if (verdicts->len == 0)
+    return NULL;
+  first = g_ptr_array_index (verdicts, 0);
+  if (!first->setup->stand_in)
+    return NULL;
+  return _("No browser was found: Chromium’s and Firefox’s defaults stand in for the ones "
+           "there may be.");
+}
+
 static const char *
 status_label (LwStatus status)
 {
@@ -231,11 +255,11 @@ append_browsers (GString   *out,
                  LwReport  *report)
 {
   GPtrArray *verdicts = lw_report_get_browsers (report);
+  const char *stand_in = lw_text_browsers_stand_in (verdicts);
 
   g_string_append_printf (out, "\n%s\n", _("Browsers"));
-  if (verdicts->len > 0 && ((LwBrowserVerdict *) g_ptr_array_index (verdicts, 0))->setup->stand_in)
-    g_string_append_printf (out, "  %s\n", _("No browser was found: Chromium’s and Firefox’s "
-                                             "defaults stand in for the ones there may be."));
+  if (stand_in != NULL)
+    g_string_append_printf (out, "  %s\n", stand_in);
   for (guint i = 0; i < verdicts->len; i++)
     {
       const LwBrowserVerdict *v = g_ptr_array_index (verdicts, i);
@@ -257,9 +281,13 @@ append_browsers (GString   *out,
         append_wrapped (out, _("Profile:"), s->path);
       if (!s->stand_in && (v->every_page->len > 0 || v->camera_pages->len > 0))
         {
-          g_autofree char *steps = lw_browser_setup_fix_steps (s, lw_browser_hide_is_enough (report, s));
+          g_autofree char *command = NULL;
+          g_autofree char *steps = lw_browser_setup_fix_steps (s, lw_browser_hide_is_enough (report, s),
+                                                               &command);
 
           append_wrapped (out, _("Fix:"), steps);
+          if (command != NULL)
+            g_string_append_printf (out, "        %s\n", command);
         }
     }
 }

@@ -5,12 +5,13 @@
 
 G_BEGIN_DECLS
 
-char *lw_text_format_report (LwReport  *report);
-char *lw_text_format_browsers (LwReport *report);
-char *lw_text_join_list     (GPtrArray *items);
-char *lw_text_browser_sees  (const LwBrowserVerdict *verdict,
-                             gboolean                camera);
-gboolean lw_browser_hide_is_enough (LwReport             *report,
-                                    const LwBrowserSetup *s);
+char       *lw_text_format_report     (LwReport               *report);
+char       *lw_text_format_browsers   (LwReport               *report);
+char       *lw_text_join_list         (GPtrArray              *items);
+char       *lw_text_browser_sees      (const LwBrowserVerdict *verdict,
+                                       gboolean                camera);
+const char *lw_text_browsers_stand_in (GPtrArray              *verdicts);
+gboolean    lw_browser_hide_is_enough (LwReport               *report,
+                                       const LwBrowserSetup   *s);
 
 G_END_DECLS

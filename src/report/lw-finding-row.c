@@ -93,31 +93,6 @@ steps_grid (const char *steps)
   return grid;
 }
 
-/* A command the steps ask the user to type, with a button that copies it:
- * labels are not selectable, so that Tab goes from button to button. */
-static GtkWidget *
-command_box (const char *command)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  GtkWidget *label = wrapped_label (command, "monospace");
-  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
-  /* Translators: the tooltip and accessible name of the button beside a
-   * command; %s is the command. */
-  g_autofree char *copy = g_strdup_printf (_("Copy “%s”"), command);
-
-  gtk_widget_add_css_class (box, "lw-command");
-  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (button, "flat");
-  gtk_widget_set_tooltip_text (button, copy);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, copy, -1);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.copy-text");
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (command));
-  gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), button);
-  return box;
-}
-
 static GtkWidget *
 fix_box (const LwFix *fix)
 {
@@ -130,7 +105,7 @@ fix_box (const LwFix *fix)
   if (fix->steps != NULL && *fix->steps != '\0')
     gtk_box_append (GTK_BOX (box), steps_grid (fix->steps));
   for (guint i = 0; fix->commands != NULL && fix->commands[i] != NULL; i++)
-    gtk_box_append (GTK_BOX (box), command_box (fix->commands[i]));
+    gtk_box_append (GTK_BOX (box), lw_copy_box_new (fix->commands[i]));
   if (fix->cost != NULL && *fix->cost != '\0')
     {
       /* Translators: what a fix costs, e.g. "Cost: video calls need a TURN server" */

@@ -41,23 +41,6 @@ on_row_expanded (LwFindingRow *row,
     g_hash_table_remove (self->expanded, summary);
 }
 
-/* Whether the keyboard focus is in one of the rows shown. */
-static gboolean
-focus_in_rows (LwReportPage *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
-
-  for (guint i = 0; focus != NULL && i < self->rows->len; i++)
-    {
-      GtkWidget *row = g_ptr_array_index (self->rows, i);
-
-      if (focus == row || gtk_widget_is_ancestor (focus, row))
-        return TRUE;
-    }
-  return FALSE;
-}
-
 static void
 clear_rows (LwReportPage *self)
 {
@@ -79,7 +62,7 @@ show_findings (LwReportPage *self)
   GPtrArray *findings = self->report ? lw_report_get_findings (self->report) : NULL;
   guint n_findings = 0, n_notes = 0;
   gboolean first_new = TRUE;
-  gboolean had_focus = focus_in_rows (self);
+  gboolean had_focus = lw_focus_is_in (GTK_WIDGET (self), self->rows);
 
   /* A row about to go lets go of the focus first, so that the focus
    * never stays with a widget that is gone. */

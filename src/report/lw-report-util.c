@@ -153,3 +153,65 @@ lw_toast_new_text (const char *text)
 
   return adw_toast_new (escaped);
 }
+
+/**
+ * lw_copy_box_new:
+ * @text: a command to type, a folder: text someone may want elsewhere
+ *
+ * The text with a button that copies it (win.copy-text). The label is
+ * not selectable, so that Tab goes from button to button.
+ *
+ * Returns: (transfer floating): the box
+ */
+GtkWidget *
+lw_copy_box_new (const char *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (text);
+  GtkWidget *button = gtk_button_new_from_icon_name ("edit-copy-symbolic");
+  /* Translators: the tooltip and accessible name of the button beside a
+   * command or a folder; %s is what it copies. */
+  g_autofree char *copy = g_strdup_printf (_("Copy “%s”"), text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "monospace");
+  gtk_widget_add_css_class (box, "lw-command");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, copy);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, copy, -1);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.copy-text");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), g_variant_new_string (text));
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), button);
+  return box;
+}
+
+/**
+ * lw_focus_is_in:
+ * @widget: a widget in a window
+ * @widgets: (element-type GtkWidget): the widgets to look in
+ *
+ * Returns: whether the keyboard focus of @widget's window is in one of
+ *   @widgets, or is one of them
+ */
+gboolean
+lw_focus_is_in (GtkWidget *widget,
+                GPtrArray *widgets)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  for (guint i = 0; focus != NULL && i < widgets->len; i++)
+    {
+      GtkWidget *w = g_ptr_array_index (widgets, i);
+
+      if (focus == w || gtk_widget_is_ancestor (focus, w))
+        return TRUE;
+    }
+  return FALSE;
+}

@@ -21,5 +21,8 @@ const char *lw_status_tone           (LwStatus     status);
 const char *lw_level_tone            (LwLevel      level);
 char       *lw_find_leakwatch        (void);
 AdwToast   *lw_toast_new_text        (const char  *text);
+GtkWidget  *lw_copy_box_new          (const char  *text);
+gboolean    lw_focus_is_in           (GtkWidget   *widget,
+                                      GPtrArray   *widgets);
 
 G_END_DECLS

@@ -5,18 +5,20 @@
 
 #include <glib/gi18n.h>
 
+#include "lw-browsers-page.h"
 #include "lw-evidence-page.h"
 #include "lw-history-page.h"
 #include "lw-report-page.h"
 #include "lw-report-util.h"
+#include "lw-firefox-fix.h"
 #include "lw-report-window.h"
 #include "lw-text.h"
 
-/* The report window: the service's latest report on three pages (Report,
- * Evidence, History), following it as it changes.
+/* The report window: the service's latest report on four pages (Report,
+ * Browsers, Evidence, History), following it as it changes.
  *
- * The exported action win.show-page (a string: report, evidence or
- * history) switches pages, for tests and for anyone else. The tests read
+ * The exported action win.show-page (a string: report, browsers, evidence
+ * or history) switches pages, for tests and for anyone else. The tests read
  * the window from outside it (see docs/ARCHITECTURE.md). */
 
 struct _LwReportWindow
@@ -36,6 +38,7 @@ struct _LwReportWindow
   GtkButton            *retry_button;
   AdwViewStack         *view_stack;
   LwReportPage         *report_page;
+  LwBrowsersPage       *browsers_page;
   LwEvidencePage       *evidence_page;
   LwHistoryPage        *history_page;
 
@@ -123,6 +126,7 @@ render (LwReportWindow *self)
         }
       gtk_stack_set_visible_child_name (self->main_stack, "report");
       lw_report_page_update (self->report_page, report, checking);
+      lw_browsers_page_update (self->browsers_page, report, checking);
       lw_evidence_page_set_report (self->evidence_page, report);
       break;
     }
@@ -307,12 +311,82 @@ show_page_activated (GSimpleAction *action,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+static void
+on_firefox_fixed (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      data)
+{
+  g_autoptr(LwReportWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *done = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (done == NULL)
+    {
+      AdwToast *t = lw_toast_new_text (error->message);
+
+      /* An error is read to the end: it stays until dismissed. */
+      adw_toast_set_timeout (t, 0);
+      adw_toast_overlay_add_toast (self->toast_overlay, t);
+      return;
+    }
+  toast (self, done);
+}
+
+static void
+firefox_fix_thread (GTask        *task,
+                    gpointer      source,
+                    gpointer      data,
+                    GCancellable *cancellable)
+{
+  GVariant *parameter = data;
+  const char *profile, *what;
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  g_variant_get (parameter, "(&s&s)", &profile, &what);
+  if (g_str_equal (what, "undo"))
+    ok = lw_firefox_fix_undo (profile, &error);
+  else
+    ok = lw_firefox_fix_apply (profile, g_str_equal (what, "webrtc-off") ? LW_FIREFOX_FIX_WEBRTC_OFF
+                                                                         : LW_FIREFOX_FIX_HIDE_ADDRESS,
+                               &error);
+  if (!ok)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task,
+                         g_strdup (lw_firefox_profile_in_use (profile, NULL)
+                                     ? (g_str_equal (what, "undo")
+                                          ? _("Undone: restart Firefox for it to take effect")
+                                          : _("Written to user.js: restart Firefox for it to take effect"))
+                                     : (g_str_equal (what, "undo") ? _("Undone: user.js is as it was")
+                                                                   : _("Written to user.js: Firefox reads it when it starts"))),
+                         g_free);
+}
+
+/* A Browsers page's Apply or Undo for a Firefox profile: a file of
+ * another program, so off the main thread, and told in a toast. The
+ * service sees the file change and gives the new verdict. */
+static void
+firefox_fix_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       data)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (data);
+  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_firefox_fixed, g_object_ref (self));
+
+  g_task_set_task_data (task, g_variant_ref (parameter), (GDestroyNotify) g_variant_unref);
+  g_task_run_in_thread (task, firefox_fix_thread);
+}
+
 /* GtkApplication exports these on the bus, at its object path + /window/ID. */
 static const GActionEntry win_actions[] = {
   { "copy-report", copy_report_activated, NULL, NULL, NULL, { 0 } },
   { "copy-text", copy_text_activated, "s", NULL, NULL, { 0 } },
   { "save-json", save_json_activated, NULL, NULL, NULL, { 0 } },
   { "show-page", show_page_activated, "s", NULL, NULL, { 0 } },
+  { "firefox-fix", firefox_fix_activated, "(ss)", NULL, NULL, { 0 } },
 };
 
 /* --- the object ----------------------------------------------------------- */
@@ -356,6 +430,7 @@ lw_report_window_class_init (LwReportWindowClass *klass)
   object_class->finalize = lw_report_window_finalize;
 
   g_type_ensure (LW_TYPE_REPORT_PAGE);
+  g_type_ensure (LW_TYPE_BROWSERS_PAGE);
   g_type_ensure (LW_TYPE_EVIDENCE_PAGE);
   g_type_ensure (LW_TYPE_HISTORY_PAGE);
 
@@ -373,6 +448,7 @@ lw_report_window_class_init (LwReportWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, report_page);
+  gtk_widget_class_bind_template_child (widget_class, LwReportWindow, browsers_page);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, evidence_page);
   gtk_widget_class_bind_template_child (widget_class, LwReportWindow, history_page);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);

@@ -309,13 +309,35 @@ def last_checked(iso, now=None):
     return f"Last checked on {day} at {clock}"
 
 
-def fake_report(status, findings, when=None):
+def fake_browser(name, profile, status, setting, source, every_page=(), camera_pages=(),
+                 engine="chromium", desktop_id=None, path=None, unverified=None, modes=None,
+                 stand_in=False):
+    """One browser profile of a report's browsers[], as the service's audit
+    writes it (src/core/lw-report-json.c): NAME ("Firefox"), PROFILE (or
+    None), its STATUS, its SETTING and where it came from (SOURCE), and
+    what every page and pages with camera permission see besides. MODES:
+    (ordinary, camera) WebRTC modes, by default those of the engine's
+    defaults."""
+    ordinary, camera = modes or ("mode-2", "mode-1")
+    label = f"{name} (profile {profile})" if profile else name
+    return {"browser": name.lower(), "name": name, "label": label, "engine": engine,
+            "packaging": "native", "desktop_id": desktop_id, "profile": profile, "path": path,
+            "stand_in": stand_in, "setting": setting, "source": source, "unverified": unverified,
+            "ordinary_mode": ordinary, "ordinary_mdns": ordinary == "mode-2",
+            "camera_mode": camera, "camera_mdns": False, "per_destination": engine == "gecko",
+            "status": status, "every_page_sees": list(every_page),
+            "camera_pages_see": list(camera_pages)}
+
+
+def fake_report(status, findings, when=None, browsers=()):
     """A whole report, as the service's Report says it, for a FakeService:
     at WHEN (default: today at 13:00), with STATUS and FINDINGS, with a VPN
-    up and nothing else seen. Its headline is made by the reader from the
-    status and the findings, as for every report."""
+    up and nothing else seen, and BROWSERS (see fake_browser()). Its
+    headline is made by the reader from the status and the findings, as
+    for every report."""
     when = when or local_iso()
     return {"version": 1, "time": when, "status": status, "headline": "", "findings": findings,
+            "browsers": list(browsers),
             "candidates": [], "stun": [], "public_addresses": [],
             "vpn": {"active": True, "source": "networkmanager", "interfaces": ["tun0"],
                     "connections": [{"name": "Office", "type": "vpn", "interface": "tun0",
