@@ -275,6 +275,10 @@ test_browsers_page_shows_each_profile (void)
   brave = g_ptr_array_index (rows, 2);
   g_assert_false (shows_line (page, "No browser was found: Chromium’s and Firefox’s defaults "
                                     "stand in for the ones there may be."));
+  /* What the browsers do not cover, said under them. */
+  g_assert_true (shows_line (page, "Apps built on Electron (Slack, Discord, Teams, Signal) are not "
+                                   "browsers: they gather on every interface, and no browser setting "
+                                   "reaches them. The findings say what they see."));
 
   /* Firefox leaks: its status in words (and colour), what every page
    * sees, and the same for a screen reader, the status first. */

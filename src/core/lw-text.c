@@ -235,6 +235,19 @@ lw_text_browsers_stand_in (GPtrArray *verdicts)
            "there may be.");
 }
 
+/**
+ * lw_text_apps_note:
+ *
+ * Returns: what the browsers' verdicts do not cover, in one sentence
+ */
+const char *
+lw_text_apps_note (void)
+{
+  return _("Apps built on Electron (Slack, Discord, Teams, Signal) are not browsers: they gather "
+           "on every interface, and no browser setting reaches them. The findings say what they "
+           "see.");
+}
+
 static const char *
 status_label (LwStatus status)
 {
@@ -290,6 +303,8 @@ append_browsers (GString   *out,
             g_string_append_printf (out, "        %s\n", command);
         }
     }
+  g_string_append_c (out, '\n');
+  append_wrapped (out, _("Note:"), lw_text_apps_note ());
 }
 
 /**

@@ -11,6 +11,7 @@ char       *lw_text_join_list         (GPtrArray              *items);
 char       *lw_text_browser_sees      (const LwBrowserVerdict *verdict,
                                        gboolean                camera);
 const char *lw_text_browsers_stand_in (GPtrArray              *verdicts);
+const char *lw_text_apps_note         (void);
 gboolean    lw_browser_hide_is_enough (LwReport               *report,
                                        const LwBrowserSetup   *s);
 

@@ -27,6 +27,7 @@ struct _LwBrowsersPage
   GtkWidget           *checking_box;
   GtkSpinner          *spinner;
   AdwPreferencesGroup *group;
+  GtkLabel            *apps_note;
 
   LwReport            *report;
   gboolean             checking;
@@ -264,6 +265,7 @@ lw_browsers_page_class_init (LwBrowsersPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwBrowsersPage, checking_box);
   gtk_widget_class_bind_template_child (widget_class, LwBrowsersPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, LwBrowsersPage, group);
+  gtk_widget_class_bind_template_child (widget_class, LwBrowsersPage, apps_note);
 }
 
 static void
@@ -274,6 +276,7 @@ lw_browsers_page_init (LwBrowsersPage *self)
   self->expanded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_label_set_text (self->apps_note, lw_text_apps_note ());
   gtk_widget_set_visible (self->checking_box, FALSE);
   show_browsers (self);
 }
