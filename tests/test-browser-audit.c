@@ -427,6 +427,48 @@ test_other_roots (Fixture       *f,
   g_assert_cmpint (lw_browser_audit_families (setups), ==, LW_BROWSER_FIREFOX | LW_BROWSER_TOR);
 }
 
+/* LibreWolf: its own defaults come from its librewolf.cfg and the
+ * user's overrides, read rather than assumed; without the cfg they are
+ * unknown. */
+static void
+test_librewolf (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GPtrArray) setups = NULL;
+  const LwBrowserSetup *s;
+
+  PUT (f->home, ".librewolf/profiles.ini", "[Profile0]\nName=default-default\nIsRelative=1\nPath=lw.default-default\n");
+  PUT (f->home, ".librewolf/lw.default-default/prefs.js", PREFS_HEAD);
+  setups = lw_browser_audit (&f->places);
+  s = find (setups, "librewolf", "default-default");
+  g_assert_cmpstr (s->setting, ==, "unknown");
+  assert_contains (s->unverified, "librewolf.cfg is missing");
+  assert_modes (s, LW_WEBRTC_MODE_2, TRUE, LW_WEBRTC_MODE_1);
+
+  PUT (f->root, "usr/lib/librewolf/librewolf.cfg",
+       "// LibreWolf's defaults\n"
+       "defaultPref(\"media.peerconnection.ice.default_address_only\", true);\n"
+       "defaultPref(\"media.peerconnection.ice.no_host\", true);\n"
+       "lockPref(\"media.peerconnection.ice.proxy_only_if_behind_proxy\", true);\n");
+  g_ptr_array_unref (setups);
+  setups = lw_browser_audit (&f->places);
+  s = find (setups, "librewolf", "default-default");
+  g_assert_null (s->unverified);
+  g_assert_cmpstr (s->setting, ==, "default_address_only, no_host, proxy_only_if_behind_proxy");
+  assert_contains (s->source, "usr/lib/librewolf/librewolf.cfg, lines 2, 3 and 4");
+  assert_modes (s, LW_WEBRTC_MODE_3, TRUE, LW_WEBRTC_MODE_3);
+
+  /* The user's overrides win over the cfg's defaults, not over a lock. */
+  PUT (f->home, ".librewolf/librewolf.overrides.cfg",
+       "defaultPref(\"media.peerconnection.ice.no_host\", false);\n"
+       "defaultPref(\"media.peerconnection.ice.proxy_only_if_behind_proxy\", false);\n");
+  g_ptr_array_unref (setups);
+  setups = lw_browser_audit (&f->places);
+  s = find (setups, "librewolf", "default-default");
+  g_assert_cmpstr (s->setting, ==, "default_address_only, proxy_only_if_behind_proxy");
+  assert_modes (s, LW_WEBRTC_MODE_2, TRUE, LW_WEBRTC_MODE_2);
+}
+
 #define LOCAL_STATE \
   "{\"browser\": {\"enabled_labs_experiments\": []},\n" \
   " \"profile\": {\"info_cache\": {\n" \
@@ -824,6 +866,7 @@ main (int   argc,
   ADD ("/audit/firefox/policies", test_firefox_policies);
   ADD ("/audit/firefox/damage", test_firefox_damage);
   ADD ("/audit/other-roots", test_other_roots);
+  ADD ("/audit/librewolf", test_librewolf);
   ADD ("/audit/chromium/layers", test_chromium_layers);
   ADD ("/audit/chromium/family", test_chromium_family);
   ADD ("/audit/chromium/damage", test_chromium_damage);

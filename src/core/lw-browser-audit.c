@@ -1049,6 +1049,27 @@ gecko_modes (const GeckoPrefs *p,
     s->source = g_strdup_printf (_("%s’s default"), s->name);
 }
 
+/* A profile whose setting could not be read (@why): "unknown", and the
+ * browser's own defaults for what its pages see, never a guess that
+ * looks safe. Takes @why. */
+static void
+gecko_unverified (LwBrowserSetup *s,
+                  const char     *browser,
+                  char           *why)
+{
+  GeckoPrefs defaults = { { 0 } };
+
+  gecko_defaults (browser, &defaults);
+  gecko_modes (&defaults, s);
+  gecko_prefs_clear (&defaults);
+  g_free (s->setting);
+  g_free (s->source);
+  g_free (s->unverified);
+  s->unverified = why;
+  s->setting = g_strdup (_("unknown"));
+  s->source = g_strdup (why);
+}
+
 /* Which of Firefox's builds runs a profile in a shared root: Debian's
  * firefox-esr and firefox both use ~/.mozilla/firefox. The one that last
  * ran it says so in its compatibility.ini; a profile no build ran yet
@@ -1144,18 +1165,7 @@ gecko_profile (Audit            *a,
     ok = gecko_apply_policies (&p, etc, TRUE) && gecko_apply_policies (&p, lib, TRUE);
 
   if (!ok)
-    {
-      GeckoPrefs defaults = { { 0 } };
-
-      gecko_defaults (browser, &defaults);
-      s->unverified = g_steal_pointer (&p.unverified);
-      gecko_modes (&defaults, s);
-      g_free (s->setting);
-      g_free (s->source);
-      s->setting = g_strdup (_("unknown"));
-      s->source = g_strdup (s->unverified);
-      gecko_prefs_clear (&defaults);
-    }
+    gecko_unverified (s, browser, g_steal_pointer (&p.unverified));
   else
     gecko_modes (&p, s);
 
@@ -1199,16 +1209,8 @@ gecko_place (Audit            *a,
             {
               LwBrowserSetup *s = setup_new (where->browser, where->name, LW_ENGINE_GECKO, where->packaging,
                                              desktop_id, NULL, root);
-              GeckoPrefs defaults = { { 0 } };
 
-              s->unverified = describe_error (ini_path, error);
-              gecko_defaults (where->browser, &defaults);
-              gecko_modes (&defaults, s);
-              g_free (s->setting);
-              g_free (s->source);
-              s->setting = g_strdup (_("unknown"));
-              s->source = g_strdup (s->unverified);
-              gecko_prefs_clear (&defaults);
+              gecko_unverified (s, where->browser, describe_error (ini_path, error));
               setup_finish (a, s);
             }
           continue;

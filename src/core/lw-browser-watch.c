@@ -136,12 +136,13 @@ watch_folder (LwBrowserWatch *self,
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
   Watched *w = g_hash_table_lookup (watched, folder);
+  gpointer old_key = NULL;
 
   if (w != NULL)
     return w;
-  if ((w = g_hash_table_lookup (self->monitors, folder)) != NULL)
+  if (g_hash_table_steal_extended (self->monitors, folder, &old_key, (gpointer *) &w))
     {
-      g_hash_table_steal (self->monitors, folder);
+      g_free (old_key);
       w->read_itself = FALSE;
       g_hash_table_remove_all (w->children);
       g_hash_table_insert (watched, g_strdup (folder), w);

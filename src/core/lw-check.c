@@ -391,6 +391,7 @@ on_audit (GObject      *source,
   Check *c = data;
 
   c->setups = lw_browser_audit_finish (result, NULL);
+  c->timings.audit_ms = elapsed_ms (c->started) - c->timings.interfaces_ms;
   pending_done (c);
 }
 

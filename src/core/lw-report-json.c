@@ -335,6 +335,37 @@ build_evidence (JsonBuilder      *b,
   json_builder_end_array (b);
 }
 
+/* What every report object begins with: its version, time, status and
+ * headline. */
+static void
+begin_report (JsonBuilder *b,
+              LwReport    *self)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (lw_report_get_time (self));
+  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+  g_autofree char *headline = lw_report_dup_headline (self);
+
+  json_builder_begin_object (b);
+  add_int (b, "version", LW_REPORT_JSON_VERSION);
+  add_string (b, "time", time_str);
+  add_string (b, "status", lw_status_to_string (lw_report_get_status (self)));
+  add_string (b, "headline", headline);
+}
+
+static char *
+end_report (JsonBuilder *b,
+            gboolean     pretty)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json_generator_set_root (gen, root);
+  json_generator_set_pretty (gen, pretty);
+  return json_generator_to_data (gen, NULL);
+}
+
 /**
  * lw_report_to_json:
  *
@@ -345,25 +376,12 @@ lw_report_to_json (LwReport *self,
                    gboolean  pretty)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *time_str = NULL;
-  g_autofree char *headline = NULL;
   const LwTimings *timings;
 
   g_return_val_if_fail (LW_IS_REPORT (self), NULL);
 
   timings = lw_report_get_timings (self);
-  dt = g_date_time_new_from_unix_utc (lw_report_get_time (self));
-  time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
-  headline = lw_report_dup_headline (self);
-
-  json_builder_begin_object (b);
-  add_int (b, "version", LW_REPORT_JSON_VERSION);
-  add_string (b, "time", time_str);
-  add_string (b, "status", lw_status_to_string (lw_report_get_status (self)));
-  add_string (b, "headline", headline);
+  begin_report (b, self);
   build_findings (b, lw_report_get_findings (self));
   build_browsers (b, lw_report_get_browsers (self));
   build_evidence (b, lw_report_get_evidence (self));
@@ -377,14 +395,10 @@ lw_report_to_json (LwReport *self,
   add_int (b, "bound_ms", timings->bound_ms);
   add_int (b, "browser_ms", timings->browser_ms);
   add_int (b, "https_ms", timings->https_ms);
+  add_int (b, "audit_ms", timings->audit_ms);
   json_builder_end_object (b);
 
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, pretty);
-  return json_generator_to_data (gen, NULL);
+  return end_report (b, pretty);
 }
 
 /**
@@ -399,30 +413,12 @@ lw_report_browsers_to_json (LwReport *self,
                             gboolean  pretty)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *time_str = NULL;
-  g_autofree char *headline = NULL;
 
   g_return_val_if_fail (LW_IS_REPORT (self), NULL);
 
-  dt = g_date_time_new_from_unix_utc (lw_report_get_time (self));
-  time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
-  headline = lw_report_dup_headline (self);
-
-  json_builder_begin_object (b);
-  add_int (b, "version", LW_REPORT_JSON_VERSION);
-  add_string (b, "time", time_str);
-  add_string (b, "status", lw_status_to_string (lw_report_get_status (self)));
-  add_string (b, "headline", headline);
+  begin_report (b, self);
   build_browsers (b, lw_report_get_browsers (self));
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, pretty);
-  return json_generator_to_data (gen, NULL);
+  return end_report (b, pretty);
 }
 
 /* --- JSON in ------------------------------------------------------------- */
@@ -878,6 +874,7 @@ lw_report_new_from_json (const char  *json,
       t.bound_ms = (int) get_int (timings, "bound_ms", 0);
       t.browser_ms = (int) get_int (timings, "browser_ms", 0);
       t.https_ms = (int) get_int (timings, "https_ms", 0);
+      t.audit_ms = (int) get_int (timings, "audit_ms", 0);
     }
 
   report = lw_report_new (g_steal_pointer (&ev), g_steal_pointer (&findings), status,

@@ -20,6 +20,7 @@ typedef struct
   int bound_ms;
   int browser_ms;
   int https_ms;
+  int audit_ms;      /* the browser audit, in a thread beside the probes */
 } LwTimings;
 
 #define LW_TYPE_REPORT (lw_report_get_type ())
