@@ -1,0 +1,703 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "lw-browser-test"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "lw-address.h"
+#include "lw-browser-test.h"
+#include "lw-test-page-resources.h"
+#include "lw-text.h"
+
+/* The test page's server: SoupServer on 127.0.0.1 and [::1], on one port,
+ * under a path with a fresh random token. It serves the page (from the
+ * core's GResource) and takes one result of each kind, by POST, with that
+ * token, capped in size and parsed with json-glib; everything else gets a
+ * clear refusal. It closes once both kinds came, or after its timeout.
+ * Nothing is sent anywhere: the page talks to loopback and to the STUN
+ * servers it is given. */
+
+#define PAGE_RESOURCE "/io/github/leakwatch/test-page/index.html"
+#define MAX_CANDIDATES 512
+#define MAX_LINE 2048
+
+struct _LwBrowserTest
+{
+  GObject      parent_instance;
+
+  GStrv        stun_servers;
+  guint        port;
+  guint        timeout_s;
+  SoupServer  *server;
+  char        *token;
+  char        *url;
+  guint        timeout_source;
+  gboolean     got[2];       /* per LwPageKind */
+};
+
+G_DEFINE_FINAL_TYPE (LwBrowserTest, lw_browser_test, G_TYPE_OBJECT)
+
+enum {
+  RESULT,
+  CLOSED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* --- what the page sends -------------------------------------------------- */
+
+void
+lw_page_candidate_free (LwPageCandidate *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->line);
+  g_free (self->type);
+  g_free (self->address);
+  g_free (self->related);
+  g_free (self);
+}
+
+/**
+ * lw_page_candidate_parse:
+ * @line: an ICE candidate as a page reads it ("candidate:1 1 udp 2122 …
+ *   192.0.2.7 5000 typ srflx raddr 0.0.0.0 rport 0")
+ *
+ * Returns: (transfer full) (nullable): the candidate, or %NULL if @line
+ *   is not one
+ */
+LwPageCandidate *
+lw_page_candidate_parse (const char *line)
+{
+  g_auto(GStrv) words = NULL;
+  LwPageCandidate *c;
+  guint n;
+
+  if (line == NULL || !g_utf8_validate (line, -1, NULL) || strlen (line) > MAX_LINE)
+    return NULL;
+  words = g_strsplit_set (line, " \t", -1);
+  n = g_strv_length (words);
+  /* foundation component transport priority address port "typ" type */
+  if (n < 8 || !g_str_has_prefix (words[0], "candidate:") || !g_str_equal (words[6], "typ"))
+    return NULL;
+
+  c = g_new0 (LwPageCandidate, 1);
+  c->line = g_strdup (line);
+  c->address = g_strdup (words[4]);
+  c->type = g_strdup (words[7]);
+  c->mdns = g_str_has_suffix (c->address, ".local");
+  for (guint i = 8; i + 1 < n; i += 2)
+    if (g_str_equal (words[i], "raddr"))
+      c->related = g_strdup (words[i + 1]);
+  return c;
+}
+
+void
+lw_page_result_free (LwPageResult *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
+  g_clear_pointer (&self->errors, g_ptr_array_unref);
+  g_free (self->error);
+  g_free (self->user_agent);
+  g_free (self);
+}
+
+static gboolean
+invalid (GError    **error,
+         const char *what)
+{
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Not a test page's result: %s"), what);
+  return FALSE;
+}
+
+static const char *
+member_string (JsonObject *o,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* An array of strings, each a candidate or an error line. */
+static gboolean
+read_lines (JsonObject  *o,
+            const char  *name,
+            GPtrArray   *out,
+            gboolean     candidates,
+            GError     **error)
+{
+  JsonNode *node = json_object_get_member (o, name);
+  JsonArray *array;
+
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+    return TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    return invalid (error, name);
+  array = json_node_get_array (node);
+  if (json_array_get_length (array) > MAX_CANDIDATES)
+    return invalid (error, name);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      const char *text;
+
+      if (!JSON_NODE_HOLDS_VALUE (item) || json_node_get_value_type (item) != G_TYPE_STRING)
+        return invalid (error, name);
+      text = json_node_get_string (item);
+      if (!g_utf8_validate (text, -1, NULL) || strlen (text) > MAX_LINE)
+        return invalid (error, name);
+      if (candidates)
+        {
+          LwPageCandidate *c = lw_page_candidate_parse (text);
+
+          if (c == NULL)
+            return invalid (error, "a candidate");
+          g_ptr_array_add (out, c);
+        }
+      else
+        g_ptr_array_add (out, g_strdup (text));
+    }
+  return TRUE;
+}
+
+/**
+ * lw_page_result_parse:
+ *
+ * Returns: (transfer full) (nullable): what the page sent, or %NULL with
+ *   @error set when it is not a result
+ */
+LwPageResult *
+lw_page_result_parse (const char  *json,
+                      gsize        length,
+                      GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(LwPageResult) r = g_new0 (LwPageResult, 1);
+  JsonNode *root;
+  JsonObject *o;
+  const char *kind, *text;
+
+  if (length > LW_BROWSER_TEST_MAX_BODY)
+    return invalid (error, "too large"), NULL;
+  if (!json_parser_load_from_data (parser, json, (gssize) length, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return invalid (error, "not an object"), NULL;
+  o = json_node_get_object (root);
+
+  kind = member_string (o, "kind");
+  if (g_strcmp0 (kind, "ordinary") == 0)
+    r->kind = LW_PAGE_ORDINARY;
+  else if (g_strcmp0 (kind, "camera") == 0)
+    r->kind = LW_PAGE_CAMERA;
+  else
+    return invalid (error, "kind"), NULL;
+
+  r->candidates = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_page_candidate_free);
+  r->errors = g_ptr_array_new_with_free_func (g_free);
+  if (!read_lines (o, "candidates", r->candidates, TRUE, error) ||
+      !read_lines (o, "errors", r->errors, FALSE, error))
+    return NULL;
+  if ((text = member_string (o, "error")) != NULL)
+    r->error = g_utf8_make_valid (text, MIN (strlen (text), MAX_LINE));
+  if ((text = member_string (o, "user_agent")) != NULL)
+    r->user_agent = g_utf8_make_valid (text, MIN (strlen (text), MAX_LINE));
+  r->time_unix = g_get_real_time () / G_USEC_PER_SEC;
+  return g_steal_pointer (&r);
+}
+
+/* --- judging what it saw ---------------------------------------------------- */
+
+void
+lw_page_verdict_free (LwPageVerdict *self)
+{
+  if (self == NULL)
+    return;
+  g_ptr_array_unref (self->real);
+  g_ptr_array_unref (self->local);
+  g_ptr_array_unref (self->exits);
+  g_ptr_array_unref (self->unexpected);
+  g_ptr_array_unref (self->missing);
+  g_free (self->summary);
+  g_free (self);
+}
+
+static void
+add_once (GPtrArray  *array,
+          const char *address)
+{
+  if (!g_ptr_array_find_with_equal_func (array, address, g_str_equal, NULL))
+    g_ptr_array_add (array, g_strdup (address));
+}
+
+static gboolean
+contains (GPtrArray  *array,
+          const char *address)
+{
+  return array != NULL && g_ptr_array_find_with_equal_func (array, address, g_str_equal, NULL);
+}
+
+/* The VPN's exit as the evidence knows it: what the address services
+ * answered on the direct path. */
+static gboolean
+is_exit (const LwEvidence *ev,
+         const char       *address)
+{
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    {
+      const LwPublicAddress *pa = g_ptr_array_index (ev->public_addresses, i);
+
+      if (lw_public_address_is_answered_direct (pa) && g_strcmp0 (pa->address, address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/**
+ * lw_page_result_judge:
+ * @result: what the page saw
+ * @report: the report whose network it saw
+ * @predicted: (nullable): what the audit predicted for this browser
+ *
+ * Sorts every address the page got (srflx, raw host addresses, a relay's
+ * related address; never an mDNS name) into the VPN's exit, a real
+ * address outside the tunnel, or a local one, and sets that beside the
+ * audit's prediction for the same kind of page.
+ *
+ * Returns: (transfer full): the judgement
+ */
+LwPageVerdict *
+lw_page_result_judge (const LwPageResult     *result,
+                      LwReport               *report,
+                      const LwBrowserVerdict *predicted)
+{
+  const LwEvidence *ev = lw_report_get_evidence (report);
+  LwPageVerdict *v = g_new0 (LwPageVerdict, 1);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *expected = NULL;
+  g_autofree char *browser = NULL;
+
+  v->real = g_ptr_array_new_with_free_func (g_free);
+  v->local = g_ptr_array_new_with_free_func (g_free);
+  v->exits = g_ptr_array_new_with_free_func (g_free);
+  v->unexpected = g_ptr_array_new_with_free_func (g_free);
+  v->missing = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < result->candidates->len; i++)
+    {
+      const LwPageCandidate *c = g_ptr_array_index (result->candidates, i);
+      const char *address = NULL;
+      LwAddressClass klass;
+
+      if (g_str_equal (c->type, "relay"))
+        address = c->related;
+      else if (!c->mdns)
+        address = c->address;
+      if (address == NULL || lw_address_family (address) == 0)
+        continue;
+      klass = lw_address_classify_string (address);
+      if (klass == LW_ADDRESS_UNSPECIFIED || klass == LW_ADDRESS_LINK_LOCAL || klass == LW_ADDRESS_LOOPBACK)
+        continue;
+
+      if (is_exit (ev, address))
+        add_once (v->exits, address);
+      else if (lw_address_class_is_local (klass))
+        add_once (v->local, address);
+      else
+        {
+          const LwInterface *owner = lw_evidence_interface_for_address (ev, address);
+
+          /* A public address of the tunnel itself is the VPN's own. */
+          if (owner != NULL && lw_evidence_is_tunnel_interface (ev, owner->name))
+            add_once (v->exits, address);
+          else
+            add_once (v->real, address);
+        }
+    }
+
+  for (guint i = 0; i < v->real->len; i++)
+    add_once (seen, g_ptr_array_index (v->real, i));
+  for (guint i = 0; i < v->local->len; i++)
+    add_once (seen, g_ptr_array_index (v->local, i));
+
+  if (predicted != NULL)
+    {
+      g_autoptr(GPtrArray) camera = NULL;
+
+      browser = g_strdup (predicted->setup->label);
+      expected = predicted->every_page;
+      if (result->kind == LW_PAGE_CAMERA)
+        {
+          /* Camera pages see what every page sees, and more. */
+          camera = g_ptr_array_new ();
+          g_ptr_array_extend (camera, predicted->every_page, NULL, NULL);
+          g_ptr_array_extend (camera, predicted->camera_pages, NULL, NULL);
+          for (guint i = 0; i < camera->len; i++)
+            if (!contains (seen, g_ptr_array_index (camera, i)))
+              add_once (v->missing, g_ptr_array_index (camera, i));
+          for (guint i = 0; i < seen->len; i++)
+            if (!contains (camera, g_ptr_array_index (seen, i)))
+              add_once (v->unexpected, g_ptr_array_index (seen, i));
+        }
+      else
+        {
+          for (guint i = 0; i < expected->len; i++)
+            if (!contains (seen, g_ptr_array_index (expected, i)))
+              add_once (v->missing, g_ptr_array_index (expected, i));
+          for (guint i = 0; i < seen->len; i++)
+            if (!contains (expected, g_ptr_array_index (seen, i)))
+              add_once (v->unexpected, g_ptr_array_index (seen, i));
+        }
+    }
+
+  if (result->error != NULL && result->candidates->len == 0)
+    v->summary = browser ? g_strdup_printf (_("confirmed in %s: WebRTC is off (%s)"), browser, result->error)
+                         : g_strdup_printf (_("confirmed: WebRTC is off (%s)"), result->error);
+  else if (v->unexpected->len > 0)
+    {
+      g_autofree char *more = lw_text_join_list (v->unexpected);
+
+      v->summary = g_strdup_printf (_("%s shows more than its settings say: %s"),
+                                    browser ? browser : _("This browser"), more);
+    }
+  else if (seen->len == 0)
+    v->summary = browser ? g_strdup_printf (_("confirmed in %s: nothing outside the tunnel"), browser)
+                         : g_strdup (_("confirmed: nothing outside the tunnel"));
+  else
+    {
+      g_autofree char *list = lw_text_join_list (seen);
+      const char *who = result->kind == LW_PAGE_CAMERA ? _("pages with microphone permission")
+                                                       : _("every page");
+
+      v->summary = browser ? g_strdup_printf (_("confirmed in %s: %s visible to %s"), browser, list, who)
+                           : g_strdup_printf (_("confirmed: %s visible to %s"), list, who);
+    }
+  return v;
+}
+
+/* --- the server ----------------------------------------------------------- */
+
+static void
+refuse (SoupServerMessage *msg,
+        guint              status,
+        const char        *why)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain; charset=utf-8", SOUP_MEMORY_COPY, why, strlen (why));
+}
+
+static char *
+page_text (LwBrowserTest *self)
+{
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (lw_test_page_get_resource (), PAGE_RESOURCE,
+                                                    G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) servers = NULL;
+  g_autofree char *servers_json = NULL;
+  g_autofree char *token_json = NULL;
+  g_autoptr(GString) page = NULL;
+
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  json_builder_begin_array (b);
+  for (guint i = 0; self->stun_servers[i] != NULL; i++)
+    {
+      g_autofree char *url = g_strconcat ("stun:", self->stun_servers[i], NULL);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "urls");
+      json_builder_add_string_value (b, url);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  servers = json_builder_get_root (b);
+  servers_json = json_to_string (servers, FALSE);
+  {
+    g_autoptr(JsonNode) token = json_node_init_string (json_node_alloc (), self->token);
+
+    token_json = json_to_string (token, FALSE);
+  }
+
+  page = g_string_new_len (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
+  g_string_replace (page, "__TOKEN__", token_json, 1);
+  g_string_replace (page, "__ICE_SERVERS__", servers_json, 1);
+  return g_string_free (g_steal_pointer (&page), FALSE);
+}
+
+static gboolean
+on_timeout (gpointer data)
+{
+  LwBrowserTest *self = data;
+
+  self->timeout_source = 0;
+  g_debug ("the test page's time is up");
+  lw_browser_test_stop (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+close_soon (gpointer data)
+{
+  lw_browser_test_stop (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Before the body is read: a body larger than the cap, or of no stated
+ * size, is refused unread. */
+static void
+on_early (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    return;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    refuse (msg, SOUP_STATUS_LENGTH_REQUIRED, "a result states its length\n");
+  else if (soup_message_headers_get_content_length (headers) > LW_BROWSER_TEST_MAX_BODY)
+    refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large\n");
+}
+
+static void
+on_request (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           data)
+{
+  LwBrowserTest *self = data;
+  g_autofree char *page_path = g_strdup_printf ("/%s/", self->token);
+  g_autofree char *result_path = g_strdup_printf ("/%s/result", self->token);
+  const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *response = soup_server_message_get_response_headers (msg);
+
+  /* Nothing of this page may load anything but itself. */
+  soup_message_headers_replace (response, "Content-Security-Policy",
+                                "default-src 'none'; script-src 'unsafe-inline'; "
+                                "style-src 'unsafe-inline'; connect-src 'self'");
+  soup_message_headers_replace (response, "Cache-Control", "no-store");
+
+  if (soup_server_message_get_status (msg) != 0 && soup_server_message_get_status (msg) != SOUP_STATUS_OK)
+    return;   /* refused early */
+
+  if (g_str_equal (path, page_path))
+    {
+      char *page;
+
+      if (g_strcmp0 (method, "GET") != 0)
+        {
+          refuse (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "GET only\n");
+          return;
+        }
+      page = page_text (self);
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page,
+                                        strlen (page));
+      return;
+    }
+  if (!g_str_equal (path, result_path))
+    {
+      refuse (msg, SOUP_STATUS_NOT_FOUND, "not here\n");
+      return;
+    }
+  if (g_strcmp0 (method, "POST") != 0)
+    {
+      refuse (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "POST only\n");
+      return;
+    }
+
+  {
+    SoupMessageBody *body = soup_server_message_get_request_body (msg);
+    g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(LwPageResult) result = NULL;
+    gsize length = 0;
+    const char *data_ = g_bytes_get_data (bytes, &length);
+
+    if (length > LW_BROWSER_TEST_MAX_BODY)
+      {
+        refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too large\n");
+        return;
+      }
+    result = lw_page_result_parse (data_ ? data_ : "", length, &error);
+    if (result == NULL)
+      {
+        g_autofree char *why = g_strdup_printf ("%s\n", error->message);
+
+        refuse (msg, SOUP_STATUS_BAD_REQUEST, why);
+        return;
+      }
+    if (self->got[result->kind])
+      {
+        refuse (msg, SOUP_STATUS_CONFLICT, "a result of this kind came already\n");
+        return;
+      }
+    self->got[result->kind] = TRUE;
+    soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+    g_signal_emit (self, signals[RESULT], 0, result);
+    /* Both kinds in: nothing more to take. Closed once this answer is
+     * on its way. */
+    if (self->got[LW_PAGE_ORDINARY] && self->got[LW_PAGE_CAMERA])
+      g_idle_add_full (G_PRIORITY_LOW, close_soon, g_object_ref (self), g_object_unref);
+  }
+}
+
+static char *
+random_token (void)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < 4; i++)
+    g_string_append_printf (out, "%08x", g_random_int ());
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * lw_browser_test_new:
+ * @stun_servers: the STUN servers the page asks, HOST:PORT, one per family
+ * @port: the port to listen on, or 0 for one the kernel picks
+ * @timeout_s: when to close at the latest (0: LW_BROWSER_TEST_TIMEOUT_S)
+ */
+LwBrowserTest *
+lw_browser_test_new (const char * const *stun_servers,
+                     guint               port,
+                     guint               timeout_s)
+{
+  LwBrowserTest *self = g_object_new (LW_TYPE_BROWSER_TEST, NULL);
+
+  self->stun_servers = g_strdupv ((char **) stun_servers);
+  self->port = port;
+  self->timeout_s = timeout_s ? timeout_s : LW_BROWSER_TEST_TIMEOUT_S;
+  self->token = random_token ();
+  return self;
+}
+
+/**
+ * lw_browser_test_start:
+ *
+ * Listens on 127.0.0.1, and on [::1] at the same port where the machine
+ * has IPv6 loopback.
+ */
+gboolean
+lw_browser_test_start (LwBrowserTest  *self,
+                       GError        **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoslist(GUri) uris = NULL;
+  guint port = 0;
+
+  g_return_val_if_fail (LW_IS_BROWSER_TEST (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  self->server = soup_server_new ("server-header", NULL, NULL);
+  soup_server_add_early_handler (self->server, NULL, on_early, self, NULL);
+  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+  if (!soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The test page cannot listen on 127.0.0.1:%u: %s"), self->port, local->message);
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+  uris = soup_server_get_uris (self->server);
+  port = uris ? (guint) g_uri_get_port (uris->data) : 0;
+  if (!soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV6_ONLY, &local))
+    g_debug ("no [::1]:%u for the test page: %s", port, local->message);
+
+  self->url = g_strdup_printf ("http://127.0.0.1:%u/%s/", port, self->token);
+  self->timeout_source = g_timeout_add_seconds (self->timeout_s, on_timeout, self);
+  return TRUE;
+}
+
+const char *
+lw_browser_test_get_url (LwBrowserTest *self)
+{
+  g_return_val_if_fail (LW_IS_BROWSER_TEST (self), NULL);
+  return self->url;
+}
+
+gboolean
+lw_browser_test_is_open (LwBrowserTest *self)
+{
+  g_return_val_if_fail (LW_IS_BROWSER_TEST (self), FALSE);
+  return self->server != NULL;
+}
+
+/**
+ * lw_browser_test_stop:
+ *
+ * Closes the server: every request after this is refused by the kernel.
+ */
+void
+lw_browser_test_stop (LwBrowserTest *self)
+{
+  g_return_if_fail (LW_IS_BROWSER_TEST (self));
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  if (self->server == NULL)
+    return;
+  soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_signal_emit (self, signals[CLOSED], 0);
+}
+
+static void
+lw_browser_test_dispose (GObject *object)
+{
+  LwBrowserTest *self = LW_BROWSER_TEST (object);
+
+  g_clear_handle_id (&self->timeout_source, g_source_remove);
+  if (self->server != NULL)
+    {
+      soup_server_disconnect (self->server);
+      g_clear_object (&self->server);
+    }
+  G_OBJECT_CLASS (lw_browser_test_parent_class)->dispose (object);
+}
+
+static void
+lw_browser_test_finalize (GObject *object)
+{
+  LwBrowserTest *self = LW_BROWSER_TEST (object);
+
+  g_strfreev (self->stun_servers);
+  g_free (self->token);
+  g_free (self->url);
+  G_OBJECT_CLASS (lw_browser_test_parent_class)->finalize (object);
+}
+
+static void
+lw_browser_test_class_init (LwBrowserTestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = lw_browser_test_dispose;
+  object_class->finalize = lw_browser_test_finalize;
+
+  /**
+   * LwBrowserTest::result:
+   * @result: (type gpointer): the LwPageResult, valid during the emission
+   */
+  signals[RESULT] = g_signal_new ("result", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+lw_browser_test_init (LwBrowserTest *self)
+{
+}
