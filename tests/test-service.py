@@ -236,6 +236,64 @@ def a_changed_browser_setting_gives_a_new_verdict_without_a_check(svc):
     svc.wait(lambda: lab_profile(svc.report())["setting"] == "default", "the setting back")
 
 
+STUB_BROWSER = """
+import json, sys, urllib.request
+url = sys.argv[1]
+with open(sys.argv[2], "w") as f:
+    f.write(url)
+page = urllib.request.urlopen(url).read().decode()
+assert "Nothing is sent anywhere else." in page
+line = "candidate:1 1 udp 1677729535 %s 5000 typ srflx raddr 0.0.0.0 rport 0" % sys.argv[3]
+body = json.dumps({"kind": "ordinary", "candidates": [line], "errors": [], "error": None,
+                   "user_agent": "stub", "camera": False}).encode()
+urllib.request.urlopen(urllib.request.Request(url + "result", data=body,
+                                              headers={"Content-Type": "application/json"}))
+"""
+
+
+@test
+def test_browser_opens_the_page_in_the_named_browser_and_prints_what_it_showed(svc):
+    # A browser of the test's own, by its desktop entry: it records the
+    # address it was given, reads the page, and posts what a page on this
+    # network (no VPN) would get.
+    first_report(svc)
+    svc.wait(lambda: svc.status() != "checking", "the check to end")
+    seen = next(p["address"] for p in svc.report()["public_addresses"] if p["result"] == "answered")
+    apps = os.path.join(svc.env["XDG_DATA_HOME"], "applications")
+    os.makedirs(apps, exist_ok=True)
+    stub = os.path.join(svc.net.tmp, "stub-browser.py")
+    record = os.path.join(svc.net.tmp, "stub-browser.url")
+    with open(stub, "w") as f:
+        f.write(STUB_BROWSER)
+    with open(os.path.join(apps, "lw-stub-browser.desktop"), "w") as f:
+        f.write(f"[Desktop Entry]\nType=Application\nName=Stub Browser\n"
+                f"Exec={sys.executable} {stub} %u {record} {seen}\n")
+
+    proc = subprocess.run([lwnet.leakwatch(), "--test-browser", "lw-stub-browser.desktop"], env=svc.env,
+                          capture_output=True, text=True, timeout=120)
+    expect(proc.returncode == 0, f"exit {proc.returncode}: {proc.stdout} {proc.stderr}")
+    with open(record) as f:
+        url = f.read()
+    expect(url.startswith("http://127.0.0.1:") and url in proc.stdout,
+           f"the named browser got the page's address: {url!r} {proc.stdout!r}")
+    expect(f"confirmed: pages see {seen}; with no VPN, every site sees your address anyway" in proc.stdout,
+           f"what the page showed, judged: {proc.stdout!r}")
+    confirmation = svc.report()["confirmations"][-1]
+    expect(confirmation["desktop_id"] == "lw-stub-browser.desktop" and confirmation["user_agent"] == "stub",
+           f"the report keeps it: {confirmation}")
+
+    # A result of the same kind again is refused: one page, one answer.
+    import urllib.error
+    import urllib.request
+    again = urllib.request.Request(url + "result", data=b'{"kind": "ordinary"}',
+                                   headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(again)
+        expect(False, "a second result was taken")
+    except urllib.error.HTTPError as e:
+        expect(e.code == 409, f"a second result: {e.code}")
+
+
 @test
 def a_client_cannot_set_the_status(svc):
     import dbus

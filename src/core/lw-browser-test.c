@@ -360,7 +360,25 @@ lw_page_result_judge (const LwPageResult     *result,
         }
     }
 
-  if (result->error != NULL && result->candidates->len == 0)
+  if (!ev->vpn->active && (result->error == NULL || result->candidates->len > 0))
+    {
+      /* No tunnel: what pages see is your own address, as every site does. */
+      g_autoptr(GPtrArray) all = g_ptr_array_new ();
+      g_autofree char *list = NULL;
+
+      g_ptr_array_extend (all, seen, NULL, NULL);
+      g_ptr_array_extend (all, v->exits, NULL, NULL);
+      list = lw_text_join_list (all);
+      if (all->len == 0)
+        v->summary = browser ? g_strdup_printf (_("confirmed in %s: pages get no address"), browser)
+                             : g_strdup (_("confirmed: pages get no address"));
+      else
+        v->summary = browser ? g_strdup_printf (_("confirmed in %s: pages see %s; with no VPN, every "
+                                                  "site sees your address anyway"), browser, list)
+                             : g_strdup_printf (_("confirmed: pages see %s; with no VPN, every site "
+                                                  "sees your address anyway"), list);
+    }
+  else if (result->error != NULL && result->candidates->len == 0)
     v->summary = browser ? g_strdup_printf (_("confirmed in %s: WebRTC is off (%s)"), browser, result->error)
                          : g_strdup_printf (_("confirmed: WebRTC is off (%s)"), result->error);
   else if (v->unexpected->len > 0)
@@ -383,6 +401,43 @@ lw_page_result_judge (const LwPageResult     *result,
                            : g_strdup_printf (_("confirmed: %s visible to %s"), list, who);
     }
   return v;
+}
+
+static GPtrArray *
+strings_copy (GPtrArray *strings)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < strings->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (strings, i)));
+  return copy;
+}
+
+/**
+ * lw_confirmation_new:
+ * @browser: (nullable): the profile tested, as the report names it
+ * @desktop_id: (nullable): the desktop entry launched
+ *
+ * Returns: (transfer full): what the page showed, for the report
+ */
+LwConfirmation *
+lw_confirmation_new (const LwPageResult  *result,
+                     const LwPageVerdict *verdict,
+                     const char          *browser,
+                     const char          *desktop_id)
+{
+  LwConfirmation *c = g_new0 (LwConfirmation, 1);
+
+  c->browser = g_strdup (browser);
+  c->desktop_id = g_strdup (desktop_id);
+  c->camera = result->kind == LW_PAGE_CAMERA;
+  c->time_unix = result->time_unix;
+  c->summary = g_strdup (verdict->summary);
+  c->real = strings_copy (verdict->real);
+  c->local = strings_copy (verdict->local);
+  c->unexpected = strings_copy (verdict->unexpected);
+  c->user_agent = g_strdup (result->user_agent);
+  return c;
 }
 
 /* --- the server ----------------------------------------------------------- */

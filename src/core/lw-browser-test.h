@@ -59,6 +59,10 @@ LwPageResult    *lw_page_result_parse     (const char           *json,
                                            gsize                 length,
                                            GError              **error);
 void             lw_page_verdict_free     (LwPageVerdict        *self);
+LwConfirmation  *lw_confirmation_new      (const LwPageResult   *result,
+                                           const LwPageVerdict  *verdict,
+                                           const char           *browser,
+                                           const char           *desktop_id);
 LwPageVerdict   *lw_page_result_judge     (const LwPageResult   *result,
                                            LwReport             *report,
                                            const LwBrowserVerdict *predicted);

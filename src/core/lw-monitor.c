@@ -33,6 +33,7 @@ struct _LwMonitor
   LwBrowserWatch *browsers;
   LwCheckOptions *last_options;  /* what the last report's check was told */
   gboolean        reanalyse;     /* the browsers changed during a check */
+  GPtrArray      *confirmations; /* LwConfirmation: what browsers' own pages showed */
   GPtrArray      *remembered;    /* LwRememberedAddress */
   char           *history_unreadable;  /* why the remembered addresses could not be read */
   char           *history_unsaved;     /* why the last report could not be saved */
@@ -241,7 +242,12 @@ publish (LwMonitor *self,
 {
   gboolean had_status = self->have_status;
   LwStatus old_status = self->status;
+  GPtrArray *confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
 
+  /* Every report carries what the browsers' own pages showed. */
+  for (guint i = 0; i < self->confirmations->len; i++)
+    g_ptr_array_add (confirmations, lw_confirmation_copy (g_ptr_array_index (self->confirmations, i)));
+  lw_report_set_confirmations (report, confirmations);
   g_set_object (&self->report, report);
   self->status = lw_report_get_status (report);
   self->have_status = TRUE;
@@ -421,6 +427,55 @@ on_browsers_changed (LwBrowserWatch *watch,
   publish (self, again);
 }
 
+/* The browsers of @report, to analyse its evidence again with. */
+static GPtrArray *
+report_setups (LwReport *report)
+{
+  GPtrArray *verdicts = lw_report_get_browsers (report);
+  GPtrArray *setups = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_setup_free);
+
+  for (guint i = 0; i < verdicts->len; i++)
+    {
+      const LwBrowserVerdict *v = g_ptr_array_index (verdicts, i);
+
+      if (!v->setup->stand_in)
+        g_ptr_array_add (setups, lw_browser_setup_copy (v->setup));
+    }
+  return setups;
+}
+
+/**
+ * lw_monitor_confirm:
+ * @confirmation: (transfer full): what a browser's own page showed
+ *
+ * Keeps it (replacing an older one of the same browser and kind of page)
+ * and publishes the last report again with it.
+ */
+void
+lw_monitor_confirm (LwMonitor      *self,
+                    LwConfirmation *confirmation)
+{
+  g_autoptr(LwReport) again = NULL;
+  g_autoptr(GPtrArray) setups = NULL;
+
+  g_return_if_fail (LW_IS_MONITOR (self));
+
+  for (guint i = self->confirmations->len; i > 0; i--)
+    {
+      const LwConfirmation *old = g_ptr_array_index (self->confirmations, i - 1);
+
+      if (g_strcmp0 (old->browser, confirmation->browser) == 0 && old->camera == confirmation->camera)
+        g_ptr_array_remove_index (self->confirmations, i - 1);
+    }
+  g_ptr_array_add (self->confirmations, confirmation);
+
+  if (self->report == NULL || self->last_options == NULL || lw_report_get_failure (self->report) != NULL)
+    return;
+  setups = report_setups (self->report);
+  again = lw_check_reanalyse (self->report, self->last_options, setups);
+  publish (self, again);
+}
+
 static void
 on_watch_changed (LwVpnWatch *watch,
                   const char *reason,
@@ -579,6 +634,7 @@ lw_monitor_finalize (GObject *object)
 
   lw_check_options_free (self->options);
   lw_check_options_free (self->last_options);
+  g_ptr_array_unref (self->confirmations);
   g_ptr_array_unref (self->remembered);
   g_free (self->history_unreadable);
   g_free (self->history_unsaved);
@@ -668,6 +724,7 @@ lw_monitor_init (LwMonitor *self)
 {
   self->interval = LW_MONITOR_DEFAULT_INTERVAL;
   self->remembered = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_remembered_address_free);
+  self->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
   self->cancellable = g_cancellable_new ();
 }
 

@@ -22,6 +22,8 @@ void        lw_monitor_check_now      (LwMonitor            *self,
                                        const char           *reason);
 void        lw_monitor_set_interval   (LwMonitor            *self,
                                        guint                 seconds);
+void        lw_monitor_confirm        (LwMonitor            *self,
+                                       LwConfirmation       *confirmation);
 void        lw_monitor_set_options    (LwMonitor            *self,
                                        const LwCheckOptions *options);
 LwReport   *lw_monitor_get_report     (LwMonitor            *self);

@@ -156,6 +156,33 @@ build_browsers (JsonBuilder *b,
 }
 
 static void
+build_confirmations (JsonBuilder *b,
+                     GPtrArray   *confirmations)
+{
+  json_builder_set_member_name (b, "confirmations");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < confirmations->len; i++)
+    {
+      const LwConfirmation *c = g_ptr_array_index (confirmations, i);
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (c->time_unix);
+      g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+
+      json_builder_begin_object (b);
+      add_string (b, "browser", c->browser);
+      add_string (b, "desktop_id", c->desktop_id);
+      add_bool (b, "camera", c->camera);
+      add_string (b, "time", time_str);
+      add_string (b, "summary", c->summary);
+      add_strings (b, "real", c->real);
+      add_strings (b, "local", c->local);
+      add_strings (b, "unexpected", c->unexpected);
+      add_string (b, "user_agent", c->user_agent);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
 add_public_addresses (JsonBuilder *b,
                       GPtrArray   *addresses)
 {
@@ -384,6 +411,7 @@ lw_report_to_json (LwReport *self,
   begin_report (b, self);
   build_findings (b, lw_report_get_findings (self));
   build_browsers (b, lw_report_get_browsers (self));
+  build_confirmations (b, lw_report_get_confirmations (self));
   build_evidence (b, lw_report_get_evidence (self));
 
   json_builder_set_member_name (b, "timings");
@@ -611,6 +639,33 @@ read_browser (JsonObject *o,
 }
 
 static gboolean
+read_confirmation (JsonObject *o,
+                   LwEvidence *ev,
+                   GPtrArray  *out,
+                   GError    **error)
+{
+  g_autoptr(GDateTime) dt = NULL;
+  const char *time_str = get_str (o, "time");
+  LwConfirmation *c;
+
+  if (get_str (o, "summary") == NULL || time_str == NULL ||
+      (dt = g_date_time_new_from_iso8601 (time_str, NULL)) == NULL)
+    return bad (error, "confirmations");
+  c = g_new0 (LwConfirmation, 1);
+  c->browser = g_strdup (get_str (o, "browser"));
+  c->desktop_id = g_strdup (get_str (o, "desktop_id"));
+  c->camera = json_object_get_boolean_member_with_default (o, "camera", FALSE);
+  c->time_unix = g_date_time_to_unix (dt);
+  c->summary = g_strdup (get_str (o, "summary"));
+  c->real = read_string_array (get_array (o, "real"));
+  c->local = read_string_array (get_array (o, "local"));
+  c->unexpected = read_string_array (get_array (o, "unexpected"));
+  c->user_agent = g_strdup (get_str (o, "user_agent"));
+  g_ptr_array_add (out, c);
+  return TRUE;
+}
+
+static gboolean
 read_candidate (JsonObject *o,
                 LwEvidence *ev,
                 GPtrArray  *out,
@@ -803,6 +858,7 @@ lw_report_new_from_json (const char  *json,
   g_autoptr(LwEvidence) ev = lw_evidence_new ();
   g_autoptr(GPtrArray) findings = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_finding_free);
   g_autoptr(GPtrArray) browsers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_verdict_free);
+  g_autoptr(GPtrArray) confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
   g_autoptr(GDateTime) dt = NULL;
   LwReport *report;
   JsonObject *root, *vpn, *defaults, *timings;
@@ -843,7 +899,9 @@ lw_report_new_from_json (const char  *json,
       !read_array (root, "remembered_addresses", read_remembered, ev, ev->remembered, error) ||
       /* Reports from before the browser audit have none. */
       (json_object_has_member (root, "browsers") &&
-       !read_array (root, "browsers", read_browser, ev, browsers, error)))
+       !read_array (root, "browsers", read_browser, ev, browsers, error)) ||
+      (json_object_has_member (root, "confirmations") &&
+       !read_array (root, "confirmations", read_confirmation, ev, confirmations, error)))
     return NULL;
 
   if ((vpn = get_object (root, "vpn")) == NULL ||
@@ -880,6 +938,7 @@ lw_report_new_from_json (const char  *json,
   report = lw_report_new (g_steal_pointer (&ev), g_steal_pointer (&findings), status,
                           g_date_time_to_unix (dt), &t);
   lw_report_set_browsers (report, g_steal_pointer (&browsers));
+  lw_report_set_confirmations (report, g_steal_pointer (&confirmations));
   return report;
 }
 

@@ -19,6 +19,7 @@ struct _LwReport
   LwReport   *evidence_of;   /* the report whose evidence this one reads, or NULL: its own */
   GPtrArray  *findings;
   GPtrArray  *browsers;   /* LwBrowserVerdict */
+  GPtrArray  *confirmations;  /* LwConfirmation */
   LwStatus    status;
   gint64      time_unix;
   LwTimings   timings;
@@ -37,6 +38,7 @@ lw_report_finalize (GObject *object)
     g_clear_pointer (&self->evidence, lw_evidence_free);
   g_clear_pointer (&self->findings, g_ptr_array_unref);
   g_clear_pointer (&self->browsers, g_ptr_array_unref);
+  g_clear_pointer (&self->confirmations, g_ptr_array_unref);
 
   G_OBJECT_CLASS (lw_report_parent_class)->finalize (object);
 }
@@ -51,6 +53,80 @@ static void
 lw_report_init (LwReport *self)
 {
   self->browsers = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_browser_verdict_free);
+  self->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
+}
+
+static GPtrArray *
+copy_strings (GPtrArray *strings)
+{
+  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
+    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (strings, i)));
+  return copy;
+}
+
+void
+lw_confirmation_free (LwConfirmation *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->browser);
+  g_free (self->desktop_id);
+  g_free (self->summary);
+  g_clear_pointer (&self->real, g_ptr_array_unref);
+  g_clear_pointer (&self->local, g_ptr_array_unref);
+  g_clear_pointer (&self->unexpected, g_ptr_array_unref);
+  g_free (self->user_agent);
+  g_free (self);
+}
+
+LwConfirmation *
+lw_confirmation_copy (const LwConfirmation *self)
+{
+  LwConfirmation *copy = g_new0 (LwConfirmation, 1);
+
+  copy->browser = g_strdup (self->browser);
+  copy->desktop_id = g_strdup (self->desktop_id);
+  copy->camera = self->camera;
+  copy->time_unix = self->time_unix;
+  copy->summary = g_strdup (self->summary);
+  copy->real = copy_strings (self->real);
+  copy->local = copy_strings (self->local);
+  copy->unexpected = copy_strings (self->unexpected);
+  copy->user_agent = g_strdup (self->user_agent);
+  return copy;
+}
+
+/**
+ * lw_report_set_confirmations:
+ * @confirmations: (transfer full) (element-type LwConfirmation): what the
+ *   browsers' own pages showed
+ *
+ * Part of making a report, before anyone sees it.
+ */
+void
+lw_report_set_confirmations (LwReport  *self,
+                             GPtrArray *confirmations)
+{
+  g_return_if_fail (LW_IS_REPORT (self));
+  g_return_if_fail (confirmations != NULL);
+
+  g_ptr_array_unref (self->confirmations);
+  self->confirmations = confirmations;
+}
+
+/**
+ * lw_report_get_confirmations:
+ *
+ * Returns: (transfer none) (element-type LwConfirmation): what the
+ *   browsers' own pages showed, oldest first
+ */
+GPtrArray *
+lw_report_get_confirmations (LwReport *self)
+{
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+  return self->confirmations;
 }
 
 /**

@@ -23,6 +23,23 @@ typedef struct
   int audit_ms;      /* the browser audit, in a thread beside the probes */
 } LwTimings;
 
+/* What a browser's own page showed ("Test in my browser"), judged. */
+typedef struct
+{
+  char      *browser;      /* the profile tested, as the report names it, or the browser's name */
+  char      *desktop_id;   /* the desktop entry that was launched, or NULL for the default browser */
+  gboolean   camera;       /* after microphone permission */
+  gint64     time_unix;
+  char      *summary;      /* "confirmed in Chromium: 198.51.100.7 visible to every page" */
+  GPtrArray *real;         /* (element-type utf8) */
+  GPtrArray *local;
+  GPtrArray *unexpected;   /* more than the browser's settings say */
+  char      *user_agent;
+} LwConfirmation;
+
+void            lw_confirmation_free      (LwConfirmation       *self);
+LwConfirmation *lw_confirmation_copy      (const LwConfirmation *self);
+
 #define LW_TYPE_REPORT (lw_report_get_type ())
 
 G_DECLARE_FINAL_TYPE (LwReport, lw_report, LW, REPORT, GObject)
@@ -44,6 +61,9 @@ void              lw_report_set_browsers    (LwReport         *self,
                                              GPtrArray        *verdicts);
 GPtrArray        *lw_report_get_browsers    (LwReport         *self);
 LwBrowsers        lw_report_get_browser_families (LwReport    *self);
+void              lw_report_set_confirmations (LwReport       *self,
+                                             GPtrArray        *confirmations);
+GPtrArray        *lw_report_get_confirmations (LwReport       *self);
 const LwTimings  *lw_report_get_timings     (LwReport         *self);
 gint64            lw_report_get_time        (LwReport         *self);
 char             *lw_report_dup_leaked_addresses (LwReport       *self,
@@ -60,3 +80,7 @@ char             *lw_report_browsers_to_json (LwReport        *self,
 char             *lw_public_addresses_to_json   (GPtrArray    *addresses);
 GPtrArray        *lw_public_addresses_from_json (const char   *json,
                                                  GError      **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwConfirmation, lw_confirmation_free)
+
+G_END_DECLS

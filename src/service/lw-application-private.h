@@ -2,6 +2,7 @@
 #pragma once
 
 #include "lw-application.h"
+#include "lw-browser-test.h"
 #include "lw-helper-keeper.h"
 #include "lw-monitor.h"
 #include "lw-monitor-dbus.h"
@@ -34,6 +35,8 @@ struct _LwApplication
   gboolean         told_history_problem;
   LwMonitor       *monitor;
   LwDBusMonitor1  *skeleton;         /* exported while registered on the bus */
+  LwBrowserTest   *browser_test;     /* the open test page, or NULL */
+  char            *browser_test_id;  /* the desktop entry it was opened for */
 };
 
 void lw_application_add_actions           (LwApplication *self);

@@ -34,6 +34,9 @@ static const GOptionEntry main_entries[] = {
     N_("Print the recorded changes of status"), NULL },
   { "browsers", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Check, then print what each browser found here exposes, and why"), NULL },
+  { "test-browser", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Open Leakwatch's test page in a browser (the default one, or DESKTOP-ID) and print what "
+       "it showed"), N_("[DESKTOP-ID]") },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print JSON instead of text (with --watch, one object per line)"), NULL },
   { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
@@ -130,6 +133,22 @@ lw_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  /* --test-browser takes one word: the browser's desktop entry. */
+  if (g_variant_dict_contains (dict, "test-browser"))
+    {
+      const char *desktop_id = NULL;
+
+      if (g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&s", &stray) && stray[0] != NULL)
+        {
+          if (stray[1] != NULL)
+            {
+              g_printerr (_("leakwatch: unexpected argument “%s”; see --help\n"), stray[1]);
+              return LW_EXIT_USAGE;
+            }
+          desktop_id = stray[0];
+        }
+      return lw_cli_test_browser (desktop_id);
+    }
   if (g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&s", &stray) && stray[0] != NULL)
     {
       g_printerr (_("leakwatch: unexpected argument “%s”; see --help\n"), stray[0]);
@@ -319,6 +338,88 @@ on_handle_check_now (LwDBusMonitor1        *skeleton,
   return TRUE;
 }
 
+/* The test page's result: judged against the latest report and what
+ * the audit predicted for that browser, then published in the report. */
+static void
+on_browser_test_result (LwBrowserTest *test,
+                        LwPageResult  *result,
+                        LwApplication *self)
+{
+  LwReport *report = self->monitor ? lw_monitor_get_report (self->monitor) : NULL;
+  const LwBrowserVerdict *predicted = NULL;
+  g_autoptr(LwPageVerdict) verdict = NULL;
+  g_autofree char *desktop_id = NULL;
+  GPtrArray *verdicts;
+
+  if (report == NULL)
+    {
+      g_message ("A test page's result came before the first report; it is not judged");
+      return;
+    }
+  desktop_id = g_strdup (self->browser_test_id);
+  if (desktop_id == NULL || *desktop_id == '\0')
+    {
+      g_autoptr(GAppInfo) browser = g_app_info_get_default_for_uri_scheme ("https");
+
+      g_free (desktop_id);
+      desktop_id = browser ? g_strdup (g_app_info_get_id (browser)) : NULL;
+    }
+  /* The browser's first profile: the one its desktop entry opens, as far
+   * as the files say. */
+  verdicts = lw_report_get_browsers (report);
+  for (guint i = 0; i < verdicts->len && predicted == NULL; i++)
+    {
+      const LwBrowserVerdict *v = g_ptr_array_index (verdicts, i);
+
+      if (desktop_id != NULL && g_strcmp0 (v->setup->desktop_id, desktop_id) == 0)
+        predicted = v;
+    }
+  verdict = lw_page_result_judge (result, report, predicted);
+  g_debug ("test page: %s", verdict->summary);
+  lw_monitor_confirm (self->monitor,
+                      lw_confirmation_new (result, verdict, predicted ? predicted->setup->label : NULL,
+                                           desktop_id));
+}
+
+static void
+on_browser_test_closed (LwBrowserTest *test,
+                        LwApplication *self)
+{
+  if (self->browser_test != test)
+    return;
+  g_signal_handlers_disconnect_by_data (test, self);
+  g_clear_object (&self->browser_test);
+}
+
+static gboolean
+on_handle_start_browser_test (LwDBusMonitor1        *skeleton,
+                              GDBusMethodInvocation *invocation,
+                              const char            *desktop_id,
+                              LwApplication         *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->browser_test == NULL)
+    {
+      g_autoptr(LwBrowserTest) test = lw_browser_test_new ((const char * const *) self->options->stun_servers,
+                                                          0, 0);
+
+      if (!lw_browser_test_start (test, &error))
+        {
+          g_dbus_method_invocation_return_gerror (invocation, error);
+          return TRUE;
+        }
+      g_signal_connect (test, "result", G_CALLBACK (on_browser_test_result), self);
+      g_signal_connect (test, "closed", G_CALLBACK (on_browser_test_closed), self);
+      self->browser_test = g_steal_pointer (&test);
+    }
+  g_free (self->browser_test_id);
+  self->browser_test_id = g_strdup (desktop_id);
+  lw_dbus_monitor1_complete_start_browser_test (skeleton, invocation,
+                                                lw_browser_test_get_url (self->browser_test));
+  return TRUE;
+}
+
 /* Reading the history waits for its lock, which the worker holds while it
  * writes (a slow disk, another process): off the main thread, so that the
  * service answers everyone else meanwhile. */
@@ -394,6 +495,8 @@ lw_application_dbus_register (GApplication     *app,
   g_signal_connect_object (skeleton, "handle-check-now", G_CALLBACK (on_handle_check_now), self, 0);
   g_signal_connect_object (skeleton, "handle-get-changes", G_CALLBACK (on_handle_get_changes),
                            self, 0);
+  g_signal_connect_object (skeleton, "handle-start-browser-test",
+                           G_CALLBACK (on_handle_start_browser_test), self, 0);
   if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (skeleton), connection,
                                          object_path, error))
     return FALSE;
@@ -639,6 +742,12 @@ lw_application_shutdown (GApplication *app)
   if (self->tray != NULL)
     lw_helper_keeper_stop (self->tray);
   g_clear_object (&self->tray);
+  if (self->browser_test != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->browser_test, self);
+      lw_browser_test_stop (self->browser_test);
+    }
+  g_clear_object (&self->browser_test);
   if (self->monitor != NULL)
     lw_monitor_stop (self->monitor);
   g_clear_object (&self->monitor);
@@ -662,6 +771,7 @@ lw_application_finalize (GObject *object)
   g_free (self->launch_token);
   g_free (self->launch_startup_id);
   g_free (self->executable);
+  g_free (self->browser_test_id);
 
   G_OBJECT_CLASS (lw_application_parent_class)->finalize (object);
 }

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "lw-application.h"
+#include "lw-browser-test.h"
 #include "lw-cli.h"
 #include "lw-http-probe.h"
 #include "lw-monitor-dbus.h"
@@ -400,5 +402,110 @@ lw_cli_history (gboolean json)
                c->old_status == LW_STATUS_CHECKING ? "-" : lw_status_to_string (c->old_status),
                lw_status_to_string (c->new_status), headline);
     }
+  return 0;
+}
+
+typedef struct
+{
+  gint64   since;
+  char    *summary;
+} TestWait;
+
+static void
+on_report_changed (GDBusProxy *proxy,
+                   GVariant   *changed,
+                   GStrv       invalidated,
+                   gpointer    data)
+{
+  TestWait *wait = data;
+  g_autoptr(GVariant) value = g_variant_lookup_value (changed, "Report", G_VARIANT_TYPE_STRING);
+  g_autoptr(LwReport) report = NULL;
+  GPtrArray *confirmations;
+
+  if (value == NULL || wait->summary != NULL)
+    return;
+  report = lw_report_new_from_json (g_variant_get_string (value, NULL), NULL);
+  if (report == NULL)
+    return;
+  confirmations = lw_report_get_confirmations (report);
+  for (guint i = 0; i < confirmations->len; i++)
+    {
+      const LwConfirmation *c = g_ptr_array_index (confirmations, i);
+
+      if (c->time_unix >= wait->since && !c->camera)
+        wait->summary = g_strdup (c->summary);
+    }
+}
+
+static gboolean
+on_test_timeout (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* `leakwatch --test-browser [DESKTOP-ID]`: the service opens its test
+ * page; this opens it in the browser (the default one, or the desktop
+ * entry named), or prints its address when no browser can be started,
+ * then prints what the page showed, judged. */
+int
+lw_cli_test_browser (const char *desktop_id)
+{
+  g_autoptr(LwDBusMonitor1) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  TestWait wait = { g_get_real_time () / G_USEC_PER_SEC - 1, NULL };
+  gboolean timed_out = FALSE;
+  gboolean launched;
+  guint timeout;
+
+  service = lw_dbus_monitor1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
+                                                     APP_ID, LW_SERVICE_PATH, NULL, NULL);
+  if (service == NULL || g_dbus_proxy_get_name_owner (G_DBUS_PROXY (service)) == NULL)
+    {
+      g_printerr ("leakwatch: %s\n", _("the Leakwatch service is not running: start Leakwatch, then try again"));
+      return LW_EXIT_IO;
+    }
+  g_signal_connect (service, "g-properties-changed", G_CALLBACK (on_report_changed), &wait);
+  if (!lw_dbus_monitor1_call_start_browser_test_sync (service, desktop_id ? desktop_id : "",
+                                                      G_DBUS_CALL_FLAGS_NONE, -1, &url, NULL, &error))
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_printerr (_("leakwatch: the test page cannot open: %s\n"), error->message);
+      return LW_EXIT_IO;
+    }
+
+  if (desktop_id != NULL)
+    {
+      g_autoptr(GDesktopAppInfo) app = g_desktop_app_info_new (desktop_id);
+      GList uris = { url, NULL, NULL };
+
+      if (app == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no desktop entry %s"), desktop_id);
+      launched = app != NULL && g_app_info_launch_uris (G_APP_INFO (app), &uris, NULL, &error);
+    }
+  else
+    launched = g_app_info_launch_default_for_uri (url, NULL, &error);
+  if (launched)
+    g_printerr ("%s\n", _("The test page is open in the browser; waiting for what it shows…"));
+  else
+    g_printerr (_("No browser could be opened (%s). Open this address in the browser to test:\n"),
+                error->message);
+  /* The address, always: a script, or a browser in another session, can
+   * open it too. */
+  g_print ("%s\n", url);
+
+  timeout = g_timeout_add_seconds (LW_BROWSER_TEST_TIMEOUT_S + 5, on_test_timeout, &timed_out);
+  while (wait.summary == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  if (!timed_out)
+    g_source_remove (timeout);
+  if (wait.summary == NULL)
+    {
+      g_printerr ("leakwatch: %s\n", _("the page sent nothing: was it opened, and is JavaScript on?"));
+      return lw_status_exit_code (LW_STATUS_UNKNOWN);
+    }
+  g_print ("%s\n", wait.summary);
+  g_free (wait.summary);
   return 0;
 }

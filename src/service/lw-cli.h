@@ -14,6 +14,7 @@ int        lw_cli_watch         (LwCheckOptions *options,
                                  guint           interval,
                                  gboolean        json);
 int        lw_cli_history       (gboolean        json);
+int        lw_cli_test_browser  (const char     *desktop_id);
 int        lw_cli_probe_https   (LwCheckOptions *options,
                                  const char     *families);
 
