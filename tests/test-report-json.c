@@ -53,6 +53,23 @@ make_report (void)
   findings = lw_analyzer_analyze (ev, NULL, &status);
   report = lw_report_new (ev, findings, status, 1795000000, &t);
   lw_report_set_browsers (report, lw_analyzer_browser_verdicts (ev, NULL, setups));
+  {
+    /* What Chromium's own page showed. */
+    GPtrArray *confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
+    LwConfirmation *c = g_new0 (LwConfirmation, 1);
+
+    c->browser = g_strdup ("Chromium");
+    c->desktop_id = g_strdup ("chromium.desktop");
+    c->time_unix = 1795000100;
+    c->summary = g_strdup ("confirmed in Chromium: " ISP4 " visible to every page");
+    c->real = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (c->real, g_strdup (ISP4));
+    c->local = g_ptr_array_new_with_free_func (g_free);
+    c->unexpected = g_ptr_array_new_with_free_func (g_free);
+    c->user_agent = g_strdup ("Mozilla/5.0 (X11; Linux x86_64) Chrome/156");
+    g_ptr_array_add (confirmations, c);
+    lw_report_set_confirmations (report, confirmations);
+  }
   return report;
 }
 
@@ -80,6 +97,11 @@ test_round_trip (void)
   g_assert_cmpuint (lw_report_get_findings (copy)->len, ==, lw_report_get_findings (report)->len);
   g_assert_cmpstr (lw_report_get_evidence (copy)->default_ipv4, ==, TUN4);
   g_assert_cmpuint (lw_report_get_browsers (copy)->len, ==, 3);
+  g_assert_cmpuint (lw_report_get_confirmations (copy)->len, ==, 1);
+  g_assert_cmpstr (((LwConfirmation *) g_ptr_array_index (lw_report_get_confirmations (copy), 0))->summary, ==,
+                   "confirmed in Chromium: " ISP4 " visible to every page");
+  g_assert_cmpint (((LwConfirmation *) g_ptr_array_index (lw_report_get_confirmations (copy), 0))->time_unix, ==,
+                   1795000100);
   {
     const LwBrowserVerdict *v = g_ptr_array_index (lw_report_get_browsers (copy), 2);
 
