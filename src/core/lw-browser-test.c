@@ -403,16 +403,6 @@ lw_page_result_judge (const LwPageResult     *result,
   return v;
 }
 
-static GPtrArray *
-strings_copy (GPtrArray *strings)
-{
-  GPtrArray *copy = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < strings->len; i++)
-    g_ptr_array_add (copy, g_strdup (g_ptr_array_index (strings, i)));
-  return copy;
-}
-
 /**
  * lw_confirmation_new:
  * @browser: (nullable): the profile tested, as the report names it
@@ -426,18 +416,20 @@ lw_confirmation_new (const LwPageResult  *result,
                      const char          *browser,
                      const char          *desktop_id)
 {
-  LwConfirmation *c = g_new0 (LwConfirmation, 1);
+  /* Borrowed, then copied whole by the one copier. */
+  const LwConfirmation borrowed = {
+    .browser = (char *) browser,
+    .desktop_id = (char *) desktop_id,
+    .camera = result->kind == LW_PAGE_CAMERA,
+    .time_unix = result->time_unix,
+    .summary = verdict->summary,
+    .real = verdict->real,
+    .local = verdict->local,
+    .unexpected = verdict->unexpected,
+    .user_agent = result->user_agent,
+  };
 
-  c->browser = g_strdup (browser);
-  c->desktop_id = g_strdup (desktop_id);
-  c->camera = result->kind == LW_PAGE_CAMERA;
-  c->time_unix = result->time_unix;
-  c->summary = g_strdup (verdict->summary);
-  c->real = strings_copy (verdict->real);
-  c->local = strings_copy (verdict->local);
-  c->unexpected = strings_copy (verdict->unexpected);
-  c->user_agent = g_strdup (result->user_agent);
-  return c;
+  return lw_confirmation_copy (&borrowed);
 }
 
 /* --- the server ----------------------------------------------------------- */
