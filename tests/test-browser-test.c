@@ -73,6 +73,26 @@ request (const char *method,
     g_main_context_iteration (NULL, TRUE);
 }
 
+static gboolean
+on_drained (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Closes @test and lets the main context finish with its connections,
+ * as a program's main loop would go on doing. */
+static void
+finish (LwBrowserTest *test)
+{
+  gboolean done = FALSE;
+
+  lw_browser_test_stop (test);
+  g_timeout_add (200, on_drained, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 static char *
 at (LwBrowserTest *test,
     const char    *rest)
@@ -191,6 +211,7 @@ test_server (void)
   g_assert_nonnull (a.error);
   answer_clear (&a);
   g_assert_cmpuint (got->len, ==, 2);
+  finish (test);
 }
 
 /* A body over the cap is refused before it is read. */
@@ -211,6 +232,7 @@ test_huge_body (void)
   g_assert_cmpuint (a.status, ==, 413);
   answer_clear (&a);
   g_assert_true (lw_browser_test_is_open (test));
+  finish (test);
 }
 
 /* A client that sends half a request and waits holds up nobody. */
@@ -240,6 +262,7 @@ test_slow_client (void)
   request ("POST", result_url, ORDINARY, &a);
   g_assert_cmpuint (a.status, ==, 204);
   answer_clear (&a);
+  finish (test);
 }
 
 /* After its time, the server is gone: a late result meets a closed port. */
@@ -260,6 +283,7 @@ test_timeout (void)
   g_assert_nonnull (a.error);
   g_test_message ("late: %s", a.error->message);
   answer_clear (&a);
+  finish (test);
 }
 
 /* A port already taken: a clear error, nothing half open. */

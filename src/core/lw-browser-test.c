@@ -32,6 +32,7 @@ struct _LwBrowserTest
   guint        port;
   guint        timeout_s;
   SoupServer  *server;
+  GSocketService *service;   /* accepts, and hands each connection to server */
   char        *token;
   char        *url;
   guint        timeout_source;
@@ -612,6 +613,47 @@ random_token (void)
   return g_string_free (out, FALSE);
 }
 
+/* A listening socket of our own on loopback, for SoupServer to take. */
+static GSocket *
+loopback_socket (GSocketFamily   family,
+                 guint           port,
+                 GError        **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new (family, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (family);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, (guint16) port);
+
+  if (socket == NULL || !g_socket_bind (socket, address, FALSE, error) || !g_socket_listen (socket, error))
+    return NULL;
+  return g_steal_pointer (&socket);
+}
+
+/* Each connection goes to the SoupServer, which speaks HTTP on it. */
+static gboolean
+on_incoming (GSocketService    *service,
+             GSocketConnection *connection,
+             GObject           *source,
+             gpointer           data)
+{
+  LwBrowserTest *self = data;
+  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
+  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (self->server == NULL ||
+      !soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, remote, &error))
+    g_debug ("a connection to the test page was dropped: %s", error ? error->message : "closed");
+  return TRUE;
+}
+
+static guint
+socket_port (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) address = g_socket_get_local_address (socket, NULL);
+
+  return address ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)) : 0;
+}
+
 /**
  * lw_browser_test_new:
  * @stun_servers: the STUN servers the page asks, HOST:PORT, one per family
@@ -643,26 +685,39 @@ lw_browser_test_start (LwBrowserTest  *self,
                        GError        **error)
 {
   g_autoptr(GError) local = NULL;
-  g_autoslist(GUri) uris = NULL;
+  g_autoptr(GSocket) ipv4 = NULL;
+  g_autoptr(GSocket) ipv6 = NULL;
   guint port = 0;
 
   g_return_val_if_fail (LW_IS_BROWSER_TEST (self), FALSE);
   g_return_val_if_fail (self->server == NULL, FALSE);
 
-  self->server = soup_server_new ("server-header", NULL, NULL);
-  soup_server_add_early_handler (self->server, NULL, on_early, self, NULL);
-  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
-  if (!soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &local))
+  ipv4 = loopback_socket (G_SOCKET_FAMILY_IPV4, self->port, &local);
+  if (ipv4 == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("The test page cannot listen on 127.0.0.1:%u: %s"), self->port, local->message);
+      return FALSE;
+    }
+  port = socket_port (ipv4);
+  self->server = soup_server_new ("server-header", NULL, NULL);
+  soup_server_add_early_handler (self->server, NULL, on_early, self, NULL);
+  soup_server_add_handler (self->server, NULL, on_request, self, NULL);
+  self->service = g_socket_service_new ();
+  g_signal_connect (self->service, "incoming", G_CALLBACK (on_incoming), self);
+  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), ipv4, NULL, &local))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("The test page cannot listen on 127.0.0.1:%u: %s"), port, local->message);
+      g_clear_object (&self->service);
       g_clear_object (&self->server);
       return FALSE;
     }
-  uris = soup_server_get_uris (self->server);
-  port = uris ? (guint) g_uri_get_port (uris->data) : 0;
-  if (!soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV6_ONLY, &local))
-    g_debug ("no [::1]:%u for the test page: %s", port, local->message);
+  /* The same port on [::1], where the machine has IPv6 loopback. */
+  if ((ipv6 = loopback_socket (G_SOCKET_FAMILY_IPV6, port, &local)) == NULL ||
+      !g_socket_listener_add_socket (G_SOCKET_LISTENER (self->service), ipv6, NULL, &local))
+    g_debug ("no [::1]:%u for the test page: %s", port, local ? local->message : "");
+  g_socket_service_start (self->service);
 
   self->url = g_strdup_printf ("http://127.0.0.1:%u/%s/", port, self->token);
   self->timeout_source = g_timeout_add_seconds (self->timeout_s, on_timeout, self);
@@ -696,6 +751,10 @@ lw_browser_test_stop (LwBrowserTest *self)
   g_clear_handle_id (&self->timeout_source, g_source_remove);
   if (self->server == NULL)
     return;
+  g_socket_service_stop (self->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+  g_signal_handlers_disconnect_by_data (self->service, self);
+  g_clear_object (&self->service);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
   g_signal_emit (self, signals[CLOSED], 0);
@@ -707,6 +766,13 @@ lw_browser_test_dispose (GObject *object)
   LwBrowserTest *self = LW_BROWSER_TEST (object);
 
   g_clear_handle_id (&self->timeout_source, g_source_remove);
+  if (self->service != NULL)
+    {
+      g_socket_service_stop (self->service);
+      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
+      g_signal_handlers_disconnect_by_data (self->service, self);
+      g_clear_object (&self->service);
+    }
   if (self->server != NULL)
     {
       soup_server_disconnect (self->server);

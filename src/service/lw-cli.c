@@ -432,7 +432,7 @@ on_report_changed (GDBusProxy *proxy,
     {
       const LwConfirmation *c = g_ptr_array_index (confirmations, i);
 
-      if (c->time_unix >= wait->since && !c->camera)
+      if (c->time_unix >= wait->since && !c->camera && wait->summary == NULL)
         wait->summary = g_strdup (c->summary);
     }
 }
@@ -454,6 +454,7 @@ lw_cli_test_browser (const char *desktop_id)
   g_autoptr(LwDBusMonitor1) service = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *owner = NULL;
   TestWait wait = { g_get_real_time () / G_USEC_PER_SEC - 1, NULL };
   gboolean timed_out = FALSE;
   gboolean launched;
@@ -461,7 +462,9 @@ lw_cli_test_browser (const char *desktop_id)
 
   service = lw_dbus_monitor1_proxy_new_for_bus_sync (G_BUS_TYPE_SESSION, G_DBUS_PROXY_FLAGS_DO_NOT_AUTO_START,
                                                      APP_ID, LW_SERVICE_PATH, NULL, NULL);
-  if (service == NULL || g_dbus_proxy_get_name_owner (G_DBUS_PROXY (service)) == NULL)
+  if (service != NULL)
+    owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (service));
+  if (owner == NULL)
     {
       g_printerr ("leakwatch: %s\n", _("the Leakwatch service is not running: start Leakwatch, then try again"));
       return LW_EXIT_IO;
