@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
 #include "lw-browser-test.h"
+#include "lw-check.h"
+#include "lw-history.h"
 #include "lw-test-evidence.h"
 
 /* "Test in my browser": the test page's server alone, as a client would
@@ -366,6 +369,119 @@ test_judge (void)
   g_ptr_array_unref (predicted.camera_pages);
 }
 
+static const LwFinding *
+find_kind (LwReport      *report,
+           LwFindingKind  kind)
+{
+  GPtrArray *findings = lw_report_get_findings (report);
+
+  for (guint i = 0; i < findings->len; i++)
+    if (((const LwFinding *) g_ptr_array_index (findings, i))->kind == kind)
+      return g_ptr_array_index (findings, i);
+  return NULL;
+}
+
+/* A browser whose own page got more than its settings say is a finding
+ * of its own, while it is set as it was when tested; the history keeps
+ * the latest test of each browser, once. */
+static void
+test_shows_more (void)
+{
+  LwEvidence *ev = ev_home (TRUE);
+  g_autoptr(LwReport) report = NULL;
+  g_autoptr(LwReport) judged = NULL;
+  g_autoptr(LwReport) stale = NULL;
+  g_autoptr(LwPageResult) result = NULL;
+  g_autoptr(LwPageVerdict) v = NULL;
+  g_autoptr(GPtrArray) setups = lw_browser_audit_stand_ins ();
+  g_autoptr(GPtrArray) verdicts = NULL;
+  g_autoptr(LwCheckOptions) options = lw_check_options_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  LwBrowserSetup *chromium = g_ptr_array_index (setups, 0);
+  const LwBrowserVerdict *predicted = NULL;
+  const LwFinding *f;
+  LwStatus status;
+
+  /* The split tunnel; Chromium sends no UDP outside a proxy. */
+  ev_default (ev, TUN4, NULL);
+  ev_https (ev, 4, EXIT4, LW_RESULT_ANSWERED);
+  ev_browser (ev, LW_GATHER_DEFAULT_ROUTE, TUN4, STUN4, ISP4);
+  g_free (chromium->setting);
+  chromium->setting = g_strdup ("disable_non_proxied_udp");
+  g_free (chromium->source);
+  chromium->source = g_strdup ("policy WebRtcIPHandling in /etc/chromium/policies/managed/x.json");
+  g_assert_true (lw_chromium_handling_modes ("disable_non_proxied_udp", &chromium->modes));
+  chromium->modes.name = chromium->label;
+  report = lw_report_new (ev, lw_analyzer_analyze (ev, NULL, &status), status, 1795000000, NULL);
+  verdicts = lw_analyzer_browser_verdicts (ev, NULL, setups);
+  for (guint i = 0; i < verdicts->len; i++)
+    if (((LwBrowserVerdict *) g_ptr_array_index (verdicts, i))->setup->engine == LW_ENGINE_CHROMIUM)
+      predicted = g_ptr_array_index (verdicts, i);
+  g_assert_nonnull (predicted);
+  g_assert_cmpuint (predicted->every_page->len, ==, 0);
+
+  /* Its page got the real address all the same. */
+  result = lw_page_result_parse (ORDINARY, strlen (ORDINARY), &error);
+  g_assert_no_error (error);
+  v = lw_page_result_judge (result, report, predicted);
+  options->confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
+  g_ptr_array_add (options->confirmations, lw_confirmation_new (result, v, chromium, "chromium.desktop"));
+
+  judged = lw_check_reanalyse (report, options, setups);
+  f = find_kind (judged, LW_FINDING_BROWSER_SHOWS_MORE);
+  g_assert_nonnull (f);
+  g_assert_cmpint (f->level, ==, LW_LEVEL_LEAK);
+  g_assert_cmpint (lw_report_get_status (judged), ==, LW_STATUS_LEAK);
+  g_assert_cmpstr (f->summary, ==, "Chromium shows more than its settings say: " ISP4);
+  g_assert_nonnull (strstr (f->detail, "disable_non_proxied_udp"));
+  g_assert_nonnull (strstr (f->advice, "test it once more"));
+
+  /* Once the setting changes, the old test says nothing. */
+  g_free (chromium->source);
+  chromium->source = g_strdup ("policy WebRtcIPHandling in /etc/chromium/policies/managed/y.json");
+  stale = lw_check_reanalyse (report, options, setups);
+  g_assert_null (find_kind (stale, LW_FINDING_BROWSER_SHOWS_MORE));
+  g_assert_false (lw_confirmation_is_current (g_ptr_array_index (options->confirmations, 0), chromium));
+  g_assert_true (lw_confirmation_find (options->confirmations, chromium, FALSE) != NULL);
+  g_assert_null (lw_confirmation_find (options->confirmations, chromium, TRUE));
+
+  /* The history keeps it, once, with what it was judged against. */
+  dir = g_dir_make_tmp ("leakwatch-confirm-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "history.db", NULL);
+  {
+    g_autoptr(LwHistory) history = lw_history_new (path);
+    g_autoptr(GPtrArray) kept = NULL;
+    g_autoptr(GPtrArray) copy = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
+    const LwConfirmation *c;
+
+    g_ptr_array_add (copy, lw_confirmation_copy (g_ptr_array_index (options->confirmations, 0)));
+    lw_report_set_confirmations (judged, g_steal_pointer (&copy));
+    g_assert_true (lw_history_record (history, judged, &error));
+    g_assert_true (lw_history_record (history, judged, &error));
+    g_assert_no_error (error);
+    kept = lw_history_get_confirmations (history, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (kept->len, ==, 1);
+    c = g_ptr_array_index (kept, 0);
+    g_assert_cmpstr (c->summary, ==, "Chromium shows more than its settings say: " ISP4);
+    g_assert_cmpstr (c->setting, ==, "disable_non_proxied_udp");
+    g_assert_cmpstr (c->desktop_id, ==, "chromium.desktop");
+    g_assert_cmpuint (c->candidates->len, ==, 2);
+  }
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+    g_unlink (wal);
+    g_unlink (shm);
+    g_unlink (path);
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -378,6 +494,7 @@ main (int   argc,
   g_test_add_func ("/browser-test/timeout", test_timeout);
   g_test_add_func ("/browser-test/port-taken", test_port_taken);
   g_test_add_func ("/browser-test/judge", test_judge);
+  g_test_add_func ("/browser-test/shows-more", test_shows_more);
 
   return g_test_run ();
 }

@@ -66,6 +66,10 @@ make_report (void)
     g_ptr_array_add (c->real, g_strdup (ISP4));
     c->local = g_ptr_array_new_with_free_func (g_free);
     c->unexpected = g_ptr_array_new_with_free_func (g_free);
+    c->candidates = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (c->candidates, g_strdup ("candidate:1 1 udp 1686052607 " ISP4 " 40000 typ srflx raddr 0.0.0.0 rport 0"));
+    c->setting = g_strdup ("default");
+    c->source = g_strdup ("Chromium's built-in default");
     c->user_agent = g_strdup ("Mozilla/5.0 (X11; Linux x86_64) Chrome/156");
     g_ptr_array_add (confirmations, c);
     lw_report_set_confirmations (report, confirmations);
@@ -102,6 +106,14 @@ test_round_trip (void)
                    "confirmed in Chromium: " ISP4 " visible to every page");
   g_assert_cmpint (((LwConfirmation *) g_ptr_array_index (lw_report_get_confirmations (copy), 0))->time_unix, ==,
                    1795000100);
+  {
+    const LwConfirmation *c = g_ptr_array_index (lw_report_get_confirmations (copy), 0);
+
+    g_assert_cmpstr (c->setting, ==, "default");
+    g_assert_cmpstr (c->source, ==, "Chromium's built-in default");
+    g_assert_cmpuint (c->candidates->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (c->candidates, 0), "typ srflx"));
+  }
   {
     const LwBrowserVerdict *v = g_ptr_array_index (lw_report_get_browsers (copy), 2);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "lw-analyzer-private.h"
+#include "lw-report.h"
 #include "lw-text.h"
 
 /* The exposure rules: which candidate a browser shows to which pages, as
@@ -560,6 +561,83 @@ lw_analysis_check_desktop_apps (Analysis *a)
 
   g_hash_table_unref (sub.by_key);
   g_ptr_array_unref (sub.findings);
+}
+
+/* Whether @address is still this machine's, on the network @ev describes:
+ * an interface holds it, or a STUN server or an address service saw it. */
+static gboolean
+still_seen (const LwEvidence *ev,
+            const char       *address)
+{
+  if (lw_evidence_interface_for_address (ev, address) != NULL)
+    return TRUE;
+  for (guint i = 0; i < ev->candidates->len; i++)
+    if (g_strcmp0 (((const LwCandidate *) g_ptr_array_index (ev->candidates, i))->address, address) == 0)
+      return TRUE;
+  for (guint i = 0; i < ev->public_addresses->len; i++)
+    if (g_strcmp0 (((const LwPublicAddress *) g_ptr_array_index (ev->public_addresses, i))->address,
+                   address) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A browser whose own test page got more than its settings say
+ * (docs/DOMAIN.md, "Test in my browser"): something no settings file
+ * shows is at work. Only tests of the browser as it is set now come here
+ * (lw_confirmations_current()), and only addresses that are still this
+ * machine's count, so a test on another network says nothing. */
+void
+lw_analysis_check_confirmations (Analysis  *a,
+                                 GPtrArray *confirmations)
+{
+  if (!a->ev->vpn->active)
+    return;
+
+  for (guint i = 0; confirmations != NULL && i < confirmations->len; i++)
+    {
+      const LwConfirmation *c = g_ptr_array_index (confirmations, i);
+      g_autoptr(GPtrArray) more = g_ptr_array_new ();
+      g_autofree char *list = NULL;
+      const char *first_real = NULL;
+      LwFinding *f;
+
+      for (guint j = 0; c->unexpected != NULL && j < c->unexpected->len; j++)
+        {
+          const char *address = g_ptr_array_index (c->unexpected, j);
+
+          if (!still_seen (a->ev, address))
+            continue;
+          g_ptr_array_add (more, (gpointer) address);
+          if (first_real == NULL && c->real != NULL &&
+              g_ptr_array_find_with_equal_func (c->real, address, g_str_equal, NULL))
+            first_real = address;
+        }
+      if (more->len == 0)
+        continue;
+
+      list = lw_text_join_list (more);
+      /* A real address outside the tunnel is a leak, whatever the
+       * settings say; a local one is what the local-address rule says. */
+      f = lw_finding_new (LW_FINDING_BROWSER_SHOWS_MORE, first_real ? LW_LEVEL_LEAK : LW_LEVEL_WARNING);
+      f->audience = c->camera ? LW_AUDIENCE_CAMERA_PAGES : LW_AUDIENCE_EVERY_PAGE;
+      f->address = g_strdup (first_real ? first_real : g_ptr_array_index (more, 0));
+      f->family = lw_address_family (f->address);
+      f->summary = g_strdup_printf (_("%s shows more than its settings say: %s"), c->browser, list);
+      f->detail = g_strdup_printf (c->camera
+                                   ? _("Its own test page, with microphone permission, got %s, which "
+                                       "its setting (%s, from %s) should keep from such pages. "
+                                       "Something the settings files do not show is at work: a "
+                                       "command-line flag, an extension, or a policy the browser "
+                                       "has not read again yet.")
+                                   : _("Its own test page got %s, which its setting (%s, from %s) "
+                                       "should keep from every page. Something the settings files "
+                                       "do not show is at work: a command-line flag, an extension, "
+                                       "or a policy the browser has not read again yet."),
+                                   list, c->setting ? c->setting : "?", c->source ? c->source : "?");
+      /* One per browser: never merged with another browser's. */
+      f->advice = lw_catalogue_advice (f, LW_GAP_NONE);
+      g_ptr_array_add (a->findings, f);
+    }
 }
 
 /* Local addresses seen by the same pages say the same thing: one finding

@@ -56,6 +56,8 @@ void        lw_analysis_check_interface_bypass     (Analysis          *a,
 void        lw_analysis_check_https                (Analysis          *a);
 void        lw_analysis_merge_local_addresses      (Analysis          *a);
 void        lw_analysis_check_desktop_apps         (Analysis          *a);
+void        lw_analysis_check_confirmations        (Analysis          *a,
+                                                    GPtrArray         *confirmations);
 
 void        lw_analysis_check_completeness         (Analysis          *a);
 

@@ -659,6 +659,8 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
     lw_analysis_check_https (&a);
   if (options == NULL || !options->browsers_alone)
     lw_analysis_check_desktop_apps (&a);
+  if (options != NULL)
+    lw_analysis_check_confirmations (&a, options->confirmations);
 
   lw_analysis_check_completeness (&a);
   check_history (&a, options);

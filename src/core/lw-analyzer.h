@@ -72,6 +72,7 @@ typedef enum
   LW_FINDING_LOCAL_ADDRESSES_VISIBLE,
   LW_FINDING_TUNNEL_BYPASS_BY_BINDING,
   LW_FINDING_APPS_SEE_ADDRESS,        /* apps that are not browsers see a real address */
+  LW_FINDING_BROWSER_SHOWS_MORE,      /* a browser's own test page got more than its settings say */
   LW_FINDING_CHECK_INCOMPLETE,
   LW_FINDING_CHECK_FAILED,            /* the check could not run: lw_analyzer_check_failed() */
   LW_FINDING_HISTORY_UNSAVED,
@@ -116,6 +117,8 @@ typedef struct
   const char             *history_unreadable;  /* why the remembered real addresses are unknown */
   const char             *history_unsaved;     /* why checks cannot be saved now */
   gboolean                browsers_alone;      /* what the profiles show, not other apps */
+  GPtrArray              *confirmations;       /* LwConfirmation: the test pages whose browser is
+                                                * still set as it was when tested */
 } LwAnalyzerOptions;
 
 LwFinding      *lw_finding_new                (LwFindingKind            kind,

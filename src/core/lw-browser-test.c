@@ -406,21 +406,28 @@ lw_page_result_judge (const LwPageResult     *result,
 
 /**
  * lw_confirmation_new:
- * @browser: (nullable): the profile tested, as the report names it
+ * @tested: (nullable): the profile tested, as the audit found it then
  * @desktop_id: (nullable): the desktop entry launched
  *
  * Returns: (transfer full): what the page showed, for the report
  */
 LwConfirmation *
 lw_confirmation_new (const LwPageResult  *result,
-                     const LwPageVerdict *verdict,
-                     const char          *browser,
-                     const char          *desktop_id)
+                     const LwPageVerdict  *verdict,
+                     const LwBrowserSetup *tested,
+                     const char           *desktop_id)
 {
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  LwConfirmation borrowed;
+
+  for (guint i = 0; i < result->candidates->len; i++)
+    g_ptr_array_add (lines, ((LwPageCandidate *) g_ptr_array_index (result->candidates, i))->line);
   /* Borrowed, then copied whole by the one copier. */
-  const LwConfirmation borrowed = {
-    .browser = (char *) browser,
+  borrowed = (LwConfirmation) {
+    .browser = tested ? tested->label : NULL,
     .desktop_id = (char *) desktop_id,
+    .setting = tested ? tested->setting : NULL,
+    .source = tested ? tested->source : NULL,
     .camera = result->kind == LW_PAGE_CAMERA,
     .time_unix = result->time_unix,
     .summary = verdict->summary,
@@ -428,9 +435,79 @@ lw_confirmation_new (const LwPageResult  *result,
     .local = verdict->local,
     .unexpected = verdict->unexpected,
     .user_agent = result->user_agent,
+    .candidates = lines,
   };
 
   return lw_confirmation_copy (&borrowed);
+}
+
+/**
+ * lw_confirmation_is_current:
+ * @setup: a browser profile as the audit finds it now
+ *
+ * Returns: whether @self tested @setup as it is set now: the same profile,
+ *   with the same setting from the same place. A test made before the
+ *   settings changed says nothing about the browser as it is.
+ */
+gboolean
+lw_confirmation_is_current (const LwConfirmation *self,
+                            const LwBrowserSetup *setup)
+{
+  return self->browser != NULL &&
+         g_strcmp0 (self->browser, setup->label) == 0 &&
+         g_strcmp0 (self->setting, setup->setting) == 0 &&
+         g_strcmp0 (self->source, setup->source) == 0;
+}
+
+/**
+ * lw_confirmation_find:
+ * @confirmations: (element-type LwConfirmation)
+ * @camera: the camera step's test rather than the ordinary page's
+ *
+ * Returns: (nullable) (transfer none): the latest test of @setup's
+ *   profile, current or not
+ */
+const LwConfirmation *
+lw_confirmation_find (GPtrArray            *confirmations,
+                      const LwBrowserSetup *setup,
+                      gboolean              camera)
+{
+  for (guint i = confirmations ? confirmations->len : 0; i > 0; i--)
+    {
+      const LwConfirmation *c = g_ptr_array_index (confirmations, i - 1);
+
+      if (c->browser != NULL && g_strcmp0 (c->browser, setup->label) == 0 && c->camera == camera)
+        return c;
+    }
+  return NULL;
+}
+
+/**
+ * lw_confirmations_current:
+ * @confirmations: (nullable) (element-type LwConfirmation)
+ * @setups: (element-type LwBrowserSetup): the browsers as they are set now
+ *
+ * Returns: (transfer container): the tests that still describe their
+ *   browser, as lw_confirmation_is_current() says
+ */
+GPtrArray *
+lw_confirmations_current (GPtrArray *confirmations,
+                          GPtrArray *setups)
+{
+  GPtrArray *current = g_ptr_array_new ();
+
+  for (guint i = 0; confirmations != NULL && i < confirmations->len; i++)
+    {
+      LwConfirmation *c = g_ptr_array_index (confirmations, i);
+
+      for (guint j = 0; setups != NULL && j < setups->len; j++)
+        if (lw_confirmation_is_current (c, g_ptr_array_index (setups, j)))
+          {
+            g_ptr_array_add (current, c);
+            break;
+          }
+    }
+  return current;
 }
 
 /* --- the server ----------------------------------------------------------- */

@@ -61,8 +61,15 @@ LwPageResult    *lw_page_result_parse     (const char           *json,
 void             lw_page_verdict_free     (LwPageVerdict        *self);
 LwConfirmation  *lw_confirmation_new      (const LwPageResult   *result,
                                            const LwPageVerdict  *verdict,
-                                           const char           *browser,
+                                           const LwBrowserSetup *tested,
                                            const char           *desktop_id);
+gboolean         lw_confirmation_is_current (const LwConfirmation *self,
+                                           const LwBrowserSetup *setup);
+const LwConfirmation *lw_confirmation_find (GPtrArray            *confirmations,
+                                           const LwBrowserSetup *setup,
+                                           gboolean              camera);
+GPtrArray       *lw_confirmations_current (GPtrArray            *confirmations,
+                                           GPtrArray            *setups);
 LwPageVerdict   *lw_page_result_judge     (const LwPageResult   *result,
                                            LwReport             *report,
                                            const LwBrowserVerdict *predicted);

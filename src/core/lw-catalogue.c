@@ -100,6 +100,7 @@ restriction_for (const LwFinding *f)
     case LW_FINDING_NO_VPN:
     case LW_FINDING_TUNNEL_BYPASS_BY_BINDING:
     case LW_FINDING_APPS_SEE_ADDRESS:
+    case LW_FINDING_BROWSER_SHOWS_MORE:
     case LW_FINDING_CHECK_INCOMPLETE:
     case LW_FINDING_CHECK_FAILED:
     case LW_FINDING_HISTORY_UNSAVED:
@@ -314,6 +315,11 @@ lw_catalogue_advice (const LwFinding *f,
     case LW_FINDING_APPS_SEE_ADDRESS:
       return g_strdup (_("Browser settings do not reach these apps: let the VPN carry all your "
                          "traffic, and turn on its kill switch."));
+
+    case LW_FINDING_BROWSER_SHOWS_MORE:
+      return g_strdup (_("Close the browser completely, open it again and test it once more. If it "
+                         "still shows more, look at the flags its launcher passes and at the "
+                         "extensions that change WebRTC."));
 
     case LW_FINDING_CHECK_INCOMPLETE:
       return incomplete_advice (gap);
@@ -614,6 +620,24 @@ lw_catalogue_fixes (const LwFinding *finding,
     case LW_FINDING_APPS_SEE_ADDRESS:
       add_vpn_full_tunnel (fixes, finding->family);
       add_vpn_kill_switch (fixes);
+      break;
+    case LW_FINDING_BROWSER_SHOWS_MORE:
+      add_fix (fixes, _("The browser"),
+               _("1. Quit the browser completely (all its windows), so that it reads its settings "
+                 "and policies again, then use \"Test in this browser\" again.\n"
+                 "2. If it still shows more: Chromium-based browsers list the flags they were "
+                 "started with on chrome://version, and their policies, such as a per-site "
+                 "WebRtcIPHandlingUrl, on chrome://policy; Firefox lists its changed prefs on "
+                 "about:support.\n"
+                 "3. Check the extensions: one that changes WebRTC settings can loosen them as "
+                 "well as tighten them."),
+               _("None: nothing is changed until you change it."),
+               NULL);
+      if (finding->level >= LW_LEVEL_LEAK)
+        {
+          add_vpn_full_tunnel (fixes, finding->family);
+          add_vpn_kill_switch (fixes);
+        }
       break;
     case LW_FINDING_NO_VPN:
       add_fix (fixes, _("VPN"),

@@ -12,6 +12,7 @@
 #include <libsoup/soup.h>
 
 #include "lw-browser-probe.h"
+#include "lw-browser-test.h"
 #include "lw-check.h"
 #include "lw-http-probe.h"
 #include "lw-interfaces.h"
@@ -76,6 +77,7 @@ lw_check_options_free (LwCheckOptions *self)
   g_free (self->history_unsaved);
   g_clear_pointer (&self->remembered, g_ptr_array_unref);
   g_clear_pointer (&self->browsers, g_ptr_array_unref);
+  g_clear_pointer (&self->confirmations, g_ptr_array_unref);
   g_free (self);
 }
 
@@ -270,6 +272,8 @@ lw_check_options_copy (const LwCheckOptions *o)
   copy->timeout_ms = o->timeout_ms;
   if (o->browsers != NULL)
     copy->browsers = g_ptr_array_ref (o->browsers);
+  if (o->confirmations != NULL)
+    copy->confirmations = g_ptr_array_ref (o->confirmations);
   copy->have_previous = o->have_previous;
   copy->previous_status = o->previous_status;
   copy->history_unreadable = g_strdup (o->history_unreadable);
@@ -283,21 +287,28 @@ lw_check_options_copy (const LwCheckOptions *o)
  * browsers @setups found, or Chromium's and Firefox's defaults standing
  * in for the ones there may be. */
 static GPtrArray *
-analyse (const LwEvidence  *evidence,
-         LwAnalyzerOptions *analyzer,
-         GPtrArray         *setups,
-         LwStatus          *status,
-         GPtrArray        **verdicts)
+analyse (const LwEvidence    *evidence,
+         LwAnalyzerOptions   *analyzer,
+         GPtrArray           *setups,
+         const LwCheckOptions *options,
+         LwStatus            *status,
+         GPtrArray          **verdicts)
 {
   g_autoptr(GPtrArray) used = NULL;
   g_autoptr(GArray) profiles = NULL;
+  g_autoptr(GPtrArray) current = NULL;
   GPtrArray *findings;
 
   used = setups != NULL && setups->len > 0 ? g_ptr_array_ref (setups) : lw_browser_audit_stand_ins ();
   profiles = lw_browser_audit_profiles (used);
+  /* A test page's result speaks for its browser only while the browser is
+   * set as it was when tested. */
+  current = lw_confirmations_current (options->confirmations, used);
   analyzer->profiles = (const LwBrowserProfile *) profiles->data;
   analyzer->n_profiles = profiles->len;
+  analyzer->confirmations = current;
   findings = lw_analyzer_analyze (evidence, analyzer, status);
+  analyzer->confirmations = NULL;
   *verdicts = lw_analyzer_browser_verdicts (evidence, analyzer, used);
   analyzer->profiles = NULL;
   analyzer->n_profiles = 0;
@@ -334,7 +345,7 @@ lw_check_reanalyse (LwReport             *report,
   /* A check that could not run has no evidence to analyse again. */
   if (lw_report_get_failure (report) != NULL)
     return g_object_ref (report);
-  findings = analyse (lw_report_get_evidence (report), &analyzer, setups, &status, &verdicts);
+  findings = analyse (lw_report_get_evidence (report), &analyzer, setups, options, &status, &verdicts);
   again = lw_report_new_from_evidence_of (report, findings, status);
   lw_report_set_browsers (again, verdicts);
   return again;
@@ -365,7 +376,7 @@ check_complete (Check *c)
     }
 
   c->timings.total_ms = elapsed_ms (c->started);
-  findings = analyse (c->evidence, &analyzer, c->setups, &status, &verdicts);
+  findings = analyse (c->evidence, &analyzer, c->setups, c->options, &status, &verdicts);
   report = lw_report_new (c->evidence, findings, status,
                           g_get_real_time () / G_USEC_PER_SEC, &c->timings);
   lw_report_set_browsers (report, verdicts);

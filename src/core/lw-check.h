@@ -24,6 +24,8 @@ typedef struct
   char       *history_unreadable;  /* nullable: why the remembered addresses could not be read */
   char       *history_unsaved;     /* nullable: why checks cannot be saved now ("the disk is full") */
   GPtrArray  *browsers;         /* LwBrowserSetup, nullable: audit the browsers during the check */
+  GPtrArray  *confirmations;    /* LwConfirmation, nullable: what the browsers' own test pages
+                                 * showed; shared, so a check sees the latest */
 } LwCheckOptions;
 
 LwCheckOptions     *lw_check_options_new            (void);

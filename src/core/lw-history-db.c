@@ -16,7 +16,7 @@
  * row as JSON. No state: lw-history.c holds the connection, its lock, the
  * worker and the queue of unsaved reports. */
 
-#define SCHEMA_VERSION  1
+#define SCHEMA_VERSION  2  /* 2: confirmations */
 #define BUSY_TIMEOUT_MS 1000
 #define MAX_REMEMBERED  1000  /* a backstop on top of the age limit */
 
@@ -48,6 +48,17 @@ static const char schema_sql[] =
   "  PRIMARY KEY (family, address)"
   ");"
   "CREATE INDEX IF NOT EXISTS remembered_last_seen ON remembered (last_seen);"
+  /* What the browsers' own test pages showed: each test once, per browser
+   * profile ("" when the profile was not known) and kind of page. */
+  "CREATE TABLE IF NOT EXISTS confirmations ("
+  "  id         INTEGER PRIMARY KEY,"
+  "  time       INTEGER NOT NULL,"
+  "  browser    TEXT    NOT NULL,"
+  "  camera     INTEGER NOT NULL,"
+  "  summary    TEXT    NOT NULL,"
+  "  json       TEXT    NOT NULL,"
+  "  UNIQUE (time, browser, camera)"
+  ");"
   "PRAGMA user_version = " G_STRINGIFY (SCHEMA_VERSION) ";";
 
 /* Every column the queries below use: a table of the same name with
@@ -57,6 +68,7 @@ static const char * const shape_sql[] = {
   "SELECT id, time, status, total_ms, vpn_active, public4, public6 FROM checks LIMIT 0",
   "SELECT id, time, old_status, new_status, headline, findings FROM changes LIMIT 0",
   "SELECT family, address, first_seen, last_seen FROM remembered LIMIT 0",
+  "SELECT id, time, browser, camera, summary, json FROM confirmations LIMIT 0",
 };
 
 /* SQLite helpers. Each returns an SQLite result code, and sets @error
@@ -539,6 +551,76 @@ lw_db_remember_addresses (sqlite3   *db,
   return SQLITE_OK;
 }
 
+/* The report's confirmations: every report carries them all, so each is
+ * written once and ignored after. */
+int
+lw_db_insert_confirmations (sqlite3   *db,
+                            LwReport  *report,
+                            GError   **error)
+{
+  GPtrArray *confirmations = lw_report_get_confirmations (report);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (confirmations == NULL || confirmations->len == 0)
+    return SQLITE_OK;
+  if ((rc = lw_db_prepare (db,
+                           "INSERT OR IGNORE INTO confirmations (time, browser, camera, summary, json) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           &stmt, error)) != SQLITE_OK)
+    return rc;
+
+  for (guint i = 0; i < confirmations->len; i++)
+    {
+      const LwConfirmation *c = g_ptr_array_index (confirmations, i);
+      g_autofree char *json = lw_confirmation_to_json (c);
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, c->time_unix);
+      sqlite3_bind_text (stmt, 2, c->browser ? c->browser : "", -1, SQLITE_STATIC);
+      sqlite3_bind_int (stmt, 3, c->camera);
+      sqlite3_bind_text (stmt, 4, c->summary, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 5, json, -1, SQLITE_STATIC);
+      if ((rc = lw_db_step_done (db, stmt, error)) != SQLITE_OK)
+        return rc;
+    }
+  return SQLITE_OK;
+}
+
+/* The latest test of each browser profile and kind of page, oldest
+ * first. A row that does not parse is skipped, with a message. */
+GPtrArray *
+lw_db_read_confirmations (sqlite3  *db,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) confirmations = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
+  int rc;
+
+  if ((rc = lw_db_prepare (db,
+                           "SELECT json FROM confirmations WHERE id IN "
+                           "(SELECT MAX (id) FROM confirmations GROUP BY browser, camera) "
+                           "ORDER BY time, id",
+                           &stmt, error)) != SQLITE_OK)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GError) local = NULL;
+      LwConfirmation *c = lw_confirmation_new_from_json ((const char *) sqlite3_column_text (stmt, 0), &local);
+
+      if (c == NULL)
+        g_message ("A browser test in the history cannot be read: %s", local->message);
+      else
+        g_ptr_array_add (confirmations, c);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      lw_db_fail (db, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&confirmations);
+}
+
 /* Runs a DELETE with one integer parameter. */
 int
 lw_db_delete_with (sqlite3     *db,
@@ -579,6 +661,8 @@ lw_db_apply_retention (sqlite3  *db,
                                    "AND id < (SELECT MAX (id) FROM changes)",
                                    cutoff, error)) != SQLITE_OK ||
           (rc = lw_db_delete_with (db, "DELETE FROM remembered WHERE last_seen < ?1",
+                                   cutoff, error)) != SQLITE_OK ||
+          (rc = lw_db_delete_with (db, "DELETE FROM confirmations WHERE time < ?1",
                                    cutoff, error)) != SQLITE_OK)
         return rc;
     }

@@ -56,6 +56,11 @@ int         lw_db_insert_change       (sqlite3       *db,
 int         lw_db_remember_addresses  (sqlite3       *db,
                                        LwReport      *report,
                                        GError       **error);
+int         lw_db_insert_confirmations (sqlite3      *db,
+                                       LwReport      *report,
+                                       GError       **error);
+GPtrArray  *lw_db_read_confirmations  (sqlite3       *db,
+                                       GError       **error);
 int         lw_db_delete_with         (sqlite3       *db,
                                        const char    *sql,
                                        gint64         value,

@@ -408,6 +408,7 @@ record_once_locked (LwHistory  *self,
       ((!have_last || last != status) &&
        (rc = lw_db_insert_change (db, report, last, error)) != SQLITE_OK) ||
       (rc = lw_db_remember_addresses (db, report, error)) != SQLITE_OK ||
+      (rc = lw_db_insert_confirmations (db, report, error)) != SQLITE_OK ||
       (rc = lw_db_apply_retention (db, lw_report_get_time (report), self->max_age,
                                    self->max_checks, self->max_changes, error)) != SQLITE_OK ||
       (rc = lw_db_exec (db, "COMMIT", error)) != SQLITE_OK)
@@ -725,6 +726,29 @@ lw_history_get_remembered (LwHistory  *self,
     return NULL;
 
   return lw_db_read_remembered (self->db, error);
+}
+
+/**
+ * lw_history_get_confirmations:
+ *
+ * Returns: (transfer container) (element-type LwConfirmation): the latest
+ *   test of each browser profile and kind of page ("Test in my browser"),
+ *   oldest first
+ */
+GPtrArray *
+lw_history_get_confirmations (LwHistory  *self,
+                              GError    **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (LW_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!open_locked (self, error))
+    return NULL;
+
+  return lw_db_read_confirmations (self->db, error);
 }
 
 /**

@@ -57,6 +57,8 @@ gboolean    lw_history_record                (LwHistory            *self,
 
 GPtrArray  *lw_history_get_remembered        (LwHistory            *self,
                                               GError              **error);
+GPtrArray  *lw_history_get_confirmations     (LwHistory            *self,
+                                              GError              **error);
 GPtrArray  *lw_history_get_changes           (LwHistory            *self,
                                               guint                 limit,
                                               GError              **error);

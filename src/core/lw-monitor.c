@@ -350,6 +350,10 @@ start_check (LwMonitor *self)
   g_clear_pointer (&options->browsers, g_ptr_array_unref);
   if (lw_browser_watch_get_setups (self->browsers) != NULL)
     options->browsers = g_ptr_array_ref (lw_browser_watch_get_setups (self->browsers));
+  /* The browsers' own test pages, shared: a test that ends during the
+   * check counts in its verdict. */
+  g_clear_pointer (&options->confirmations, g_ptr_array_unref);
+  options->confirmations = g_ptr_array_ref (self->confirmations);
   g_clear_pointer (&self->last_options, lw_check_options_free);
   self->last_options = lw_check_options_copy (options);
   self->reanalyse = FALSE;
@@ -512,6 +516,18 @@ lw_monitor_start (LwMonitor *self)
           self->history_unreadable = g_strdup (error->message);
         }
       self->have_status = lw_history_get_last_status (self->history, &self->status);
+
+      /* The browsers' last tests, so that a restart keeps "confirmed in
+       * Firefox at 14:02"; a history that cannot give them is said above. */
+      {
+        g_autoptr(GError) local = NULL;
+        g_autoptr(GPtrArray) tested = lw_history_get_confirmations (self->history, &local);
+
+        if (tested == NULL)
+          g_message ("Cannot read the browsers' tests from the history: %s", local->message);
+        for (guint i = 0; tested != NULL && i < tested->len; i++)
+          g_ptr_array_add (self->confirmations, lw_confirmation_copy (g_ptr_array_index (tested, i)));
+      }
     }
 
   g_signal_connect_object (self->watch, "changed", G_CALLBACK (on_watch_changed), self, 0);

@@ -109,7 +109,7 @@ add_strings (JsonBuilder *b,
 {
   json_builder_set_member_name (b, name);
   json_builder_begin_array (b);
-  for (guint i = 0; i < strings->len; i++)
+  for (guint i = 0; strings != NULL && i < strings->len; i++)
     json_builder_add_string_value (b, g_ptr_array_index (strings, i));
   json_builder_end_array (b);
 }
@@ -156,29 +156,36 @@ build_browsers (JsonBuilder *b,
 }
 
 static void
+build_confirmation (JsonBuilder          *b,
+                    const LwConfirmation *c)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (c->time_unix);
+  g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
+
+  json_builder_begin_object (b);
+  add_string (b, "browser", c->browser);
+  add_string (b, "desktop_id", c->desktop_id);
+  add_string (b, "setting", c->setting);
+  add_string (b, "source", c->source);
+  add_bool (b, "camera", c->camera);
+  add_string (b, "time", time_str);
+  add_string (b, "summary", c->summary);
+  add_strings (b, "real", c->real);
+  add_strings (b, "local", c->local);
+  add_strings (b, "unexpected", c->unexpected);
+  add_strings (b, "candidates", c->candidates);
+  add_string (b, "user_agent", c->user_agent);
+  json_builder_end_object (b);
+}
+
+static void
 build_confirmations (JsonBuilder *b,
                      GPtrArray   *confirmations)
 {
   json_builder_set_member_name (b, "confirmations");
   json_builder_begin_array (b);
   for (guint i = 0; i < confirmations->len; i++)
-    {
-      const LwConfirmation *c = g_ptr_array_index (confirmations, i);
-      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (c->time_unix);
-      g_autofree char *time_str = dt ? g_date_time_format_iso8601 (dt) : NULL;
-
-      json_builder_begin_object (b);
-      add_string (b, "browser", c->browser);
-      add_string (b, "desktop_id", c->desktop_id);
-      add_bool (b, "camera", c->camera);
-      add_string (b, "time", time_str);
-      add_string (b, "summary", c->summary);
-      add_strings (b, "real", c->real);
-      add_strings (b, "local", c->local);
-      add_strings (b, "unexpected", c->unexpected);
-      add_string (b, "user_agent", c->user_agent);
-      json_builder_end_object (b);
-    }
+    build_confirmation (b, g_ptr_array_index (confirmations, i));
   json_builder_end_array (b);
 }
 
@@ -654,12 +661,15 @@ read_confirmation (JsonObject *o,
   c = g_new0 (LwConfirmation, 1);
   c->browser = g_strdup (get_str (o, "browser"));
   c->desktop_id = g_strdup (get_str (o, "desktop_id"));
+  c->setting = g_strdup (get_str (o, "setting"));
+  c->source = g_strdup (get_str (o, "source"));
   c->camera = json_object_get_boolean_member_with_default (o, "camera", FALSE);
   c->time_unix = g_date_time_to_unix (dt);
   c->summary = g_strdup (get_str (o, "summary"));
   c->real = read_string_array (get_array (o, "real"));
   c->local = read_string_array (get_array (o, "local"));
   c->unexpected = read_string_array (get_array (o, "unexpected"));
+  c->candidates = read_string_array (get_array (o, "candidates"));
   c->user_agent = g_strdup (get_str (o, "user_agent"));
   g_ptr_array_add (out, c);
   return TRUE;
@@ -988,4 +998,48 @@ lw_public_addresses_from_json (const char  *json,
   if (!read_array (json_node_get_object (root), "public_addresses", read_public_address, NULL, out, error))
     return NULL;
   return g_steal_pointer (&out);
+}
+
+/**
+ * lw_confirmation_to_json:
+ *
+ * Returns: (transfer full): @self as one object of the report's
+ *   `confirmations[]`, for the history
+ */
+char *
+lw_confirmation_to_json (const LwConfirmation *self)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  build_confirmation (b, self);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+/**
+ * lw_confirmation_new_from_json:
+ *
+ * Returns: (transfer full) (nullable): the confirmation
+ *   lw_confirmation_to_json() wrote, or %NULL with @error
+ */
+LwConfirmation *
+lw_confirmation_new_from_json (const char  *json,
+                               GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return NULL;
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      bad (error, "confirmations");
+      return NULL;
+    }
+  if (!read_confirmation (json_node_get_object (root), NULL, out, error))
+    return NULL;
+  return g_ptr_array_steal_index (out, 0);
 }

@@ -73,10 +73,13 @@ lw_confirmation_free (LwConfirmation *self)
     return;
   g_free (self->browser);
   g_free (self->desktop_id);
+  g_free (self->setting);
+  g_free (self->source);
   g_free (self->summary);
   g_clear_pointer (&self->real, g_ptr_array_unref);
   g_clear_pointer (&self->local, g_ptr_array_unref);
   g_clear_pointer (&self->unexpected, g_ptr_array_unref);
+  g_clear_pointer (&self->candidates, g_ptr_array_unref);
   g_free (self->user_agent);
   g_free (self);
 }
@@ -88,12 +91,15 @@ lw_confirmation_copy (const LwConfirmation *self)
 
   copy->browser = g_strdup (self->browser);
   copy->desktop_id = g_strdup (self->desktop_id);
+  copy->setting = g_strdup (self->setting);
+  copy->source = g_strdup (self->source);
   copy->camera = self->camera;
   copy->time_unix = self->time_unix;
   copy->summary = g_strdup (self->summary);
   copy->real = copy_strings (self->real);
   copy->local = copy_strings (self->local);
   copy->unexpected = copy_strings (self->unexpected);
+  copy->candidates = copy_strings (self->candidates);
   copy->user_agent = g_strdup (self->user_agent);
   return copy;
 }

@@ -28,17 +28,23 @@ typedef struct
 {
   char      *browser;      /* the profile tested, as the report names it, or the browser's name */
   char      *desktop_id;   /* the desktop entry that was launched, or NULL for the default browser */
+  char      *setting;      /* the browser's setting and its source when tested, to tell */
+  char      *source;       /*   when a later change of settings makes the test stale */
   gboolean   camera;       /* after microphone permission */
   gint64     time_unix;
   char      *summary;      /* "confirmed in Chromium: 198.51.100.7 visible to every page" */
   GPtrArray *real;         /* (element-type utf8) */
   GPtrArray *local;
   GPtrArray *unexpected;   /* more than the browser's settings say */
+  GPtrArray *candidates;   /* the candidate lines the page got, as the browser gave them */
   char      *user_agent;
 } LwConfirmation;
 
 void            lw_confirmation_free      (LwConfirmation       *self);
 LwConfirmation *lw_confirmation_copy      (const LwConfirmation *self);
+char           *lw_confirmation_to_json   (const LwConfirmation *self);
+LwConfirmation *lw_confirmation_new_from_json (const char     *json,
+                                           GError              **error);
 
 #define LW_TYPE_REPORT (lw_report_get_type ())
 
