@@ -40,6 +40,7 @@ sys.path.insert(0, os.path.join(HERE, "lib"))
 
 import lwdesktop  # noqa: E402
 import lwnet  # noqa: E402
+import stubbrowser  # noqa: E402
 from tap import expect, main, skip_all, test  # noqa: E402
 
 APP_ID = "io.github.leakwatch.Leakwatch"
@@ -1132,6 +1133,84 @@ def the_browsers_page_shows_each_browser_profile_wide_and_narrow(s):
         finally:
             fake.stop()
     with_window_alone(s, "window-browsers", body)
+
+
+def confirmation(browser, desktop_id, setting, source, summary, minute, unexpected=()):
+    """One of a report's confirmations[], as the service writes them."""
+    return {"browser": browser["label"], "desktop_id": desktop_id, "setting": setting,
+            "source": source, "camera": False, "time": lwdesktop.local_iso(hour=13, minute=minute),
+            "summary": summary, "real": [], "local": [], "unexpected": list(unexpected),
+            "candidates": [], "user_agent": "Mozilla/5.0"}
+
+
+@test
+def each_browser_row_tests_in_that_browser_and_says_what_its_test_confirmed(s):
+    expect(not s.d.bus.name_has_owner(APP_ID), "no service now")
+    # Chromium's desktop entry is one of the test's own: it records the
+    # address it was opened on.
+    record = stubbrowser.install(s.d.env["XDG_DATA_HOME"], s.d.tmp, "chromium.desktop", name="Chromium")
+    fake = s.d.start_fake_service()
+
+    def body(window):
+        try:
+            report = fake_report("leak", [LEAK_FINDING], browsers=[FIREFOX, CHROMIUM])
+            report["confirmations"] = [
+                # Firefox as it is set now: its test stands.
+                confirmation(FIREFOX, "firefox.desktop", FIREFOX["setting"], FIREFOX["source"],
+                             "confirmed in Firefox (profile default-release): 198.51.100.7 visible "
+                             "to every page", 5),
+                # Chromium was tested before its policy came.
+                confirmation(CHROMIUM, "chromium.desktop", "default", "Chromium’s default",
+                             "confirmed in Chromium (profile Default): 198.51.100.7 visible to "
+                             "every page", 7),
+            ]
+            fake.set_report(report)
+            fake.set_status("leak")
+            s.wait_dump(lambda d: d.status == "leak", "the leak")
+            dump = s.show_page("browsers")
+            for line in ("Confirmed in Firefox (profile default-release) at 13:05",
+                         "Tested at 13:07, before its settings changed: test it again"):
+                expect(line in dump, f"{line!r} beside the verdict:\n{dump}")
+
+            # Chromium's row open: Tab reaches its button, Space presses it.
+            keyboard = Keyboard(s.d.env["DISPLAY"])
+            try:
+                while s.dump().focus != "row: Chromium (profile Default)":
+                    moves = int(s.dump().focus_moves)
+                    keyboard.press("Tab")
+                    s.wait_dump(lambda d: int(d.focus_moves) > moves, "Tab to Chromium's row", 5)
+                keyboard.press("space")
+                s.wait_dump(lambda d: "Setting: disable_non_proxied_udp" in d, "Chromium's row open")
+                moves = int(s.dump().focus_moves)
+                keyboard.press("Tab")
+                dump = s.wait_dump(lambda d: int(d.focus_moves) > moves, "Tab into the row", 5)
+                expect(dump.focus == "button: Test Again", f"the row's test button first:\n{dump}")
+                keyboard.press("space")
+            finally:
+                keyboard.close()
+            s.d.wait(lambda: fake.browser_tests() == ["chromium.desktop"],
+                     f"the test page asked for Chromium ({fake.browser_tests()})")
+            s.d.wait(lambda: os.path.exists(record), "Chromium opened")
+            with open(record) as f:
+                url = f.read()
+            expect(url == "http://127.0.0.1:9/leakwatch-test/fake-token/",
+                   f"Chromium's desktop entry got the page's address: {url!r}")
+            s.wait_dump(lambda d: "The test page is open in Chromium: its result shows here in a "
+                        "few seconds" in d, "the toast")
+            s.keep_screenshot("report-browsers-tested.png")
+
+            # Its new test, with the policy, shows more than the policy says.
+            report["confirmations"][1] = confirmation(
+                CHROMIUM, "chromium.desktop", CHROMIUM["setting"], CHROMIUM["source"],
+                "Chromium (profile Default) shows more than its settings say: 198.51.100.7", 9,
+                unexpected=["198.51.100.7"])
+            fake.set_report(report)
+            dump = s.wait_dump(lambda d: "Its test at 13:09 showed more than its settings say: "
+                               "198.51.100.7" in d, "the disagreement")
+            expect("Tested at 13:07" not in dump, f"the old test gone:\n{dump}")
+        finally:
+            fake.stop()
+    with_window_alone(s, "window-browser-test", body)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "lib"))
 
 import lwnet  # noqa: E402
+import stubbrowser  # noqa: E402
 from nmmock import connect_bus, dbusmock_python  # noqa: E402
 from tap import expect, main, skip_all, test  # noqa: E402
 
@@ -161,8 +162,8 @@ def publishes_status_and_report(svc):
     expect(svc.status() == "unprotected", f"status action {svc.status()}")
     expect(svc.status_property() == report["status"], f"Status property {svc.status_property()}")
     actions = svc.obj().List(dbus_interface="org.gtk.Actions")
-    expect(sorted(actions) == ["check-now", "quit", "show-report", "start-at-login", "status"],
-           f"actions {actions}")
+    expect(sorted(actions) == ["check-now", "quit", "show-report", "start-at-login", "status",
+                               "test-browser"], f"actions {actions}")
 
 
 @test
@@ -236,19 +237,6 @@ def a_changed_browser_setting_gives_a_new_verdict_without_a_check(svc):
     svc.wait(lambda: lab_profile(svc.report())["setting"] == "default", "the setting back")
 
 
-STUB_BROWSER = """
-import json, sys, urllib.request
-url = sys.argv[1]
-with open(sys.argv[2], "w") as f:
-    f.write(url)
-page = urllib.request.urlopen(url).read().decode()
-assert "Nothing is sent anywhere else." in page
-line = "candidate:1 1 udp 1677729535 %s 5000 typ srflx raddr 0.0.0.0 rport 0" % sys.argv[3]
-body = json.dumps({"kind": "ordinary", "candidates": [line], "errors": [], "error": None,
-                   "user_agent": "stub", "camera": False}).encode()
-urllib.request.urlopen(urllib.request.Request(url + "result", data=body,
-                                              headers={"Content-Type": "application/json"}))
-"""
 
 
 @test
@@ -259,15 +247,8 @@ def test_browser_opens_the_page_in_the_named_browser_and_prints_what_it_showed(s
     first_report(svc)
     svc.wait(lambda: svc.status() != "checking", "the check to end")
     seen = next(p["address"] for p in svc.report()["public_addresses"] if p["result"] == "answered")
-    apps = os.path.join(svc.env["XDG_DATA_HOME"], "applications")
-    os.makedirs(apps, exist_ok=True)
-    stub = os.path.join(svc.net.tmp, "stub-browser.py")
-    record = os.path.join(svc.net.tmp, "stub-browser.url")
-    with open(stub, "w") as f:
-        f.write(STUB_BROWSER)
-    with open(os.path.join(apps, "lw-stub-browser.desktop"), "w") as f:
-        f.write(f"[Desktop Entry]\nType=Application\nName=Stub Browser\n"
-                f"Exec={sys.executable} {stub} %u {record} {seen}\n")
+    record = stubbrowser.install(svc.env["XDG_DATA_HOME"], svc.net.tmp, "lw-stub-browser.desktop",
+                                 address=seen)
 
     proc = subprocess.run([lwnet.leakwatch(), "--test-browser", "lw-stub-browser.desktop"], env=svc.env,
                           capture_output=True, text=True, timeout=120)

@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.join(HERE, "lib"))
 
 import lwdesktop  # noqa: E402
 import lwnet  # noqa: E402
+import stubbrowser  # noqa: E402
 from tap import expect, main, skip_all, test  # noqa: E402
 
 APP_ID = "io.github.leakwatch.Leakwatch"
@@ -52,6 +53,14 @@ class Session(lwdesktop.ServiceSession):
 
     TIMEOUT = "3"
     SETTLE_SECONDS = 20
+
+    def prepare(self):
+        # The default browser is one of the test's own: it records the
+        # address it is opened on and posts what a page got.
+        self.browser_record = stubbrowser.install(self.d.env["XDG_DATA_HOME"], self.d.tmp,
+                                                  "lw-stub-browser.desktop", name="Stub Browser",
+                                                  address="198.51.100.77",
+                                                  config_home=self.d.env["XDG_CONFIG_HOME"])
 
     def start_service(self, display=True, wrapper=()):
         """Starts the service; with DISPLAY set it starts the tray."""
@@ -145,7 +154,7 @@ def the_menu_tells_and_clicking_check_now_checks(s):
     expect("start-at-login" in s.actions(), f"the service's actions: {s.actions()}")
     def want():
         return [report["headline"], lwdesktop.last_checked(report["time"]), "", "Check now",
-                "Open report", "Start at login", "", "Quit"]
+                "Open report", "Test in my browser", "Start at login", "", "Quit"]
     s.d.wait(lambda: [e["label"] for e in s.entries(item)] == want(),
              f"the menu {want()} (it is {[e['label'] for e in s.entries(item)]})")
     entries = s.entries(item)
@@ -177,6 +186,35 @@ def the_menu_tells_and_clicking_check_now_checks(s):
     latest = s.settled_report()
     s.d.wait(lambda: s.entries(item)[1]["label"] == lwdesktop.last_checked(latest["time"]),
              f"{lwdesktop.last_checked(latest['time'])} in the menu")
+
+
+@test
+def test_in_my_browser_opens_the_default_browser_and_tells_what_it_showed(s):
+    item = s.tray_item()
+    s.settled_report()
+    reports = []
+    match = s.d.bus.add_signal_receiver(
+        lambda iface, changed, _: reports.append(json.loads(str(changed["Report"])))
+        if iface == MONITOR and "Report" in changed else None,
+        "PropertiesChanged", "org.freedesktop.DBus.Properties", APP_ID, PATH)
+    try:
+        s.d.click(item, s.entry(item, "Test in my browser")["id"])
+        s.d.wait(lambda: any(r["confirmations"] for r in reports), "the page's result in the report",
+                 seconds=30)
+    finally:
+        match.remove()
+    with open(s.browser_record) as f:
+        url = f.read()
+    expect(url.startswith("http://127.0.0.1:") and "/result" not in url,
+           f"the default browser was opened on the test page: {url!r}")
+    confirmation = [r for r in reports if r["confirmations"]][-1]["confirmations"][-1]
+    expect(confirmation["desktop_id"] == "lw-stub-browser.desktop",
+           f"judged as the default browser's: {confirmation}")
+    # No VPN here: what the page got is the address every site sees.
+    said = "Confirmed: pages see 198.51.100.77; with no VPN, every site sees your address anyway."
+    s.d.wait(lambda: any(n[0] == "What your browser showed" and n[1] == said
+                         for n in s.d.notifications()),
+             f"a notification that says {said!r} ({s.d.notifications()})", seconds=10)
 
 
 @test
@@ -406,6 +444,7 @@ def the_menu_follows_the_service_actions(s):
         expect(s.d.item_properties(item)["Title"] == UNPROTECTED, "the unprotected headline")
         labels = lambda: [e["label"] for e in s.entries(item)]  # noqa: E731
         expect("Start at login" not in labels(), f"no start-at-login action: {labels()}")
+        expect("Test in my browser" not in labels(), f"no test-browser action: {labels()}")
 
         # The service gains the action: the item appears, and asks it.
         fake.set_action("start-at-login", True, False)

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
 #include "lw-when.h"
 
@@ -36,9 +37,13 @@ assert_says (GDateTime  *time,
 {
   g_autofree char *said = lw_when_last_checked (time, now);
   g_autofree char *listed = lw_when_short (time, now);
+  g_autofree char *phrase = lw_when_phrase (time, now);
+  /* The phrase is the sentence's own words, after its first two. */
+  const char *tail = strstr (sentence, "checked ") + strlen ("checked ");
 
   g_assert_cmpstr (said, ==, sentence);
   g_assert_cmpstr (listed, ==, in_a_list);
+  g_assert_cmpstr (phrase, ==, tail);
 }
 
 static void

@@ -151,6 +151,51 @@ lw_when_short (GDateTime *time,
 }
 
 /**
+ * lw_when_phrase:
+ * @time: when something happened
+ * @now: the time now, in the time zone to speak in
+ *
+ * The same rule as lw_when_last_checked(), as a phrase for a sentence of
+ * the caller's, such as "Confirmed in Firefox %s".
+ *
+ * Returns: (transfer full): "at 13:00", "yesterday at 13:00" or "on 21
+ *   November at 13:00"
+ */
+char *
+lw_when_phrase (GDateTime *time,
+                GDateTime *now)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *text = NULL;
+  Day day;
+
+  g_return_val_if_fail (time != NULL && now != NULL, NULL);
+
+  local = localize (time, now, &day);
+  switch (day)
+    {
+    case DAY_TODAY:
+      text = format_clock (local);
+      /* Translators: %s is a time of day, such as 13:00; the phrase ends
+       * sentences such as "Confirmed in Firefox at 13:00". */
+      return g_strdup_printf (_("at %s"), text);
+    case DAY_YESTERDAY:
+      text = format_clock (local);
+      /* Translators: %s is a time of day, such as 13:00; the phrase ends
+       * sentences such as "Confirmed in Firefox yesterday at 13:00". */
+      return g_strdup_printf (_("yesterday at %s"), text);
+    case DAY_THIS_YEAR:
+    case DAY_OTHER_YEAR:
+    default:
+      text = format_date (local, day);
+      /* Translators: %s is a day and a time, such as "21 November at
+       * 13:00"; the phrase ends sentences such as "Confirmed in Firefox
+       * on 21 November at 13:00". */
+      return g_strdup_printf (_("on %s"), text);
+    }
+}
+
+/**
  * lw_when_seconds_to_midnight:
  * @now: the time now, in the time zone to speak in
  *

@@ -9,6 +9,8 @@ char *lw_when_last_checked (GDateTime *time,
                             GDateTime *now);
 char *lw_when_short        (GDateTime *time,
                             GDateTime *now);
+char *lw_when_phrase       (GDateTime *time,
+                            GDateTime *now);
 guint lw_when_seconds_to_midnight (GDateTime *now);
 
 G_END_DECLS

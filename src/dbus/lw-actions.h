@@ -10,6 +10,9 @@
 #define LW_ACTION_CHECK_NOW       "check-now"
 #define LW_ACTION_SHOW_REPORT     "show-report"
 #define LW_ACTION_QUIT            "quit"
+/* Parameter "s": opens the test page ("Test in my browser") in that
+ * desktop entry's browser, "" for the default one. */
+#define LW_ACTION_TEST_BROWSER    "test-browser"
 /* State "s": "checking" while a check runs, else the latest status. */
 #define LW_ACTION_STATUS          "status"
 /* State "b": whether the service starts at login. */

@@ -5,9 +5,11 @@
 #include <glib/gi18n.h>
 
 #include "lw-browser-row.h"
+#include "lw-browser-test.h"
 #include "lw-firefox-fix.h"
 #include "lw-report-util.h"
 #include "lw-text.h"
+#include "lw-when.h"
 
 /* One browser profile of the report: its icon, its name, its status as a
  * tag in words, and what every page sees through it; when expanded, what
@@ -25,6 +27,9 @@ struct _LwBrowserRow
   GtkImage       *icon;
   GtkLabel       *status_tag;
   GtkLabel       *camera_label;
+  GtkWidget      *test_box;
+  GtkLabel       *tested_label;
+  GtkButton      *test_button;
   GtkLabel       *setting_label;
   GtkLabel       *source_label;
   GtkWidget      *unverified_box;
@@ -205,6 +210,9 @@ lw_browser_row_class_init (LwBrowserRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, icon);
   gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, status_tag);
   gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, camera_label);
+  gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, test_box);
+  gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, tested_label);
+  gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, test_button);
   gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, setting_label);
   gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, source_label);
   gtk_widget_class_bind_template_child (widget_class, LwBrowserRow, unverified_box);
@@ -219,17 +227,97 @@ lw_browser_row_init (LwBrowserRow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
+/* What the browser's own test page showed, beside the verdict: one line
+ * for the row's subtitle ("Confirmed in Firefox at 14:02"), and the whole
+ * result under it when expanded. A test made before the browser's
+ * settings changed says so, and counts for nothing. */
+static char *
+show_test (LwBrowserRow           *self,
+           const LwBrowserVerdict *verdict,
+           GPtrArray              *confirmations,
+           GDateTime              *now)
+{
+  const LwBrowserSetup *s = verdict->setup;
+  const LwConfirmation *c = lw_confirmation_find (confirmations, s, FALSE);
+  const LwConfirmation *camera = lw_confirmation_find (confirmations, s, TRUE);
+  g_autoptr(GDateTime) time = NULL;
+  g_autofree char *when = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *said = NULL;
+  char *line;
+
+  /* Only a browser of this computer with a desktop entry can be opened. */
+  gtk_widget_set_visible (GTK_WIDGET (self->test_button), !s->stand_in && s->desktop_id != NULL);
+  /* The name after the target: the action's parameter type must match
+   * from the start. */
+  if (s->desktop_id != NULL)
+    {
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (self->test_button), "s", s->desktop_id);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->test_button), "win.test-browser");
+    }
+  if (c == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->tested_label), FALSE);
+      gtk_widget_set_visible (self->test_box, !s->stand_in && s->desktop_id != NULL);
+      return NULL;
+    }
+
+  time = g_date_time_new_from_unix_utc (c->time_unix);
+  when = time ? lw_when_phrase (time, now) : g_strdup ("");
+  if (!lw_confirmation_is_current (c, s))
+    {
+      /* Translators: %s is when, such as "at 14:02" or "yesterday at 14:02" */
+      line = g_strdup_printf (_("Tested %s, before its settings changed: test it again"), when);
+      gtk_widget_add_css_class (GTK_WIDGET (self->tested_label), "dim-label");
+    }
+  else if (c->unexpected != NULL && c->unexpected->len > 0)
+    {
+      g_autofree char *more = lw_text_join_list (c->unexpected);
+
+      /* Translators: %1$s is when, such as "at 14:02"; %2$s the addresses */
+      line = g_strdup_printf (_("Its test %1$s showed more than its settings say: %2$s"), when, more);
+      gtk_widget_add_css_class (GTK_WIDGET (self->tested_label), "error");
+    }
+  else
+    /* Translators: %1$s is a browser profile, such as "Firefox (profile
+     * default-release)"; %2$s when, such as "at 14:02" */
+    line = g_strdup_printf (_("Confirmed in %1$s %2$s"), s->label, when);
+
+  /* The summary is a phrase ("confirmed in Firefox: …"): a sentence here. */
+  said = g_strdup (c->summary);
+  said[0] = g_ascii_toupper (said[0]);
+  /* The result in full, with the page's own words; and the camera step's,
+   * when it was taken and still describes the browser. */
+  if (camera != NULL && lw_confirmation_is_current (camera, s))
+    /* Translators: %1$s says when the browser was tested; %2$s and %3$s
+     * are what its test page saw without and with microphone permission */
+    full = g_strdup_printf (_("%1$s\n%2$s\nWith microphone permission: %3$s"), line, said,
+                            camera->summary);
+  else
+    full = g_strdup_printf ("%s\n%s", line, said);
+  gtk_label_set_text (self->tested_label, full);
+  gtk_widget_set_visible (GTK_WIDGET (self->tested_label), TRUE);
+  gtk_widget_set_visible (self->test_box, TRUE);
+  gtk_button_set_label (self->test_button, _("_Test Again"));
+  return line;
+}
+
 /**
  * lw_browser_row_new:
  * @verdict: one browser profile of a report
  * @hide_is_enough: whether hiding the address is enough on the report's
  *   network (lw_browser_hide_is_enough()), for the fix to offer
+ * @confirmations: (nullable) (element-type LwConfirmation): what the
+ *   browsers' own test pages showed
+ * @now: the time now, to say when a test was made
  *
  * Returns: (transfer floating): a row for @verdict
  */
 GtkWidget *
 lw_browser_row_new (const LwBrowserVerdict *verdict,
-                    gboolean                hide_is_enough)
+                    gboolean                hide_is_enough,
+                    GPtrArray              *confirmations,
+                    GDateTime              *now)
 {
   LwBrowserRow *self = g_object_new (LW_TYPE_BROWSER_ROW, NULL);
   const LwBrowserSetup *s = verdict->setup;
@@ -241,12 +329,21 @@ lw_browser_row_new (const LwBrowserVerdict *verdict,
   g_autofree char *setting = NULL;
   g_autofree char *unverified = NULL;
   g_autofree char *accessible = NULL;
+  g_autofree char *tested = NULL;
 
   self->status = verdict->status;
 
   /* Translators: what any web page sees through a browser: an address,
    * or words such as "nothing outside the tunnel" */
   subtitle = g_strdup_printf (_("Every page sees: %s"), every_page);
+  tested = show_test (self, verdict, confirmations, now);
+  if (tested != NULL)
+    {
+      char *both = g_strdup_printf ("%s\n%s", subtitle, tested);
+
+      g_free (subtitle);
+      subtitle = both;
+    }
   /* Translators: what a page allowed to use the camera or microphone
    * sees besides: "also 10.0.0.5", "the same" */
   camera = g_strdup_printf (_("Pages with camera permission see: %s"), camera_pages);

@@ -12,7 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (LwBrowserRow, lw_browser_row, LW, BROWSER_ROW, AdwExpanderRow)
 
 GtkWidget  *lw_browser_row_new           (const LwBrowserVerdict *verdict,
-                                           gboolean                hide_is_enough);
+                                           gboolean                hide_is_enough,
+                                           GPtrArray              *confirmations,
+                                           GDateTime              *now);
 void        lw_browser_row_set_checking  (LwBrowserRow           *self,
                                           gboolean                checking);
 

@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 
 #include "lw-browser-row.h"
+#include "lw-browser-test.h"
 #include "lw-browsers-page.h"
 #include "lw-report-util.h"
 #include "lw-text.h"
@@ -105,6 +106,7 @@ show_browsers (LwBrowsersPage *self)
 {
   GPtrArray *verdicts = self->report ? lw_report_get_browsers (self->report) : NULL;
   gboolean had_focus = lw_focus_is_in (GTK_WIDGET (self), self->rows);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
   const char *stand_in;
 
   /* A row about to go lets go of the focus first, so that the focus
@@ -130,7 +132,8 @@ show_browsers (LwBrowsersPage *self)
   for (guint i = 0; i < verdicts->len; i++)
     {
       const LwBrowserVerdict *v = g_ptr_array_index (verdicts, i);
-      GtkWidget *row = lw_browser_row_new (v, lw_browser_hide_is_enough (self->report, v->setup));
+      GtkWidget *row = lw_browser_row_new (v, lw_browser_hide_is_enough (self->report, v->setup),
+                                           lw_report_get_confirmations (self->report), now);
       const char *label = v->setup->label;
       gboolean is_new = !g_hash_table_contains (self->seen, label);
 
@@ -163,8 +166,23 @@ row_words (LwReport               *report,
   g_autofree char *camera_pages = lw_text_browser_sees (v, TRUE);
   g_autofree char *fix = g_strdup_printf ("%d %d %d", s->fix, s->running,
                                           lw_browser_hide_is_enough (report, s));
+  g_autofree char *tests = g_strdup ("");
 
-  return g_strjoin ("\n", lw_status_to_string (v->status), s->label, every_page, camera_pages,
+  /* Its tests, as the row tells them: a new one, or one gone stale. */
+  for (int camera = 0; camera < 2; camera++)
+    {
+      const LwConfirmation *c = lw_confirmation_find (lw_report_get_confirmations (report), s, camera);
+      char *more;
+
+      if (c == NULL)
+        continue;
+      more = g_strdup_printf ("%s %" G_GINT64_FORMAT " %d %s", tests, c->time_unix,
+                              lw_confirmation_is_current (c, s), c->summary);
+      g_free (tests);
+      tests = more;
+    }
+
+  return g_strjoin ("\n", lw_status_to_string (v->status), s->label, every_page, camera_pages, tests,
                     s->setting ? s->setting : "", s->source ? s->source : "",
                     s->unverified ? s->unverified : "", s->path ? s->path : "",
                     s->desktop_id ? s->desktop_id : "", s->stand_in ? "stand-in" : "",

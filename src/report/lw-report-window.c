@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "lw-browsers-page.h"
@@ -45,6 +46,7 @@ struct _LwReportWindow
   LwService            *service;
   GCancellable         *cancellable;
   GtkNativeDialog      *chooser;
+  char                 *test_desktop_id;   /* the browser the test page opens in */
 };
 
 G_DEFINE_FINAL_TYPE (LwReportWindow, lw_report_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -380,6 +382,85 @@ firefox_fix_activated (GSimpleAction *action,
   g_task_run_in_thread (task, firefox_fix_thread);
 }
 
+/* An error is read to the end: it stays until dismissed. */
+static void
+toast_error (LwReportWindow *self,
+             const char     *message)
+{
+  AdwToast *t = lw_toast_new_text (message);
+
+  adw_toast_set_timeout (t, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static void
+on_browser_test_started (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      data)
+{
+  g_autoptr(LwReportWindow) self = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = lw_service_start_browser_test_finish (LW_SERVICE (source), result, &error);
+  const char *desktop_id = self->test_desktop_id;
+  g_autoptr(GDesktopAppInfo) app = NULL;
+  g_autoptr(GdkAppLaunchContext) context = NULL;
+  g_autofree char *opened = NULL;
+  GList uris = { NULL, NULL, NULL };
+
+  if (url == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("The test page cannot open: %s"), error->message);
+
+      toast_error (self, message);
+      return;
+    }
+  app = desktop_id ? g_desktop_app_info_new (desktop_id) : NULL;
+  if (app == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (_("There is no browser %s here. Open %s in the "
+                                                    "browser to test it."),
+                                                  desktop_id ? desktop_id : "", url);
+
+      toast_error (self, message);
+      return;
+    }
+  /* The launch context gives the browser this window's activation token,
+   * so that it may come to the front. */
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  uris.data = url;
+  if (!g_app_info_launch_uris (G_APP_INFO (app), &uris, G_APP_LAUNCH_CONTEXT (context), &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s could not be opened (%s). Open %s in it "
+                                                    "to test it."),
+                                                  g_app_info_get_name (G_APP_INFO (app)), error->message,
+                                                  url);
+
+      toast_error (self, message);
+      return;
+    }
+  opened = g_strdup_printf (_("The test page is open in %s: its result shows here in a few "
+                              "seconds"), g_app_info_get_name (G_APP_INFO (app)));
+  toast (self, opened);
+}
+
+/* A Browsers page's "Test in This Browser": the service opens its test
+ * page, and the browser's own desktop entry opens it. */
+static void
+test_browser_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       data)
+{
+  LwReportWindow *self = LW_REPORT_WINDOW (data);
+
+  /* The service keeps one page open at a time: the last browser asked is
+   * the one it opens in. */
+  g_free (self->test_desktop_id);
+  self->test_desktop_id = g_variant_dup_string (parameter, NULL);
+  lw_service_start_browser_test_async (self->service, g_variant_get_string (parameter, NULL),
+                                       self->cancellable, on_browser_test_started,
+                                       g_object_ref (self));
+}
+
 /* GtkApplication exports these on the bus, at its object path + /window/ID. */
 static const GActionEntry win_actions[] = {
   { "copy-report", copy_report_activated, NULL, NULL, NULL, { 0 } },
@@ -387,6 +468,7 @@ static const GActionEntry win_actions[] = {
   { "save-json", save_json_activated, NULL, NULL, NULL, { 0 } },
   { "show-page", show_page_activated, "s", NULL, NULL, { 0 } },
   { "firefox-fix", firefox_fix_activated, "(ss)", NULL, NULL, { 0 } },
+  { "test-browser", test_browser_activated, "s", NULL, NULL, { 0 } },
 };
 
 /* --- the object ----------------------------------------------------------- */
@@ -416,6 +498,7 @@ lw_report_window_finalize (GObject *object)
   LwReportWindow *self = LW_REPORT_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->test_desktop_id, g_free);
 
   G_OBJECT_CLASS (lw_report_window_parent_class)->finalize (object);
 }

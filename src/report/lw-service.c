@@ -652,23 +652,55 @@ lw_service_get_report_error (LwService *self)
   return self->report_error;
 }
 
+/* A method's one string answer, or its error in the service's own words,
+ * without the D-Bus error name. */
+static void
+return_answer (GTask    *task,
+               gboolean  ok,
+               char     *answer,
+               GError   *error)
+{
+  if (!ok)
+    {
+      g_dbus_error_strip_remote_error (error);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, answer, g_free);
+}
+
+/* A task for a call to the service, or NULL when it has been answered
+ * already: the service is not there. */
+static GTask *
+call_task (LwService           *self,
+           gpointer             tag,
+           GCancellable        *cancellable,
+           GAsyncReadyCallback  callback,
+           gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  if (self->proxy == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("Leakwatch is not running."));
+      return NULL;
+    }
+  return g_steal_pointer (&task);
+}
+
 static void
 on_changes (GObject      *source,
             GAsyncResult *result,
             gpointer      data)
 {
   g_autoptr(GTask) task = data;
-  g_autofree char *json = NULL;
+  char *json = NULL;
   GError *error = NULL;
+  gboolean ok = lw_dbus_monitor1_call_get_changes_finish (LW_DBUS_MONITOR1 (source), &json, result, &error);
 
-  if (!lw_dbus_monitor1_call_get_changes_finish (LW_DBUS_MONITOR1 (source), &json, result, &error))
-    {
-      /* The service's own words, without the D-Bus error name. */
-      g_dbus_error_strip_remote_error (error);
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, g_steal_pointer (&json), g_free);
+  return_answer (task, ok, json, error);
 }
 
 /**
@@ -685,20 +717,14 @@ lw_service_get_changes_async (LwService           *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  GTask *task;
 
   g_return_if_fail (LW_IS_SERVICE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, lw_service_get_changes_async);
-  if (self->proxy == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
-                               _("Leakwatch is not running."));
-      return;
-    }
-  lw_dbus_monitor1_call_get_changes (self->proxy, limit, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
-                                     cancellable, on_changes, g_steal_pointer (&task));
+  task = call_task (self, lw_service_get_changes_async, cancellable, callback, user_data);
+  if (task != NULL)
+    lw_dbus_monitor1_call_get_changes (self->proxy, limit, G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                                       cancellable, on_changes, task);
 }
 
 /**
@@ -711,6 +737,60 @@ char *
 lw_service_get_changes_finish (LwService     *self,
                                GAsyncResult  *result,
                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_browser_test (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  char *url = NULL;
+  GError *error = NULL;
+  gboolean ok = lw_dbus_monitor1_call_start_browser_test_finish (LW_DBUS_MONITOR1 (source), &url,
+                                                                 result, &error);
+
+  return_answer (task, ok, url, error);
+}
+
+/**
+ * lw_service_start_browser_test_async:
+ * @desktop_id: the browser the page will open in, or "" for the default
+ *
+ * Asks the service to open its test page ("Test in my browser"). What the
+ * page shows arrives later, in the report's confirmations.
+ */
+void
+lw_service_start_browser_test_async (LwService           *self,
+                                     const char          *desktop_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (LW_IS_SERVICE (self));
+
+  task = call_task (self, lw_service_start_browser_test_async, cancellable, callback, user_data);
+  if (task != NULL)
+    lw_dbus_monitor1_call_start_browser_test (self->proxy, desktop_id ? desktop_id : "",
+                                              G_DBUS_CALL_FLAGS_NO_AUTO_START, -1,
+                                              cancellable, on_browser_test, task);
+}
+
+/**
+ * lw_service_start_browser_test_finish:
+ *
+ * Returns: (transfer full): the test page's address, to open in that
+ *   browser; %NULL with @error set
+ */
+char *
+lw_service_start_browser_test_finish (LwService     *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

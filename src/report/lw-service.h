@@ -37,5 +37,13 @@ void            lw_service_get_changes_async (LwService           *self,
 char           *lw_service_get_changes_finish (LwService    *self,
                                                GAsyncResult *result,
                                                GError      **error);
+void            lw_service_start_browser_test_async  (LwService           *self,
+                                                      const char          *desktop_id,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data);
+char           *lw_service_start_browser_test_finish (LwService    *self,
+                                                      GAsyncResult *result,
+                                                      GError      **error);
 
 G_END_DECLS

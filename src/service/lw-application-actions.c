@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "lw-application-private.h"
@@ -11,7 +12,7 @@
 #include "lw-actions.h"
 
 /* The service's actions, which the tray, the window and any other front
- * end call on the bus: check-now, show-report, quit, and the states
+ * end call on the bus: check-now, show-report, test-browser, quit, and the states
  * status (read only) and start-at-login. */
 
 static void
@@ -139,10 +140,58 @@ quit_activated (GSimpleAction *action,
   g_application_quit (G_APPLICATION (data));
 }
 
+/* "Test in my browser" from the tray: the service opens its test page in
+ * the browser named ("" for the default one), handing on the activation
+ * token so that the browser comes to the front, and tells the result in a
+ * notification. A browser that cannot be started is told too, with the
+ * address to open by hand. */
+static void
+test_browser_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       data)
+{
+  LwApplication *self = LW_APPLICATION (data);
+  const char *desktop_id = g_variant_get_string (parameter, NULL);
+  g_autoptr(GAppLaunchContext) context = g_app_launch_context_new ();
+  g_autoptr(GError) error = NULL;
+  const char *url = lw_application_open_browser_test (self, desktop_id, TRUE, &error);
+  gboolean launched = FALSE;
+
+  if (self->activation_token != NULL)
+    g_app_launch_context_setenv (context, "XDG_ACTIVATION_TOKEN", self->activation_token);
+  if (self->startup_id != NULL)
+    g_app_launch_context_setenv (context, "DESKTOP_STARTUP_ID", self->startup_id);
+  if (url != NULL && *desktop_id != '\0')
+    {
+      g_autoptr(GDesktopAppInfo) app = g_desktop_app_info_new (desktop_id);
+      GList uris = { (gpointer) url, NULL, NULL };
+
+      if (app == NULL)
+        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no desktop entry %s"), desktop_id);
+      else
+        launched = g_app_info_launch_uris (G_APP_INFO (app), &uris, context, &error);
+    }
+  else if (url != NULL)
+    launched = g_app_info_launch_default_for_uri (url, context, &error);
+
+  if (!launched)
+    {
+      g_autoptr(GNotification) told = g_notification_new (_("No browser could be opened"));
+      g_autofree char *body = url ? g_strdup_printf (_("%s. Open %s in your browser to test it."),
+                                                     error->message, url)
+                                  : g_strdup_printf (_("The test page cannot open: %s."), error->message);
+
+      g_message ("Test in my browser: %s", body);
+      g_notification_set_body (told, body);
+      g_application_send_notification (G_APPLICATION (self), "browser-test", told);
+    }
+}
+
 static const GActionEntry app_actions[] = {
   { LW_ACTION_CHECK_NOW, check_now_activated, NULL, NULL, NULL, { 0 } },
   { LW_ACTION_SHOW_REPORT, show_report_activated, NULL, NULL, NULL, { 0 } },
   { LW_ACTION_QUIT, quit_activated, NULL, NULL, NULL, { 0 } },
+  { LW_ACTION_TEST_BROWSER, test_browser_activated, "s", NULL, NULL, { 0 } },
   { LW_ACTION_STATUS, NULL, NULL, "''", status_change_state, { 0 } },
   { LW_ACTION_START_AT_LOGIN, NULL, NULL, "false", start_at_login_change_state, { 0 } },
 };

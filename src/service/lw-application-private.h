@@ -37,9 +37,14 @@ struct _LwApplication
   LwDBusMonitor1  *skeleton;         /* exported while registered on the bus */
   LwBrowserTest   *browser_test;     /* the open test page, or NULL */
   char            *browser_test_id;  /* the desktop entry it was opened for */
+  gboolean         browser_test_tell; /* its result is told in a notification */
 };
 
 void lw_application_add_actions           (LwApplication *self);
+const char *lw_application_open_browser_test (LwApplication *self,
+                                           const char    *desktop_id,
+                                           gboolean       tell,
+                                           GError       **error);
 void lw_application_show_start_at_login   (LwApplication *self,
                                            gboolean       enabled);
 void lw_application_apply_start_at_login  (LwApplication *self,

@@ -376,8 +376,19 @@ on_browser_test_result (LwBrowserTest *test,
     }
   verdict = lw_page_result_judge (result, report, predicted);
   g_debug ("test page: %s", verdict->summary);
+  if (self->browser_test_tell)
+    {
+      g_autoptr(GNotification) told = g_notification_new (_("What your browser showed"));
+      g_autofree char *body = g_strdup_printf ("%s.", verdict->summary);
+
+      /* The summary is a phrase ("confirmed in Firefox: …"): a sentence here. */
+      body[0] = g_ascii_toupper (body[0]);
+      g_notification_set_body (told, body);
+      g_notification_set_default_action (told, "app." LW_ACTION_SHOW_REPORT);
+      g_application_send_notification (G_APPLICATION (self), "browser-test", told);
+    }
   lw_monitor_confirm (self->monitor,
-                      lw_confirmation_new (result, verdict, predicted ? predicted->setup->label : NULL,
+                      lw_confirmation_new (result, verdict, predicted ? predicted->setup : NULL,
                                            desktop_id));
 }
 
@@ -391,6 +402,40 @@ on_browser_test_closed (LwBrowserTest *test,
   g_clear_object (&self->browser_test);
 }
 
+/**
+ * lw_application_open_browser_test:
+ * @desktop_id: the browser the page will open in; "" or %NULL: the default
+ * @tell: say the result in a notification, for a caller that shows
+ *   nothing itself (the tray)
+ *
+ * Opens the test page, or keeps the one that is open (one page, one
+ * browser at a time: the last one asked is the one judged).
+ *
+ * Returns: (transfer none): its address, or %NULL with @error
+ */
+const char *
+lw_application_open_browser_test (LwApplication  *self,
+                                  const char     *desktop_id,
+                                  gboolean        tell,
+                                  GError        **error)
+{
+  if (self->browser_test == NULL)
+    {
+      g_autoptr(LwBrowserTest) test = lw_browser_test_new ((const char * const *) self->options->stun_servers,
+                                                          0, 0);
+
+      if (!lw_browser_test_start (test, error))
+        return NULL;
+      g_signal_connect (test, "result", G_CALLBACK (on_browser_test_result), self);
+      g_signal_connect (test, "closed", G_CALLBACK (on_browser_test_closed), self);
+      self->browser_test = g_steal_pointer (&test);
+    }
+  g_free (self->browser_test_id);
+  self->browser_test_id = desktop_id && *desktop_id ? g_strdup (desktop_id) : NULL;
+  self->browser_test_tell = tell;
+  return lw_browser_test_get_url (self->browser_test);
+}
+
 static gboolean
 on_handle_start_browser_test (LwDBusMonitor1        *skeleton,
                               GDBusMethodInvocation *invocation,
@@ -398,25 +443,12 @@ on_handle_start_browser_test (LwDBusMonitor1        *skeleton,
                               LwApplication         *self)
 {
   g_autoptr(GError) error = NULL;
+  const char *url = lw_application_open_browser_test (self, desktop_id, FALSE, &error);
 
-  if (self->browser_test == NULL)
-    {
-      g_autoptr(LwBrowserTest) test = lw_browser_test_new ((const char * const *) self->options->stun_servers,
-                                                          0, 0);
-
-      if (!lw_browser_test_start (test, &error))
-        {
-          g_dbus_method_invocation_return_gerror (invocation, error);
-          return TRUE;
-        }
-      g_signal_connect (test, "result", G_CALLBACK (on_browser_test_result), self);
-      g_signal_connect (test, "closed", G_CALLBACK (on_browser_test_closed), self);
-      self->browser_test = g_steal_pointer (&test);
-    }
-  g_free (self->browser_test_id);
-  self->browser_test_id = g_strdup (desktop_id);
-  lw_dbus_monitor1_complete_start_browser_test (skeleton, invocation,
-                                                lw_browser_test_get_url (self->browser_test));
+  if (url == NULL)
+    g_dbus_method_invocation_return_gerror (invocation, error);
+  else
+    lw_dbus_monitor1_complete_start_browser_test (skeleton, invocation, url);
   return TRUE;
 }
 

@@ -36,6 +36,7 @@ struct _LwTray
   GtkWidget        *last_check_item;
   GtkWidget        *check_item;
   GtkWidget        *report_item;
+  GtkWidget        *test_item;
   GtkWidget        *login_item;
   GtkWidget        *quit_item;
   gboolean          rendering;    /* the menu is being set from the service's state */
@@ -218,6 +219,10 @@ render (LwTray *self)
   set_label (self->last_check_item, last_check);
   gtk_widget_set_sensitive (self->check_item, action_enabled (self, LW_ACTION_CHECK_NOW) && !checking);
   gtk_widget_set_sensitive (self->report_item, action_enabled (self, LW_ACTION_SHOW_REPORT));
+  /* A service without it (an older one) has no such item. */
+  gtk_widget_set_visible (self->test_item, self->actions != NULL &&
+                          g_action_group_has_action (G_ACTION_GROUP (self->actions), LW_ACTION_TEST_BROWSER));
+  gtk_widget_set_sensitive (self->test_item, action_enabled (self, LW_ACTION_TEST_BROWSER));
   gtk_widget_set_sensitive (self->quit_item, action_enabled (self, LW_ACTION_QUIT));
   render_start_at_login (self);
 }
@@ -230,6 +235,16 @@ activate_service_action (LwTray     *self,
 {
   if (self->actions != NULL)
     g_action_group_activate_action (G_ACTION_GROUP (self->actions), name, NULL);
+}
+
+/* The default browser: the service opens its test page there, and tells
+ * what the page showed in a notification. */
+static void
+on_test_browser (LwTray *self)
+{
+  if (self->actions != NULL)
+    g_action_group_activate_action (G_ACTION_GROUP (self->actions), LW_ACTION_TEST_BROWSER,
+                                    g_variant_new_string (""));
 }
 
 static void
@@ -291,6 +306,8 @@ build_menu (LwTray *self)
                                   G_CALLBACK (on_check_now));
   self->report_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Open report")),
                                    G_CALLBACK (on_show_report));
+  self->test_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Test in my browser")),
+                                 G_CALLBACK (on_test_browser));
   self->login_item = append_item (self,
                                   gtk_check_menu_item_new_with_mnemonic (_("_Start at login")),
                                   G_CALLBACK (on_start_at_login_toggled));
@@ -300,6 +317,7 @@ build_menu (LwTray *self)
 
   /* Shown once the service offers the action. */
   gtk_widget_set_no_show_all (self->login_item, TRUE);
+  gtk_widget_set_no_show_all (self->test_item, TRUE);
   gtk_widget_show_all (self->menu);
 }
 

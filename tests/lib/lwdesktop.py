@@ -175,6 +175,9 @@ def load(mock, parameters):
     mock.AddMethods(MAIN_IFACE, [
         ("CheckNow", "", "", ""),
         ("GetChanges", "u", "s", lambda self, limit: dbus.String(self.lw_changes)),
+        # A test page that is never served: a front end only opens it.
+        ("StartBrowserTest", "s", "s",
+         lambda self, desktop_id: dbus.String("http://127.0.0.1:9/leakwatch-test/fake-token/")),
     ])
     mock.AddMethods(ACTIONS, [
         ("List", "", "as", lambda self: dbus.Array(sorted(self.lw_actions), signature="s")),
@@ -810,6 +813,11 @@ class FakeService:
     def get_changes_calls(self):
         """How many times a front end asked for the history (GetChanges)."""
         return len(self._obj().GetMethodCalls("GetChanges", dbus_interface=MOCK))
+
+    def browser_tests(self):
+        """The browsers a front end asked the test page for, in order."""
+        return [str(args[0]) for _, args in
+                self._obj().GetMethodCalls("StartBrowserTest", dbus_interface=MOCK)]
 
     def activations(self):
         """The actions activated so far, by name, in order."""
