@@ -262,6 +262,8 @@ def test_browser_opens_the_page_in_the_named_browser_and_prints_what_it_showed(s
     confirmation = svc.report()["confirmations"][-1]
     expect(confirmation["desktop_id"] == "lw-stub-browser.desktop" and confirmation["user_agent"] == "stub",
            f"the report keeps it: {confirmation}")
+    expect(any("typ srflx" in line and seen in line for line in confirmation["candidates"]),
+           f"with the candidates the page got: {confirmation['candidates']}")
 
     # A result of the same kind again is refused: one page, one answer.
     import urllib.error
@@ -273,6 +275,15 @@ def test_browser_opens_the_page_in_the_named_browser_and_prints_what_it_showed(s
         expect(False, "a second result was taken")
     except urllib.error.HTTPError as e:
         expect(e.code == 409, f"a second result: {e.code}")
+
+    # The history keeps it: a restarted service still says what the page
+    # showed, before and after its first check.
+    svc.stop()
+    svc.start()
+    first_report(svc)
+    kept = svc.report()["confirmations"]
+    expect([c["summary"] for c in kept] == [confirmation["summary"]] and
+           kept[0]["time"] == confirmation["time"], f"the test, after a restart: {kept}")
 
 
 @test
