@@ -158,10 +158,14 @@ def main():
                             else "the service gave no Report in 90 s")
         else:
             try:
+                # How long a user waits from the click to the answer: the
+                # browser's start, the page, its gathering, the judgement.
+                started = time.monotonic()
                 cli = subprocess.run(setup["leakwatch"][:1] + ["--test-browser", setup["desktop_id"]],
                                      env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                                      timeout=120)
-                out["cli"] = {"rc": cli.returncode, "stdout": cli.stdout, "stderr": cli.stderr[-3000:]}
+                out["cli"] = {"rc": cli.returncode, "stdout": cli.stdout, "stderr": cli.stderr[-3000:],
+                              "seconds": round(time.monotonic() - started, 1)}
             except subprocess.TimeoutExpired as e:
                 partial = e.stdout or b""
                 out["cli"] = {"rc": None, "stderr": "timed out after 120 s",

@@ -133,7 +133,7 @@ def run(env, leakwatch, args, tmp, number, browser, policy, strays):
     expect(len(confirmations) == 1, f"the Report has one confirmation for {desktop_id}", out["report"])
     c = confirmations[0]
     expect(c["summary"] == lines[1], f"the Report's summary is the one printed: {c['summary']!r}")
-    print(f"# {browser}: {lines[1]!r}; candidates {c['candidates']}; real {c['real']}, local {c['local']}, "
+    print(f"# {browser}: {lines[1]!r} after {cli.get('seconds')} s; candidates {c['candidates']}; real {c['real']}, local {c['local']}, "
           f"unexpected {c['unexpected']}", flush=True)
     return lines[1], c, out["report"]
 
