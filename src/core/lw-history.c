@@ -706,6 +706,23 @@ lw_history_record_finish (LwHistory     *self,
 /* Reading */
 
 
+/* One of the getters below: with the lock held, once the file is open. */
+static GPtrArray *
+read_with (LwHistory  *self,
+           GPtrArray *(*read) (sqlite3 *db, GError **error),
+           GError    **error)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (LW_IS_HISTORY (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->lock);
+  if (!open_locked (self, error))
+    return NULL;
+  return read (self->db, error);
+}
+
 /**
  * lw_history_get_remembered:
  *
@@ -716,16 +733,7 @@ GPtrArray *
 lw_history_get_remembered (LwHistory  *self,
                            GError    **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
-  g_return_val_if_fail (LW_IS_HISTORY (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!open_locked (self, error))
-    return NULL;
-
-  return lw_db_read_remembered (self->db, error);
+  return read_with (self, lw_db_read_remembered, error);
 }
 
 /**
@@ -739,16 +747,7 @@ GPtrArray *
 lw_history_get_confirmations (LwHistory  *self,
                               GError    **error)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
-  g_return_val_if_fail (LW_IS_HISTORY (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  locker = g_mutex_locker_new (&self->lock);
-  if (!open_locked (self, error))
-    return NULL;
-
-  return lw_db_read_confirmations (self->db, error);
+  return read_with (self, lw_db_read_confirmations, error);
 }
 
 /**

@@ -952,6 +952,27 @@ lw_report_new_from_json (const char  *json,
   return report;
 }
 
+/* @json's root, which must be an object; else %NULL with @error, and
+ * @what says what was wanted. */
+static JsonNode *
+parse_object (const char  *json,
+              const char  *what,
+              GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  if (!json_parser_load_from_data (parser, json, -1, error))
+    return NULL;
+  root = json_parser_steal_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      bad (error, what);
+      return NULL;
+    }
+  return g_steal_pointer (&root);
+}
+
 /**
  * lw_public_addresses_to_json:
  * @addresses: (element-type LwPublicAddress): HTTPS answers
@@ -984,18 +1005,13 @@ GPtrArray *
 lw_public_addresses_from_json (const char  *json,
                                GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_public_address_free);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    return bad (error, "not an object"), NULL;
-  if (!read_array (json_node_get_object (root), "public_addresses", read_public_address, NULL, out, error))
+  if ((root = parse_object (json, "not an object", error)) == NULL ||
+      !read_array (json_node_get_object (root), "public_addresses", read_public_address, NULL, out, error))
     return NULL;
   return g_steal_pointer (&out);
 }
@@ -1027,19 +1043,11 @@ LwConfirmation *
 lw_confirmation_new_from_json (const char  *json,
                                GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_confirmation_free);
-  JsonNode *root;
+  g_autoptr(JsonNode) root = NULL;
 
-  if (!json_parser_load_from_data (parser, json, -1, error))
-    return NULL;
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      bad (error, "confirmations");
-      return NULL;
-    }
-  if (!read_confirmation (json_node_get_object (root), NULL, out, error))
+  if ((root = parse_object (json, "confirmations", error)) == NULL ||
+      !read_confirmation (json_node_get_object (root), NULL, out, error))
     return NULL;
   return g_ptr_array_steal_index (out, 0);
 }

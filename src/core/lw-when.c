@@ -87,30 +87,12 @@ char *
 lw_when_last_checked (GDateTime *time,
                       GDateTime *now)
 {
-  g_autoptr(GDateTime) local = NULL;
-  g_autofree char *text = NULL;
-  Day day;
+  g_autofree char *when = lw_when_phrase (time, now);
 
-  g_return_val_if_fail (time != NULL && now != NULL, NULL);
-
-  local = localize (time, now, &day);
-  switch (day)
-    {
-    case DAY_TODAY:
-      text = format_clock (local);
-      /* Translators: %s is a time of day, such as 13:00. */
-      return g_strdup_printf (_("Last checked at %s"), text);
-    case DAY_YESTERDAY:
-      text = format_clock (local);
-      /* Translators: %s is a time of day, such as 13:00. */
-      return g_strdup_printf (_("Last checked yesterday at %s"), text);
-    case DAY_THIS_YEAR:
-    case DAY_OTHER_YEAR:
-    default:
-      text = format_date (local, day);
-      /* Translators: %s is a day and a time, such as "21 November at 13:00". */
-      return g_strdup_printf (_("Last checked on %s"), text);
-    }
+  g_return_val_if_fail (when != NULL, NULL);
+  /* Translators: %s is when, such as "at 13:00", "yesterday at 13:00" or
+   * "on 21 November at 13:00" */
+  return g_strdup_printf (_("Last checked %s"), when);
 }
 
 /**

@@ -313,6 +313,17 @@ show_page_activated (GSimpleAction *action,
     adw_view_stack_set_visible_child_name (self->view_stack, name);
 }
 
+/* An error is read to the end: it stays until dismissed. */
+static void
+toast_error (LwReportWindow *self,
+             const char     *message)
+{
+  AdwToast *t = lw_toast_new_text (message);
+
+  adw_toast_set_timeout (t, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
 static void
 on_firefox_fixed (GObject      *source,
                   GAsyncResult *result,
@@ -324,11 +335,7 @@ on_firefox_fixed (GObject      *source,
 
   if (done == NULL)
     {
-      AdwToast *t = lw_toast_new_text (error->message);
-
-      /* An error is read to the end: it stays until dismissed. */
-      adw_toast_set_timeout (t, 0);
-      adw_toast_overlay_add_toast (self->toast_overlay, t);
+      toast_error (self, error->message);
       return;
     }
   toast (self, done);
@@ -382,16 +389,6 @@ firefox_fix_activated (GSimpleAction *action,
   g_task_run_in_thread (task, firefox_fix_thread);
 }
 
-/* An error is read to the end: it stays until dismissed. */
-static void
-toast_error (LwReportWindow *self,
-             const char     *message)
-{
-  AdwToast *t = lw_toast_new_text (message);
-
-  adw_toast_set_timeout (t, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, t);
-}
 
 static void
 on_browser_test_started (GObject      *source,
