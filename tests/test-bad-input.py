@@ -123,6 +123,87 @@ def check_and_watch_together_is_a_usage_error(net):
 
 
 @test
+def json_alone_is_a_usage_error_not_a_service(net):
+    proc = run(["--json"])
+    expect(proc.returncode == EXIT_USAGE and
+           proc.stderr == "leakwatch: --json goes with --check, --watch, --history or --browsers; "
+                          "see leakwatch --help\n", f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def test_browser_with_check_is_a_usage_error(net):
+    proc = run(["--check", "--test-browser"])
+    expect(proc.returncode == EXIT_USAGE and "cannot be used together" in proc.stderr,
+           f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def an_unknown_option_names_the_program_and_help(net):
+    proc = run(["--bogus"])
+    expect(proc.returncode == EXIT_USAGE and
+           proc.stderr == "leakwatch: Unknown option --bogus; see leakwatch --help\n",
+           f"exit {proc.returncode}: {proc.stderr!r}")
+
+
+@test
+def help_fits_in_80_columns(net):
+    proc = run(["--help"])
+    wide = [line for line in proc.stdout.splitlines() if len(line) > 80]
+    expect(proc.returncode == 0 and "--test-browser" in proc.stdout and not wide,
+           f"exit {proc.returncode}, lines over 80 columns: {wide}")
+
+
+def text_check(net, env=None, tty_columns=None):
+    """`leakwatch --check` as text: into a pipe, or into a terminal of
+    TTY_COLUMNS columns."""
+    cmd = [lwnet.leakwatch(), "--check", "--stun", net.stun(4), "--ip-url", net.echo_url("/", 4),
+           "--ca-file", net.ca, "--timeout", "2"]
+    env = dict(os.environ, XDG_DATA_HOME=os.path.join(net.tmp, "data"), **(env or {}))
+    if tty_columns is None:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60, env=env).stdout
+    import fcntl
+    import pty
+    import struct
+    import termios
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, tty_columns, 0, 0))
+    proc = subprocess.Popen(cmd, stdout=follower, stderr=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    proc.wait(timeout=60)
+    os.close(leader)
+    return out.decode().replace("\r\n", "\n")
+
+
+@test
+def a_text_report_fits_the_terminal_with_no_trailing_spaces(net):
+    import re
+    text = text_check(net)
+    lines = text.splitlines()
+    expect(len(lines) > 20 and "Findings" in lines, f"a whole report:\n{text}")
+    expect(not [line for line in lines if len(line) > 80], f"lines over 80 in a pipe:\n{text}")
+    expect(not [line for line in lines if line != line.rstrip()], f"trailing spaces:\n{text!r}")
+    expect("\033[" not in text, "no colour into a pipe")
+
+    # A terminal of 120 columns: wider lines, coloured; none with NO_COLOR.
+    wide = text_check(net, env={"TERM": "xterm"}, tty_columns=120)
+    plain = re.sub("\033\\[[0-9;]*m", "", wide).splitlines()
+    expect(max(len(line) for line in plain) > 80 and not [line for line in plain if len(line) > 120],
+           f"wrapped at 120:\n{wide}")
+    expect(wide.startswith("\033[1m") and "\033[0m" in wide, f"the verdict in colour:\n{wide[:300]!r}")
+    no_color = text_check(net, env={"TERM": "xterm", "NO_COLOR": "1"}, tty_columns=120)
+    expect("\033[" not in no_color and no_color.startswith("No VPN"), f"NO_COLOR:\n{no_color[:300]!r}")
+
+
+@test
 def a_stray_argument_is_a_usage_error(net):
     proc = run(["--check", "protected"])
     expect(proc.returncode == EXIT_USAGE and "unexpected argument “protected”" in proc.stderr,

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "lw-text.h"
@@ -93,41 +95,157 @@ level_label (LwLevel level)
     }
 }
 
+/* "      How: text": one line, however long; a line break in @text goes
+ * on under the text. Wrapping is the terminal's business
+ * (lw_text_wrap()): a copied report keeps its sentences whole. */
 static void
 append_wrapped (GString    *out,
                 const char *label,
                 const char *text)
 {
-  g_auto(GStrv) words = NULL;
-  guint column = 0;
-  const guint indent = 6, width = 96;
+  g_auto(GStrv) lines = NULL;
+  glong hang;
 
   if (text == NULL || *text == '\0')
     return;
 
-  words = g_strsplit (text, " ", -1);
   g_string_append_printf (out, "      %s ", label);
-  column = indent + g_utf8_strlen (label, -1) + 1;
+  hang = 6 + g_utf8_strlen (label, -1) + 1;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append_printf (out, "%*s", (int) hang, "");
+      g_string_append (out, lines[i]);
+      g_string_append_c (out, '\n');
+    }
+}
 
+/* @line, wrapped at @width with the lines after the first indented by
+ * @hang; no line ends in a space. A word longer than the room has a line
+ * of its own. */
+static void
+wrap_line (GString    *out,
+           const char *line,
+           glong       width,
+           glong       hang)
+{
+  g_auto(GStrv) words = NULL;
+  g_autofree char *head = NULL;
+  const char *rest;
+  glong column, room;
+  gboolean first_word = TRUE;
+
+  /* What comes before the hang stays as it is: indent, label, padding. */
+  rest = g_utf8_offset_to_pointer (line, MIN (hang, g_utf8_strlen (line, -1)));
+  head = g_strndup (line, rest - line);
+  g_string_append (out, head);
+  column = g_utf8_strlen (head, -1);
+  room = MAX (width, hang + 20);
+
+  words = g_strsplit (rest, " ", -1);
   for (guint i = 0; words[i] != NULL; i++)
     {
-      guint len = g_utf8_strlen (words[i], -1);
+      glong len = g_utf8_strlen (words[i], -1);
 
       if (len == 0)
         continue;
-      if (column + len > width && column > indent + g_utf8_strlen (label, -1) + 1)
+      if (!first_word && column + 1 + len > room)
         {
           g_string_append_c (out, '\n');
-          for (guint s = 0; s < indent + g_utf8_strlen (label, -1) + 1; s++)
-            g_string_append_c (out, ' ');
-          column = indent + g_utf8_strlen (label, -1) + 1;
+          g_string_append_printf (out, "%*s", (int) hang, "");
+          column = hang;
+        }
+      else if (!first_word)
+        {
+          g_string_append_c (out, ' ');
+          column++;
         }
       g_string_append (out, words[i]);
-      g_string_append_c (out, ' ');
-      column += len + 1;
+      column += len;
+      first_word = FALSE;
     }
-  g_string_truncate (out, out->len - 1);
+  /* Trailing spaces of the head alone (a label and nothing after it). */
+  while (out->len > 0 && out->str[out->len - 1] == ' ')
+    g_string_truncate (out, out->len - 1);
   g_string_append_c (out, '\n');
+}
+
+/* Where a long line's next lines start: under the text after its label
+ * ("How: ", "Setting: ") or after its padded level ("LEAK     "), else
+ * under its indent. */
+static glong
+hang_of (const char *line)
+{
+  glong lead = 0, end;
+  const char *p = line;
+
+  while (*p == ' ')
+    p++, lead++;
+  /* A finding's line: "  %-8s summary", whatever the level's words. */
+  if (lead == 2 && strlen (line) > 11 && line[10] == ' ' && line[11] != ' ')
+    {
+      gboolean level = TRUE;
+
+      for (int i = 2; i < 10 && level; i++)
+        level = g_ascii_isupper (line[i]) || line[i] == ' ';
+      if (level)
+        return 11;
+    }
+  end = lead;
+  while (p[end - lead] != '\0' && p[end - lead] != ' ')
+    end++;
+  if (end > lead && end - lead <= 24 && line[end] == ' ' &&
+      (line[end - 1] == ':' || (g_ascii_isupper (line[lead]) && g_ascii_isupper (line[end - 1]))))
+    {
+      while (line[end] == ' ')
+        end++;
+      /* Byte offsets so far: the label is ASCII or not, count characters. */
+      return g_utf8_strlen (line, end);
+    }
+  return lead;
+}
+
+/**
+ * lw_text_wrap:
+ * @text: lines, such as lw_text_format_report() makes
+ * @width: the terminal's width, in characters
+ *
+ * Returns: (transfer full): @text with every line wrapped at @width, with
+ *   a hanging indent under its label, and no line ending in a space
+ */
+char *
+lw_text_wrap (const char *text,
+              guint       width)
+{
+  GString *out = g_string_new (NULL);
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_strchomp (lines[i]);
+      if (lines[i + 1] == NULL && *lines[i] == '\0')
+        break;
+      if ((guint) g_utf8_strlen (lines[i], -1) <= width)
+        {
+          g_string_append (out, lines[i]);
+          g_string_append_c (out, '\n');
+        }
+      else
+        wrap_line (out, lines[i], width, hang_of (lines[i]));
+    }
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * lw_text_level_label:
+ *
+ * Returns: how the text report tags @level: "LEAK", "WARNING"
+ */
+const char *
+lw_text_level_label (LwLevel level)
+{
+  return level_label (level);
 }
 
 static char *

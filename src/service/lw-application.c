@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -27,29 +28,28 @@ G_DEFINE_FINAL_TYPE (LwApplication, lw_application, G_TYPE_APPLICATION)
 
 static const GOptionEntry main_entries[] = {
   { "check", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Run one leak check, print the verdict and exit"), NULL },
+    N_("Check once, print the verdict and exit"), NULL },
   { "watch", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Check now, on an interval and whenever the network changes; print every report"), NULL },
+    N_("Check now, every interval and on network changes"), NULL },
   { "history", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the recorded changes of status"), NULL },
   { "browsers", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Check, then print what each browser found here exposes, and why"), NULL },
+    N_("Print what each browser here exposes, and why"), NULL },
   { "test-browser", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Open Leakwatch's test page in a browser (the default one, or DESKTOP-ID) and print what "
-       "it showed"), N_("[DESKTOP-ID]") },
+    N_("Test in a browser: the default, or DESKTOP-ID"), NULL },
   { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
-    N_("Print JSON instead of text (with --watch, one object per line)"), NULL },
+    N_("Print JSON (with --watch, one object per line)"), NULL },
   { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-    N_("A STUN server to ask instead of the defaults (repeatable)"), N_("HOST:PORT") },
+    N_("Ask this STUN server instead (repeatable)"), N_("HOST:PORT") },
   { "ip-url", 0, 0, G_OPTION_ARG_STRING_ARRAY, NULL,
-    N_("An HTTPS address service to ask instead of the defaults (repeatable)"), N_("URL") },
+    N_("Ask this address service instead (repeatable)"), N_("URL") },
   { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    N_("Trust only the CAs in FILE for the address services"), N_("FILE") },
+    N_("Trust only the CAs in FILE for address services"), N_("FILE") },
   /* Strings, not numbers: GApplication drops a numeric option of 0. */
   { "timeout", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Finish a check within SECONDS (default 3)"), N_("SECONDS") },
   { "interval", 0, 0, G_OPTION_ARG_STRING, NULL,
-    N_("With --watch or as a service, check every SECONDS (default 300)"), N_("SECONDS") },
+    N_("Check every SECONDS when watching (default 300)"), N_("SECONDS") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Print the version and exit"), NULL },
   /* Internal: the HTTPS probe in a process of its own (lw-http-helper.c). */
@@ -133,6 +133,25 @@ lw_application_handle_local_options (GApplication *app,
       return 0;
     }
 
+  /* One mode at a time: --check --history would say nothing of the
+   * check, and exit as if it were protected. */
+  if ((g_variant_dict_contains (dict, "check") + g_variant_dict_contains (dict, "watch") +
+       g_variant_dict_contains (dict, "history") + g_variant_dict_contains (dict, "browsers") +
+       g_variant_dict_contains (dict, "test-browser") + g_variant_dict_contains (dict, "probe-https")) > 1)
+    {
+      g_printerr ("leakwatch: %s\n", _("--check, --watch, --history, --browsers and --test-browser "
+                                       "cannot be used together; see leakwatch --help"));
+      return LW_EXIT_USAGE;
+    }
+  /* --json alone would start the service, which prints nothing. */
+  if (json && !g_variant_dict_contains (dict, "check") && !g_variant_dict_contains (dict, "watch") &&
+      !g_variant_dict_contains (dict, "history") && !g_variant_dict_contains (dict, "browsers"))
+    {
+      g_printerr ("leakwatch: %s\n", _("--json goes with --check, --watch, --history or --browsers; "
+                                       "see leakwatch --help"));
+      return LW_EXIT_USAGE;
+    }
+
   /* --test-browser takes one word: the browser's desktop entry. */
   if (g_variant_dict_contains (dict, "test-browser"))
     {
@@ -152,16 +171,6 @@ lw_application_handle_local_options (GApplication *app,
   if (g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&s", &stray) && stray[0] != NULL)
     {
       g_printerr (_("leakwatch: unexpected argument “%s”; see --help\n"), stray[0]);
-      return LW_EXIT_USAGE;
-    }
-
-  /* One mode at a time: --check --history would say nothing of the
-   * check, and exit as if it were protected. */
-  if ((g_variant_dict_contains (dict, "check") + g_variant_dict_contains (dict, "watch") +
-       g_variant_dict_contains (dict, "history") + g_variant_dict_contains (dict, "browsers") +
-       g_variant_dict_contains (dict, "probe-https")) > 1)
-    {
-      g_printerr ("leakwatch: %s\n", _("--check, --watch, --history and --browsers cannot be used together"));
       return LW_EXIT_USAGE;
     }
 
@@ -196,6 +205,24 @@ lw_application_handle_local_options (GApplication *app,
   return -1;
 }
 
+/* GApplication says only "Unknown option --bogus" when options do not
+ * parse: said here with the program's name and where to look. */
+static void
+print_usage_error (const char *message)
+{
+  g_autofree char *line = NULL;
+
+  /* The modes' own messages, printed while the options are handled. */
+  if (g_str_has_prefix (message, "leakwatch: ") || g_str_has_prefix (message, "leakwatch "))
+    {
+      fputs (message, stderr);
+      return;
+    }
+  line = g_strchomp (g_strdup (message));
+  /* Translators: %s is GLib's message, such as "Unknown option --bogus" */
+  fprintf (stderr, _("leakwatch: %s; see leakwatch --help\n"), line);
+}
+
 /* GApplication exits with 1 when options do not parse; 1 means "leak"
  * here, so a usage error becomes 64 (EX_USAGE). */
 static gboolean
@@ -204,10 +231,14 @@ lw_application_local_command_line (GApplication   *app,
                                    int            *exit_status)
 {
   LwApplication *self = LW_APPLICATION (app);
+  GPrintFunc old;
   gboolean handled;
 
+  /* GLib's parse error, named; what the modes print is said as it is. */
+  old = g_set_printerr_handler (print_usage_error);
   handled = G_APPLICATION_CLASS (lw_application_parent_class)->local_command_line (app, arguments,
                                                                                     exit_status);
+  g_set_printerr_handler (old);
   if (handled && !self->options_parsed && *exit_status != 0)
     *exit_status = LW_EXIT_USAGE;
   return handled;
@@ -845,8 +876,10 @@ lw_application_init (LwApplication *self)
                                               "Without an option, Leakwatch runs as a background "
                                               "service on the session bus."));
   g_application_set_option_context_description (G_APPLICATION (self),
-                                                _("Exit status of --check: 0 protected, 1 leak, "
-                                                  "2 warning, 3 unprotected (no VPN), 4 unknown, "
+                                                _("leakwatch --test-browser [DESKTOP-ID] tests in that "
+                                                  "browser.\n\n"
+                                                  "Exit status of --check: 0 protected, 1 leak, "
+                                                  "2 warning,\n3 unprotected (no VPN), 4 unknown, "
                                                   "64 usage error."));
 }
 

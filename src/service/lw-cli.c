@@ -4,6 +4,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -146,6 +148,102 @@ on_check_done (GObject      *source,
     g_printerr (_("The check failed: %s\n"), error->message);
 }
 
+/* The terminal's width, or 80 when the output is not a terminal. */
+static guint
+output_width (void)
+{
+  struct winsize size;
+
+  if (isatty (STDOUT_FILENO) && ioctl (STDOUT_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col >= 40)
+    return size.ws_col;
+  return 80;
+}
+
+/* Colour on a terminal only, and never when NO_COLOR is set
+ * (https://no-color.org) or the terminal says it has none. */
+static gboolean
+output_colour (void)
+{
+  const char *no_color = g_getenv ("NO_COLOR");
+
+  return isatty (STDOUT_FILENO) && (no_color == NULL || *no_color == '\0') &&
+         g_strcmp0 (g_getenv ("TERM"), "dumb") != 0;
+}
+
+static const char *
+colour_of_status (LwStatus status)
+{
+  switch (status)
+    {
+    case LW_STATUS_LEAK:        return "\033[1;31m";
+    case LW_STATUS_WARNING:     return "\033[1;33m";
+    case LW_STATUS_PROTECTED:   return "\033[1;32m";
+    case LW_STATUS_UNPROTECTED:
+    case LW_STATUS_UNKNOWN:
+    case LW_STATUS_CHECKING:
+    default:                    return "\033[1m";
+    }
+}
+
+static const char *
+colour_of_level (LwLevel level)
+{
+  switch (level)
+    {
+    case LW_LEVEL_LEAK:        return "\033[1;31m";
+    case LW_LEVEL_WARNING:     return "\033[1;33m";
+    case LW_LEVEL_NOTE:        return "\033[2m";
+    case LW_LEVEL_UNKNOWN:
+    case LW_LEVEL_UNPROTECTED:
+    default:                   return "\033[1m";
+    }
+}
+
+/* A text report for the terminal: wrapped to its width, and on a colour
+ * terminal, the verdict's line and each finding's level in colour. */
+static char *
+for_terminal (char     *text,
+              LwReport *report)
+{
+  g_autofree char *owned = text;
+  g_autofree char *wrapped = lw_text_wrap (owned, output_width ());
+  g_auto(GStrv) lines = NULL;
+  GString *out;
+
+  if (!output_colour ())
+    return g_steal_pointer (&wrapped);
+
+  out = g_string_new (NULL);
+  lines = g_strsplit (wrapped, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      gboolean done = FALSE;
+
+      if (i > 0)
+        g_string_append_c (out, '\n');
+      if (i == 0 && *lines[i] != '\0')
+        {
+          g_string_append_printf (out, "%s%s\033[0m", colour_of_status (lw_report_get_status (report)),
+                                  lines[i]);
+          continue;
+        }
+      for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK && !done; level++)
+        {
+          g_autofree char *tag = g_strdup_printf ("  %-8s ", lw_text_level_label (level));
+
+          if (g_str_has_prefix (lines[i], tag))
+            {
+              g_string_append_printf (out, "  %s%s\033[0m%s", colour_of_level (level),
+                                      lw_text_level_label (level), lines[i] + 2 + strlen (lw_text_level_label (level)));
+              done = TRUE;
+            }
+        }
+      if (!done)
+        g_string_append (out, lines[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
 /* Returns whether all of it was written: a report lost on a full disk
  * or a closed pipe is an error, never a verdict. */
 static gboolean
@@ -194,7 +292,8 @@ lw_cli_check (LwCheckOptions *options,
   if (json)
     text = whole_report ? lw_report_to_json (report, TRUE) : lw_report_browsers_to_json (report, TRUE);
   else
-    text = whole_report ? lw_text_format_report (report) : lw_text_format_browsers (report);
+    text = for_terminal (whole_report ? lw_text_format_report (report) : lw_text_format_browsers (report),
+                         report);
   if (!print_and_free (g_steal_pointer (&text)))
     return LW_EXIT_IO;
   return lw_status_exit_code (lw_report_get_status (report));
@@ -275,6 +374,7 @@ on_watch_report (LwMonitor *monitor,
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *when = NULL;
   g_autofree char *headline = NULL;
+  g_autofree char *text = NULL;
   GString *out;
   GPtrArray *findings;
 
@@ -295,9 +395,10 @@ on_watch_report (LwMonitor *monitor,
       const LwFinding *f = g_ptr_array_index (findings, i);
 
       if (f->level != LW_LEVEL_NOTE)
-        g_string_append_printf (out, "\n  %-11s %s", lw_level_to_string (f->level), f->summary);
+        g_string_append_printf (out, "\n  %-8s %s", lw_text_level_label (f->level), f->summary);
     }
-  print_and_free (g_string_free (out, FALSE));
+  text = g_string_free (out, FALSE);
+  print_and_free (for_terminal (g_steal_pointer (&text), report));
 }
 
 /* The sources stay until lw_cli_watch() removes them. */
