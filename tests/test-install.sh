@@ -5,11 +5,11 @@
 # metadata, the autostart template, the D-Bus service, the icons and the
 # settings; then runs the installed leakwatch and reads its schema. Prints TAP.
 #
-# Usage: test-install.sh MESON BUILDDIR PREFIX BINDIR LIBEXECDIR DATADIR VERSION
+# Usage: test-install.sh MESON BUILDDIR PREFIX BINDIR LIBEXECDIR DATADIR VERSION MANDIR
 # (the directories absolute, as meson would install to them).
 set -u
 
-meson=$1 build=$2 prefix=$3 bindir=$4 libexecdir=$5 datadir=$6 version=$7
+meson=$1 build=$2 prefix=$3 bindir=$4 libexecdir=$5 datadir=$6 version=$7 mandir=$8
 app_id=io.github.leakwatch.Leakwatch
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/leakwatch-install.XXXXXX") || { echo "Bail out! mktemp"; exit 1; }
@@ -105,6 +105,42 @@ check "the D-Bus service starts the installed leakwatch" \
   has_line "$service" "Exec=$bindir/leakwatch --gapplication-service"
 check "the D-Bus interface is installed" \
   grep -qF '<interface name="io.github.leakwatch.Monitor1">' "$share/dbus-1/interfaces/io.github.leakwatch.Monitor1.xml"
+
+# The manual page: every option of --help in it, and groff finds nothing
+# to say about it.
+man=$dest$mandir/man1/leakwatch.1
+check "the manual page is installed" has_line "$man" ".TH LEAKWATCH 1 \"\" \"Leakwatch $version\" \"User Commands\""
+options=$("$build/src/service/leakwatch" --help | sed -n 's/^  \(--[a-z-]*\).*/\1/p' | grep -v '^--help')
+missing=""
+for option in $options; do
+  grep -qF -- "$(printf '%s' "$option" | sed 's/-/\\-/g')" "$man" || missing="$missing $option"
+done
+if [ -n "$options" ] && [ -z "$missing" ]; then ok "the manual page covers every option of --help"
+else not_ok "the manual page covers every option of --help" "missing:$missing (of: $options)"; fi
+for section in "EXIT STATUS" "FILES" "D-BUS INTERFACE"; do
+  check "the manual page has $section" grep -qxF ".SH $section" "$man"
+done
+if command -v groff >/dev/null; then
+  check "groff reads the manual page without a warning" \
+    sh -c '! groff -man -ww -z "$1" 2>&1 | grep .' sh "$man"
+else skip "groff reads the manual page without a warning" "no groff"; fi
+
+# Completion: bash completes the options and the browsers' entries.
+bash_completion=$share/bash-completion/completions/leakwatch
+check "the bash completion is installed" test -f "$bash_completion"
+check "the zsh completion is installed" has_line "$share/zsh/site-functions/_leakwatch" "#compdef leakwatch"
+completes () {
+  bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _leakwatch; echo "${COMPREPLY[*]}"' \
+    sh "$bash_completion" "$@"
+}
+apps=$tmp/data/applications
+mkdir -p "$apps"
+printf '[Desktop Entry]\nType=Application\nName=B\nMimeType=x-scheme-handler/https;\n' >"$apps/lw-b.desktop"
+got=$(completes leakwatch --che)
+[ "$got" = "--check" ] && ok "bash completes --che to --check" || not_ok "bash completes --che to --check" "got '$got'"
+got=$(XDG_DATA_HOME=$tmp/data XDG_DATA_DIRS=/nonexistent completes leakwatch --test-browser lw-)
+[ "$got" = "lw-b.desktop" ] && ok "bash completes a browser's desktop entry after --test-browser" \
+  || not_ok "bash completes a browser's desktop entry after --test-browser" "got '$got'"
 
 # The icons.
 missing=""
