@@ -215,9 +215,11 @@ test_incomplete_advice (void)
   g_autofree char *https = lw_catalogue_advice (f, LW_GAP_HTTPS);
   g_autofree char *offline = lw_catalogue_advice (f, LW_GAP_OFFLINE);
 
-  g_assert_nonnull (strstr (stun, "--stun"));
-  g_assert_nonnull (strstr (https, "--ip-url"));
-  g_assert_nonnull (strstr (offline, "Connect to a network"));
+  /* The window's words: Preferences, not command-line options. */
+  g_assert_nonnull (strstr (stun, "STUN servers in Preferences"));
+  g_assert_null (strstr (stun, "--stun"));
+  g_assert_nonnull (strstr (https, "address service in Preferences"));
+  g_assert_cmpstr (offline, ==, "Leakwatch checks again when the computer reconnects.");
 }
 
 static void

@@ -205,6 +205,42 @@ test_vpn_down_after_leak (void)
   g_assert_nonnull (first);
   g_assert_nonnull (down);
   g_assert_cmpstr (down->title, ==, "The VPN is down: sites see your real address");
+  /* A leak is high priority, never "critical"; each with its status's icon. */
+  g_assert_true (first->urgent);
+  g_assert_cmpint (first->status, ==, LW_STATUS_LEAK);
+  g_assert_cmpint (down->status, ==, LW_STATUS_UNPROTECTED);
+}
+
+/* From protected to no VPN: "VPN disconnected", once, unless turned off;
+ * and with the status's icon. */
+static void
+test_vpn_disconnected (void)
+{
+  g_autoptr(LwNotifier) n = lw_notifier_new ();
+  g_autoptr(LwNotifier) off = lw_notifier_new ();
+  g_autoptr(LwNotice) down = NULL;
+
+  g_assert_null (feed (n, protected_report (), TRUE, FALSE));
+  down = feed (n, novpn_report (), TRUE, FALSE);
+  g_assert_nonnull (down);
+  g_assert_cmpstr (down->title, ==, "VPN disconnected");
+  g_assert_true (g_str_has_prefix (down->body, "Sites now see your real address."));
+  g_assert_false (down->urgent);
+  g_assert_cmpint (down->status, ==, LW_STATUS_UNPROTECTED);
+  /* Once: the next check without a VPN says nothing, nor does a check
+   * that could not tell. */
+  g_assert_null (feed (n, novpn_report (), TRUE, FALSE));
+  g_assert_null (feed (n, unknown_report (), TRUE, FALSE));
+  /* Never without a VPN before it. */
+  {
+    g_autoptr(LwNotifier) fresh = lw_notifier_new ();
+
+    g_assert_null (feed (fresh, novpn_report (), TRUE, FALSE));
+  }
+
+  lw_notifier_set_notify_vpn_down (off, FALSE);
+  g_assert_null (feed (off, protected_report (), TRUE, FALSE));
+  g_assert_null (feed (off, novpn_report (), TRUE, FALSE));
 }
 
 static void
@@ -268,6 +304,7 @@ main (int   argc,
   g_test_add_func ("/notifier/leak-both-families", test_leak_both_families);
   g_test_add_func ("/notifier/leak-lifecycle", test_leak_lifecycle);
   g_test_add_func ("/notifier/vpn-down-after-leak", test_vpn_down_after_leak);
+  g_test_add_func ("/notifier/vpn-disconnected", test_vpn_disconnected);
   g_test_add_func ("/notifier/warnings-only-when-asked", test_warnings_only_when_asked);
   g_test_add_func ("/notifier/off-then-on", test_off_then_on);
   g_test_add_func ("/notifier/to-notification", test_to_notification);

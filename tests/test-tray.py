@@ -110,7 +110,7 @@ def the_tray_shows_the_verdict_on_the_panel(s):
     props = s.d.item_properties(item)
     expect(props["Title"] == report["headline"],
            f"title {props['Title']!r}, headline {report['headline']!r}")
-    expect(props["IconAccessibleDesc"] == "Leakwatch: unprotected", f"description {props}")
+    expect(props["IconAccessibleDesc"] == "Leakwatch: Not protected", f"description {props}")
     expect(props["Status"] == "Active" and props["Id"] == APP_ID and
            props["Category"] == "SystemServices", f"item {props}")
     # The icon the panel is told to show exists where it is told to look.
@@ -131,10 +131,10 @@ def a_check_shows_checking_then_the_verdict(s):
         s.obj().CheckNow(dbus_interface=MONITOR)
         s.d.wait(lambda: s.icon(item) == ICON + "checking", "the checking icon", seconds=5)
         props = s.d.item_properties(item)
-        expect(props["IconAccessibleDesc"] == "Leakwatch: checking", f"description {props}")
+        expect(props["IconAccessibleDesc"] == "Leakwatch: Checking…", f"description {props}")
         expect(props["Title"] == before["headline"],
                "the title keeps the last verdict while checking")
-        check_now = s.entry(item, "Check now")
+        check_now = s.entry(item, "Check Now")
         expect(not check_now["enabled"], "Check now is greyed out while a check runs")
 
         s.d.wait(lambda: s.icon(item) == ICON + "unprotected", "the unprotected icon again",
@@ -142,7 +142,7 @@ def a_check_shows_checking_then_the_verdict(s):
         s.d.wait(lambda: len(new_icons) >= 2, "NewIcon for checking and for the verdict")
     finally:
         match.remove()
-    expect(s.entry(item, "Check now")["enabled"], "Check now works again")
+    expect(s.entry(item, "Check Now")["enabled"], "Check now works again")
     after = s.report()
     expect(after["time"] != before["time"], f"a new report: {before['time']} → {after['time']}")
 
@@ -153,8 +153,8 @@ def the_menu_tells_and_clicking_check_now_checks(s):
     report = s.settled_report()
     expect("start-at-login" in s.actions(), f"the service's actions: {s.actions()}")
     def want():
-        return [report["headline"], lwdesktop.last_checked(report["time"]), "", "Check now",
-                "Open report", "Test in my browser", "Start at login", "", "Quit"]
+        return ["Not protected", lwdesktop.last_checked(report["time"]), "", "Check Now",
+                "Open Report", "Test in My Browser", "Start at Login", "", "Stop Watching"]
     s.d.wait(lambda: [e["label"] for e in s.entries(item)] == want(),
              f"the menu {want()} (it is {[e['label'] for e in s.entries(item)]})")
     entries = s.entries(item)
@@ -176,7 +176,7 @@ def the_menu_tells_and_clicking_check_now_checks(s):
             "Changed", "org.gtk.Actions", APP_ID, PATH),
     ]
     try:
-        s.d.click(item, s.entry(item, "Check now")["id"])
+        s.d.click(item, s.entry(item, "Check Now")["id"])
         s.d.wait(lambda: reports, "a report after clicking Check now", seconds=10)
     finally:
         for match in matches:
@@ -198,7 +198,7 @@ def test_in_my_browser_opens_the_default_browser_and_tells_what_it_showed(s):
         if iface == MONITOR and "Report" in changed else None,
         "PropertiesChanged", "org.freedesktop.DBus.Properties", APP_ID, PATH)
     try:
-        s.d.click(item, s.entry(item, "Test in my browser")["id"])
+        s.d.click(item, s.entry(item, "Test in My Browser")["id"])
         s.d.wait(lambda: any(r["confirmations"] for r in reports), "the page's result in the report",
                  seconds=30)
     finally:
@@ -222,14 +222,14 @@ def start_at_login_follows_the_service(s):
     item = s.tray_item()
     expect("start-at-login" in s.actions(), f"the service's actions: {s.actions()}")
     before = s.state("start-at-login")
-    entry = s.entry(item, "Start at login")
+    entry = s.entry(item, "Start at Login")
     expect(entry["toggle_type"] == "checkmark" and entry["toggle_state"] == int(before),
            f"the check mark shows the service's {before}: {entry}")
     for wanted in (not before, before):
         s.d.click(item, entry["id"])
         s.d.wait(lambda: s.state("start-at-login") == wanted,
                  f"the service's start-at-login {wanted}")
-        s.d.wait(lambda: s.entry(item, "Start at login")["toggle_state"] == int(wanted),
+        s.d.wait(lambda: s.entry(item, "Start at Login")["toggle_state"] == int(wanted),
                  f"the check mark {wanted}")
 
 
@@ -261,9 +261,13 @@ def a_crashed_tray_comes_back(s):
 def the_tray_goes_when_the_service_quits(s):
     item = s.tray_item()
     pid = s.d.item_pid(item)
-    s.obj().Activate("quit", [], {}, dbus_interface="org.gtk.Actions")
+    # "Stop Watching", as the menu calls it: it says what stops.
+    s.d.click(item, s.entry(item, "Stop Watching")["id"])
     code = s.service.wait(timeout=10)
     expect(code == 0, f"service exit {code}")
+    told = [n for n in s.d.notifications() if n[0] == "Leakwatch stopped watching"]
+    expect(len(told) == 1 and told[0][1] == "No more checks or alerts until you open Leakwatch again.",
+           f"one notification says what stopped: {s.d.notifications()}")
     s.d.wait(lambda: lwdesktop.process_gone(pid), "the tray to exit", seconds=5)
     s.d.wait(lambda: not s.d.items(), "the icon to leave the panel", seconds=5)
     expect(not s.tray_failures(), "trays failed:\n" + "\n".join(s.tray_failures()))
@@ -348,7 +352,7 @@ LEAK_FINDING = {
 # The headlines the core's reader makes of these reports.
 LEAK = "Leak: " + LEAK_FINDING["summary"]
 PROTECTED = "Protected: web pages see only your VPN's address"
-UNPROTECTED = "No VPN: sites see your real address"
+UNPROTECTED = "Not protected: sites see your real address"
 
 
 def fake_report(status, when=None):
@@ -383,11 +387,11 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         fake.set_status("leak")
         s.d.wait(lambda: s.icon(item) == ICON + "leak", "the leak icon")
         props = s.d.item_properties(item)
-        expect(props["Title"] == LEAK and props["IconAccessibleDesc"] == "Leakwatch: leak",
+        expect(props["Title"] == LEAK and props["IconAccessibleDesc"] == "Leakwatch: Leak",
                f"item {props}")
         # Ten days ago at 13:00 local time (UTC+5:30 here): the day is named.
         labels = lambda: [e["label"] for e in s.entries(item)][:2]  # noqa: E731
-        s.d.wait(lambda: labels() == [LEAK, lwdesktop.last_checked(leak["time"])],
+        s.d.wait(lambda: labels() == ["Leak", lwdesktop.last_checked(leak["time"])],
                  "the leak and its day in the menu")
         shown = labels()[1]
         expect(shown.startswith("Last checked on ") and shown.endswith(" at 13:00"),
@@ -405,7 +409,7 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
         fake.set_report("")
         fake.set_status("protected")
         s.d.wait(lambda: s.icon(item) == ICON + "unknown", "unknown without a report")
-        expect(s.d.item_properties(item)["Title"] == "Status unknown", "and says so")
+        expect(s.d.item_properties(item)["Title"] == "Could not check", "and says so")
 
         # What the core's reader refuses: no verdict from any of these.
         def damage(**changes):
@@ -423,8 +427,8 @@ def the_tray_shows_a_leak_and_never_trusts_a_damaged_report(s):
             fake.set_report(text)
             s.d.wait(lambda: s.icon(item) == ICON + "unknown", f"unknown for the report {text!r}")
             labels = [e["label"] for e in s.entries(item)]
-            expect(s.d.item_properties(item)["Title"] == "Status unknown" and
-                   labels[:2] == ["Status unknown", "No check yet"], f"for {text!r}: {labels}")
+            expect(s.d.item_properties(item)["Title"] == "Could not check" and
+                   labels[:2] == ["Could not check", "No check yet"], f"for {text!r}: {labels}")
 
         # The verdict is the report's own: icon and title never disagree,
         # whatever the status action says between two reports.
@@ -443,29 +447,29 @@ def the_menu_follows_the_service_actions(s):
         s.d.wait(lambda: s.icon(item) == ICON + "unprotected", "the unprotected icon")
         expect(s.d.item_properties(item)["Title"] == UNPROTECTED, "the unprotected headline")
         labels = lambda: [e["label"] for e in s.entries(item)]  # noqa: E731
-        expect("Start at login" not in labels(), f"no start-at-login action: {labels()}")
-        expect("Test in my browser" not in labels(), f"no test-browser action: {labels()}")
+        expect("Start at Login" not in labels(), f"no start-at-login action: {labels()}")
+        expect("Test in My Browser" not in labels(), f"no test-browser action: {labels()}")
 
         # The service gains the action: the item appears, and asks it.
         fake.set_action("start-at-login", True, False)
-        s.d.wait(lambda: "Start at login" in labels(), "Start at login to appear")
-        entry = s.entry(item, "Start at login")
+        s.d.wait(lambda: "Start at Login" in labels(), "Start at login to appear")
+        entry = s.entry(item, "Start at Login")
         expect(entry["toggle_type"] == "checkmark" and entry["toggle_state"] == 0, f"{entry}")
         s.d.click(item, entry["id"])
         s.d.wait(lambda: fake.state_requests() == [("start-at-login", True)],
                  f"the request for True ({fake.state_requests()})")
-        s.d.wait(lambda: s.entry(item, "Start at login")["toggle_state"] == 1, "the check mark")
+        s.d.wait(lambda: s.entry(item, "Start at Login")["toggle_state"] == 1, "the check mark")
         fake.set_action("start-at-login", False, True)
-        s.d.wait(lambda: not s.entry(item, "Start at login")["enabled"], "the item greyed out")
+        s.d.wait(lambda: not s.entry(item, "Start at Login")["enabled"], "the item greyed out")
         fake.remove_action("start-at-login")
-        s.d.wait(lambda: "Start at login" not in labels(), "Start at login to go")
+        s.d.wait(lambda: "Start at Login" not in labels(), "Start at login to go")
 
         fake.set_status("checking")
-        s.d.wait(lambda: not s.entry(item, "Check now")["enabled"],
+        s.d.wait(lambda: not s.entry(item, "Check Now")["enabled"],
                  "Check now greyed while checking")
         fake.set_status("unprotected")
-        s.d.wait(lambda: s.entry(item, "Check now")["enabled"], "Check now back")
-        for label in ("Check now", "Open report", "Quit"):
+        s.d.wait(lambda: s.entry(item, "Check Now")["enabled"], "Check now back")
+        for label in ("Check Now", "Open Report", "Stop Watching"):
             s.d.click(item, s.entry(item, label)["id"])
         s.d.wait(lambda: fake.activations() == ["check-now", "show-report", "quit"],
                  f"the service's actions activated ({fake.activations()})")

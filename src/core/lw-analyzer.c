@@ -637,6 +637,18 @@ lw_analyzer_analyze (const LwEvidence        *evidence,
   a.findings = findings;
   a.by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  /* Offline, the one thing to say is that: what pages or sites would see
+   * of a network that is not there says nothing (docs/DOMAIN.md). */
+  if (lw_evidence_get_default_address (evidence, 4) == NULL &&
+      lw_evidence_get_default_address (evidence, 6) == NULL)
+    {
+      lw_analysis_check_completeness (&a);
+      check_history (&a, options);
+      *status = status_from_findings (&a, options);
+      g_hash_table_unref (a.by_key);
+      return findings;
+    }
+
   check_vpn (&a);
   check_default_route (&a);
 

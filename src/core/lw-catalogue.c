@@ -236,14 +236,14 @@ incomplete_advice (LwGap gap)
   switch (gap)
     {
     case LW_GAP_STUN:
-      return g_strdup (_("Check that UDP to the STUN servers is allowed, or name other servers "
-                         "with --stun (both an IPv4 and an IPv6 one)."));
+      return g_strdup (_("Check that UDP to the STUN servers is allowed, or choose other STUN "
+                         "servers in Preferences (an IPv4 and an IPv6 one)."));
     case LW_GAP_HTTPS:
-      return g_strdup (_("Check the network connection, or name a reachable address service "
-                         "with --ip-url."));
+      return g_strdup (_("Check the network connection, or choose a reachable address service "
+                         "in Preferences."));
     case LW_GAP_EVERYTHING:
       return g_strdup (_("Check the network connection and name resolution (DNS). If you use "
-                         "servers of your own, name them with --stun and --ip-url."));
+                         "servers of your own, choose them in Preferences."));
     case LW_GAP_UNREACHABLE:
       return g_strdup (_("Check the network connection. If you use servers of your own, check "
                          "that they are running."));
@@ -252,7 +252,7 @@ incomplete_advice (LwGap gap)
                          "or blocked on this network: try another server of your provider. "
                          "Leakwatch checks again when the tunnel changes."));
     case LW_GAP_OFFLINE:
-      return g_strdup (_("Connect to a network; Leakwatch checks again when it changes."));
+      return g_strdup (_("Leakwatch checks again when the computer reconnects."));
     case LW_GAP_NONE:
     default:
       return g_strdup (_("Leakwatch tries again at the next check, or when the network changes."));

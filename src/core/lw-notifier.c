@@ -20,6 +20,8 @@ struct _LwNotifier
 
   LwStatus    told_status; /* LW_STATUS_PROTECTED: nothing is being told */
   GHashTable *told;        /* the addresses told about while it lasts */
+  gboolean    had_vpn;     /* the last report that could tell saw a VPN up */
+  gboolean    vpn_down;    /* tell when the VPN goes */
 };
 
 G_DEFINE_FINAL_TYPE (LwNotifier, lw_notifier, G_TYPE_OBJECT)
@@ -42,6 +44,20 @@ lw_notifier_init (LwNotifier *self)
 {
   self->told_status = LW_STATUS_PROTECTED;
   self->told = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->vpn_down = TRUE;
+}
+
+/**
+ * lw_notifier_set_notify_vpn_down:
+ * @notify_vpn_down: whether a VPN that goes down is told ("VPN
+ *   disconnected"), when no leak was being told; on by default
+ */
+void
+lw_notifier_set_notify_vpn_down (LwNotifier *self,
+                                 gboolean    notify_vpn_down)
+{
+  g_return_if_fail (LW_IS_NOTIFIER (self));
+  self->vpn_down = notify_vpn_down;
 }
 
 LwNotifier *
@@ -63,13 +79,15 @@ lw_notice_free (LwNotice *self)
 static LwNotice *
 notice_new (char     *title,
             char     *body,
-            gboolean  urgent)
+            gboolean  urgent,
+            LwStatus  status)
 {
   LwNotice *self = g_new0 (LwNotice, 1);
 
   self->title = title;
   self->body = body;
   self->urgent = urgent;
+  self->status = status;
   return self;
 }
 
@@ -83,9 +101,14 @@ GNotification *
 lw_notice_to_notification (const LwNotice *self)
 {
   GNotification *n = g_notification_new (self->title);
+  g_autofree char *icon_name = g_strdup_printf ("%s-%s", APP_ID, lw_status_to_string (self->status));
+  g_autoptr(GIcon) icon = g_themed_icon_new (icon_name);
 
   g_notification_set_body (n, self->body);
-  g_notification_set_priority (n, self->urgent ? G_NOTIFICATION_PRIORITY_URGENT
+  g_notification_set_icon (n, icon);
+  /* High, not urgent: urgent stays on screen and passes Do Not Disturb,
+   * which a leak that lasts for hours must not do. */
+  g_notification_set_priority (n, self->urgent ? G_NOTIFICATION_PRIORITY_HIGH
                                                : G_NOTIFICATION_PRIORITY_NORMAL);
   g_notification_set_default_action (n, "app.show-report");
   g_notification_add_button (n, _("Show report"), "app.show-report");
@@ -157,7 +180,8 @@ notice_for (LwReport        *report,
     body = f ? g_strdup_printf ("%s\n%s", f->summary, lw_audience_describe (f->audience))
              : lw_report_dup_headline (report);
 
-  return notice_new (title, body, level == LW_LEVEL_LEAK);
+  return notice_new (title, body, level == LW_LEVEL_LEAK,
+                     level == LW_LEVEL_LEAK ? LW_STATUS_LEAK : LW_STATUS_WARNING);
 }
 
 /**
@@ -177,7 +201,7 @@ lw_notifier_update (LwNotifier *self,
                     gboolean    notify_warnings)
 {
   const LwFinding *fresh;
-  gboolean first_of_leak;
+  gboolean first_of_leak, had_vpn = self->had_vpn;
   LwStatus status, was;
   LwLevel level;
   char *title;
@@ -186,6 +210,9 @@ lw_notifier_update (LwNotifier *self,
   g_return_val_if_fail (LW_IS_REPORT (report), NULL);
 
   status = lw_report_get_status (report);
+  /* Whether a VPN is up, from the reports that can tell. */
+  if (status != LW_STATUS_UNKNOWN && status != LW_STATUS_CHECKING)
+    self->had_vpn = lw_report_get_evidence (report)->vpn->active;
   if (status == LW_STATUS_LEAK)
     level = LW_LEVEL_LEAK;
   else if (status == LW_STATUS_WARNING && notify_warnings)
@@ -194,9 +221,18 @@ lw_notifier_update (LwNotifier *self,
     {
       /* Nothing to tell of (or a warning nobody asked for). If a leak was
        * told, say it is over; "unknown" does not mean it is over. */
-      if (self->told_status == LW_STATUS_PROTECTED || status == LW_STATUS_UNKNOWN ||
-          status == LW_STATUS_CHECKING)
+      if (status == LW_STATUS_UNKNOWN || status == LW_STATUS_CHECKING)
         return NULL;
+      /* The VPN went down while nothing was told: say so once, if asked. */
+      if (self->told_status == LW_STATUS_PROTECTED)
+        {
+          if (!notify || !self->vpn_down || !had_vpn || self->had_vpn)
+            return NULL;
+          return notice_new (g_strdup (_("VPN disconnected")),
+                             g_strdup (_("Sites now see your real address. You can turn this notice off in "
+                                         "Preferences.")),
+                             FALSE, status);
+        }
       was = self->told_status;
       self->told_status = LW_STATUS_PROTECTED;
       g_hash_table_remove_all (self->told);
@@ -210,7 +246,7 @@ lw_notifier_update (LwNotifier *self,
         title = g_strdup (_("The VPN is down: sites see your real address"));
       else
         title = g_strdup (was == LW_STATUS_LEAK ? _("The leak is gone") : _("The warning is over"));
-      return notice_new (title, lw_report_dup_headline (report), FALSE);
+      return notice_new (title, lw_report_dup_headline (report), FALSE, status);
     }
 
   /* A leak that becomes a warning, or the reverse, starts afresh. */

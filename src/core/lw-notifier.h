@@ -18,7 +18,8 @@ typedef struct
 {
   char     *title;
   char     *body;
-  gboolean  urgent;
+  gboolean  urgent;     /* a leak: high priority (never "critical", which ignores Do Not Disturb) */
+  LwStatus  status;     /* its icon */
 } LwNotice;
 
 void           lw_notice_free             (LwNotice       *self);
@@ -29,6 +30,8 @@ LwNotice      *lw_notifier_update         (LwNotifier     *self,
                                            LwReport       *report,
                                            gboolean        notify,
                                            gboolean        notify_warnings);
+void           lw_notifier_set_notify_vpn_down (LwNotifier *self,
+                                           gboolean        notify_vpn_down);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (LwNotice, lw_notice_free)
 

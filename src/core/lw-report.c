@@ -379,23 +379,107 @@ lw_report_dup_browsers_at (LwReport *self,
   return names->len > 0 ? lw_text_join_list (names) : NULL;
 }
 
+static char *dup_phrase (LwReport *self);
+
+/**
+ * lw_status_name:
+ *
+ * The one name of each status, in every view: the window's title and
+ * tags, the history, the tray, the notifications and the command line
+ * (docs/GLOSSARY.md).
+ *
+ * Returns: "Protected", "Leak", "Warning", "Not protected", "Could not
+ *   check" or "Checking…"
+ */
+const char *
+lw_status_name (LwStatus status)
+{
+  switch (status)
+    {
+    case LW_STATUS_PROTECTED:   return _("Protected");
+    case LW_STATUS_LEAK:        return _("Leak");
+    case LW_STATUS_WARNING:     return _("Warning");
+    case LW_STATUS_UNPROTECTED: return _("Not protected");
+    case LW_STATUS_CHECKING:    return _("Checking…");
+    case LW_STATUS_UNKNOWN:
+    default:                    return _("Could not check");
+    }
+}
+
+/**
+ * lw_level_name:
+ *
+ * Returns: the name of a finding's level: a status's name
+ *   (lw_status_name()), or "Note"
+ */
+const char *
+lw_level_name (LwLevel level)
+{
+  switch (level)
+    {
+    case LW_LEVEL_LEAK:        return lw_status_name (LW_STATUS_LEAK);
+    case LW_LEVEL_WARNING:     return lw_status_name (LW_STATUS_WARNING);
+    case LW_LEVEL_UNKNOWN:     return lw_status_name (LW_STATUS_UNKNOWN);
+    case LW_LEVEL_UNPROTECTED: return lw_status_name (LW_STATUS_UNPROTECTED);
+    case LW_LEVEL_NOTE:
+    default:                   return _("Note");
+    }
+}
+
+/**
+ * lw_report_dup_sentence:
+ *
+ * Returns: (transfer full): what the verdict means, in one sentence that
+ *   starts with a capital and names no status: "Web pages see only your
+ *   VPN's address". The headline is the status's name and this.
+ */
+char *
+lw_report_dup_sentence (LwReport *self)
+{
+  g_autofree char *phrase = NULL;
+  const char *rest;
+
+  g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+
+  phrase = dup_phrase (self);
+  rest = g_utf8_next_char (phrase);
+  {
+    g_autofree char *first = g_utf8_strup (phrase, rest - phrase);
+
+    return g_strconcat (first, rest, NULL);
+  }
+}
+
 /**
  * lw_report_dup_headline:
  *
  * Returns: (transfer full): the verdict in one line, for a tooltip, a
- *   notification or the first line of the text output.
+ *   notification or the first line of the text output: "Leak: …"
  */
 char *
 lw_report_dup_headline (LwReport *self)
 {
-  const LwFinding *f;
+  g_autofree char *phrase = NULL;
 
   g_return_val_if_fail (LW_IS_REPORT (self), NULL);
+
+  if (self->status == LW_STATUS_CHECKING)
+    return g_strdup (lw_status_name (LW_STATUS_CHECKING));
+  phrase = dup_phrase (self);
+  /* Translators: %1$s is a status's name ("Leak"), %2$s what it means */
+  return g_strdup_printf (_("%1$s: %2$s"), lw_status_name (self->status), phrase);
+}
+
+/* What the verdict means, after its status's name. */
+static char *
+dup_phrase (LwReport *self)
+{
+  const LwFinding *f;
 
   switch (self->status)
     {
     case LW_STATUS_PROTECTED:
-      return g_strdup (_("Protected: web pages see only your VPN's address"));
+      return g_strdup (_("web pages see only your VPN's address"));
     case LW_STATUS_LEAK:
       {
         guint n = 0;
@@ -407,25 +491,26 @@ lw_report_dup_headline (LwReport *self)
          * the browsers found that show them, when pages are the ones that
          * see it. */
         if (n > 1 && browsers != NULL)
-          return g_strdup_printf (_("Leak: %s are visible to web pages in %s"), addresses, browsers);
+          return g_strdup_printf (_("%s are visible to web pages in %s"), addresses, browsers);
         if (n > 1)
-          return g_strdup_printf (_("Leak: %s are visible to web pages"), addresses);
+          return g_strdup_printf (_("%s are visible to web pages"), addresses);
         if (f != NULL && browsers != NULL && f->audience == LW_AUDIENCE_EVERY_PAGE)
-          return g_strdup_printf (_("Leak: %s in %s"), f->summary, browsers);
+          /* Translators: a finding's summary, then the browsers that show it */
+          return g_strdup_printf (_("%s in %s"), f->summary, browsers);
       }
-      return g_strdup_printf (_("Leak: %s"), f ? f->summary : _("a real address is visible"));
+      return g_strdup (f ? f->summary : _("a real address is visible"));
     case LW_STATUS_WARNING:
       f = first_finding_at (self, LW_LEVEL_WARNING);
       if (f == NULL)
         f = first_finding_at (self, LW_LEVEL_UNKNOWN);
-      return g_strdup_printf (_("Warning: %s"), f ? f->summary : _("see the report"));
+      return g_strdup (f ? f->summary : _("see the report"));
     case LW_STATUS_UNPROTECTED:
-      return g_strdup (_("No VPN: sites see your real address"));
+      return g_strdup (_("sites see your real address"));
     case LW_STATUS_CHECKING:
-      return g_strdup (_("Checking…"));
+      return g_strdup (_("the first check is running"));
     case LW_STATUS_UNKNOWN:
     default:
       f = first_finding_at (self, LW_LEVEL_UNKNOWN);
-      return g_strdup_printf (_("Unknown: %s"), f ? f->summary : _("the check could not finish"));
+      return g_strdup (f ? f->summary : _("the check could not finish"));
     }
 }

@@ -75,6 +75,9 @@ gint64            lw_report_get_time        (LwReport         *self);
 char             *lw_report_dup_leaked_addresses (LwReport       *self,
                                                 guint          *count);
 char             *lw_report_dup_headline    (LwReport         *self);
+char             *lw_report_dup_sentence    (LwReport         *self);
+const char       *lw_status_name            (LwStatus          status);
+const char       *lw_level_name             (LwLevel           level);
 char             *lw_report_dup_browsers_at (LwReport         *self,
                                              LwStatus          status);
 const LwFinding  *lw_report_get_failure     (LwReport         *self);

@@ -44,8 +44,9 @@ struct _LwBrowserRow
 G_DEFINE_FINAL_TYPE (LwBrowserRow, lw_browser_row, ADW_TYPE_EXPANDER_ROW)
 
 /* The browser's own icon, from its desktop file, when the icon theme has
- * it; else a generic one. */
-static void
+ * it; else a generic one. Returns whether the desktop file is there, to
+ * open the browser with. */
+static gboolean
 set_icon (LwBrowserRow *self,
           const char   *desktop_id)
 {
@@ -58,6 +59,7 @@ set_icon (LwBrowserRow *self,
     gtk_image_set_from_gicon (self->icon, icon);
   else
     gtk_image_set_from_icon_name (self->icon, FALLBACK_ICON);
+  return info != NULL;
 }
 
 static GtkWidget *
@@ -234,6 +236,7 @@ lw_browser_row_init (LwBrowserRow *self)
 static char *
 show_test (LwBrowserRow           *self,
            const LwBrowserVerdict *verdict,
+           gboolean                launchable,
            GPtrArray              *confirmations,
            GDateTime              *now)
 {
@@ -247,10 +250,11 @@ show_test (LwBrowserRow           *self,
   char *line;
 
   /* Only a browser of this computer with a desktop entry can be opened. */
-  gtk_widget_set_visible (GTK_WIDGET (self->test_button), !s->stand_in && s->desktop_id != NULL);
+  launchable = launchable && !s->stand_in;
+  gtk_widget_set_visible (GTK_WIDGET (self->test_button), launchable);
   /* The name after the target: the action's parameter type must match
    * from the start. */
-  if (s->desktop_id != NULL)
+  if (launchable)
     {
       gtk_actionable_set_action_target (GTK_ACTIONABLE (self->test_button), "s", s->desktop_id);
       gtk_actionable_set_action_name (GTK_ACTIONABLE (self->test_button), "win.test-browser");
@@ -258,7 +262,7 @@ show_test (LwBrowserRow           *self,
   if (c == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->tested_label), FALSE);
-      gtk_widget_set_visible (self->test_box, !s->stand_in && s->desktop_id != NULL);
+      gtk_widget_set_visible (self->test_box, launchable);
       return NULL;
     }
 
@@ -321,7 +325,7 @@ lw_browser_row_new (const LwBrowserVerdict *verdict,
 {
   LwBrowserRow *self = g_object_new (LW_TYPE_BROWSER_ROW, NULL);
   const LwBrowserSetup *s = verdict->setup;
-  const char *tag = lw_status_short_name (verdict->status);
+  const char *tag = lw_status_name (verdict->status);
   g_autofree char *every_page = lw_text_browser_sees (verdict, FALSE);
   g_autofree char *camera_pages = lw_text_browser_sees (verdict, TRUE);
   g_autofree char *subtitle = NULL;
@@ -336,7 +340,7 @@ lw_browser_row_new (const LwBrowserVerdict *verdict,
   /* Translators: what any web page sees through a browser: an address,
    * or words such as "nothing outside the tunnel" */
   subtitle = g_strdup_printf (_("Every page sees: %s"), every_page);
-  tested = show_test (self, verdict, confirmations, now);
+  tested = show_test (self, verdict, set_icon (self, s->desktop_id), confirmations, now);
   if (tested != NULL)
     {
       char *both = g_strdup_printf ("%s\n%s", subtitle, tested);
@@ -352,7 +356,6 @@ lw_browser_row_new (const LwBrowserVerdict *verdict,
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), s->label);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (self), subtitle);
-  set_icon (self, s->desktop_id);
   gtk_label_set_text (self->status_tag, tag);
   lw_browser_row_set_checking (self, FALSE);
 

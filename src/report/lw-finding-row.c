@@ -147,7 +147,7 @@ lw_finding_row_new (const LwFinding *finding,
   LwFindingRow *self = g_object_new (LW_TYPE_FINDING_ROW, NULL);
   const char *audience = lw_audience_describe (finding->audience);
   g_autoptr(GPtrArray) fixes = lw_catalogue_fixes (finding, browsers);
-  const char *tag = lw_level_tag (finding->level);
+  const char *tag = lw_level_name (finding->level);
   g_autofree char *accessible = NULL;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), finding->summary);
@@ -180,4 +180,24 @@ lw_finding_row_new (const LwFinding *finding,
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, audience,
                                   -1);
   return GTK_WIDGET (self);
+}
+
+/**
+ * lw_finding_row_offer_preferences:
+ *
+ * Under "What to do", a button that opens the preferences, where the
+ * servers are chosen: for a check that no server could complete.
+ */
+void
+lw_finding_row_offer_preferences (LwFindingRow *self)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (_("Open _Preferences"));
+  GtkWidget *body;
+
+  g_return_if_fail (LW_IS_FINDING_ROW (self));
+
+  gtk_widget_set_halign (button, GTK_ALIGN_START);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "app.preferences");
+  body = gtk_widget_get_parent (GTK_WIDGET (self->advice_label));
+  gtk_box_insert_child_after (GTK_BOX (body), button, GTK_WIDGET (self->advice_label));
 }

@@ -15,4 +15,6 @@ G_DECLARE_FINAL_TYPE (LwFindingRow, lw_finding_row, LW, FINDING_ROW, AdwExpander
 GtkWidget  *lw_finding_row_new  (const LwFinding *finding,
                                  LwBrowsers       browsers);
 
+void        lw_finding_row_offer_preferences (LwFindingRow *self);
+
 G_END_DECLS

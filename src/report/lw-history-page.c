@@ -78,7 +78,7 @@ static const char *
 status_name (LwStatus status)
 {
   /* The first change has no status before it. */
-  return status == LW_STATUS_CHECKING ? _("First check") : lw_status_short_name (status);
+  return status == LW_STATUS_CHECKING ? _("First check") : lw_status_name (status);
 }
 
 static void

@@ -21,6 +21,8 @@ struct _LwPreferencesWindow
   GtkSwitch            *notify_switch;
   AdwActionRow         *warnings_row;
   GtkSwitch            *warnings_switch;
+  AdwActionRow         *vpn_down_row;
+  GtkSwitch            *vpn_down_switch;
   AdwEntryRow          *stun_row;
   AdwEntryRow          *urls_row;
 
@@ -240,6 +242,10 @@ lw_preferences_window_constructed (GObject *object)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "notify", self->warnings_row, "sensitive",
                    G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "notify-vpn-down", self->vpn_down_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "notify", self->vpn_down_row, "sensitive",
+                   G_SETTINGS_BIND_GET);
 }
 
 static void
@@ -303,6 +309,8 @@ lw_preferences_window_class_init (LwPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, notify_switch);
   gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, warnings_row);
   gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, warnings_switch);
+  gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, vpn_down_row);
+  gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, vpn_down_switch);
   gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, stun_row);
   gtk_widget_class_bind_template_child (widget_class, LwPreferencesWindow, urls_row);
   gtk_widget_class_bind_template_callback (widget_class, on_stun_apply);

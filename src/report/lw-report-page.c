@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "lw-finding-row.h"
 #include "lw-report-page.h"
 #include "lw-report-util.h"
 #include "lw-status-banner.h"
 
 /* The "Report" page: the status banner, then the findings (most serious
- * first, as the report orders them), then the notes. The first finding
- * that is new to this window opens by itself; what the user opened or
- * closed stays so when the same finding comes again. */
+ * first, as the report orders them), then a tip (the kill switch), then
+ * the notes in one closed "Details" row: nothing stands between the user
+ * and the verdict. The first finding that is new to this window opens by
+ * itself; what the user opened or closed stays so when the same finding
+ * comes again. While a check runs, all of it is dimmed: it is the last
+ * result. */
 
 struct _LwReportPage
 {
@@ -17,8 +22,10 @@ struct _LwReportPage
 
   LwStatusBanner       *banner;
   AdwPreferencesGroup  *findings_group;
-  GtkWidget            *nothing_box;
+  AdwPreferencesGroup  *tips_group;
+  GtkExpander          *details_expander;
   AdwPreferencesGroup  *notes_group;
+  GtkWidget            *tip_row;
 
   LwReport             *report;
   GPtrArray            *rows;       /* the LwFindingRows shown, each in one of the groups */
@@ -56,6 +63,46 @@ clear_rows (LwReportPage *self)
   g_ptr_array_set_size (self->rows, 0);
 }
 
+/* Offline: there is no network to choose servers for. */
+static gboolean
+offline (LwReport *report)
+{
+  const LwEvidence *ev = lw_report_get_evidence (report);
+
+  return lw_evidence_get_default_address (ev, 4) == NULL && lw_evidence_get_default_address (ev, 6) == NULL;
+}
+
+/* The kill-switch note, as a tip: what to turn on, and what it is for,
+ * in words that do not read like a leak (docs/DOMAIN.md: on a full tunnel
+ * without a kill switch it is true of every VPN). */
+static void
+show_tip (LwReportPage    *self,
+          const LwFinding *f)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-information-symbolic");
+  g_autofree char *why = NULL;
+
+  if (f->interface != NULL && f->address != NULL)
+    /* Translators: %1$s is a network interface ("wlan0"), %2$s the real address it shows */
+    why = g_strdup_printf (_("Without one, a program that binds to %1$s itself, as some calling "
+                             "apps do, reaches the internet outside the VPN and shows %2$s. "
+                             "Web pages cannot do this."), f->interface, f->address);
+  else
+    why = g_strdup (_("Without one, a program that binds to the network interface itself, as some "
+                      "calling apps do, reaches the internet outside the VPN. Web pages cannot do "
+                      "this."));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Turn on your VPN’s kill switch"));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), why);
+  gtk_widget_set_valign (icon, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (icon, 12);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Tip"), -1);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+  adw_preferences_group_add (self->tips_group, row);
+  self->tip_row = row;
+}
+
 static void
 show_findings (LwReportPage *self)
 {
@@ -69,13 +116,26 @@ show_findings (LwReportPage *self)
   if (had_focus)
     gtk_root_set_focus (gtk_widget_get_root (GTK_WIDGET (self)), NULL);
   clear_rows (self);
+  if (self->tip_row != NULL)
+    {
+      adw_preferences_group_remove (self->tips_group, self->tip_row);
+      self->tip_row = NULL;
+    }
   for (guint i = 0; findings != NULL && i < findings->len; i++)
     {
       const LwFinding *f = g_ptr_array_index (findings, i);
-      GtkWidget *row = lw_finding_row_new (f, lw_report_get_browser_families (self->report));
       gboolean note = f->level == LW_LEVEL_NOTE;
       gboolean is_new = !g_hash_table_contains (self->seen, f->summary);
+      GtkWidget *row;
 
+      /* The kill switch is a tip, once, not a note that reads like a leak. */
+      if (f->kind == LW_FINDING_TUNNEL_BYPASS_BY_BINDING && note)
+        {
+          if (self->tip_row == NULL)
+            show_tip (self, f);
+          continue;
+        }
+      row = lw_finding_row_new (f, lw_report_get_browser_families (self->report));
       if ((is_new && first_new && !note) || g_hash_table_contains (self->expanded, f->summary))
         {
           adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
@@ -92,13 +152,19 @@ show_findings (LwReportPage *self)
         n_notes++;
       else
         n_findings++;
+      if (f->kind == LW_FINDING_CHECK_INCOMPLETE && !offline (self->report))
+        lw_finding_row_offer_preferences (LW_FINDING_ROW (row));
     }
 
   gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_findings > 0);
-  gtk_widget_set_visible (GTK_WIDGET (self->notes_group), n_notes > 0);
-  gtk_widget_set_visible (self->nothing_box,
-                          self->report != NULL && n_findings == 0 &&
-                          lw_report_get_status (self->report) == LW_STATUS_PROTECTED);
+  gtk_widget_set_visible (GTK_WIDGET (self->tips_group), self->tip_row != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), n_notes > 0);
+  {
+    /* Translators: %u is how many notes the closed row holds */
+    g_autofree char *details = g_strdup_printf (_("Details (%u)"), n_notes);
+
+    gtk_expander_set_label (self->details_expander, details);
+  }
 
   /* The keyboard user's place: the first of the new rows. */
   if (had_focus)
@@ -145,6 +211,15 @@ lw_report_page_update (LwReportPage *self,
   g_return_if_fail (LW_IS_REPORT_PAGE (self));
 
   lw_status_banner_update (self->banner, report, checking);
+  /* The last result, while a check runs: dimmed, never at full colour. */
+  for (GtkWidget *w = gtk_widget_get_next_sibling (GTK_WIDGET (self->banner)); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      if (checking)
+        gtk_widget_add_css_class (w, "dim-label");
+      else
+        gtk_widget_remove_css_class (w, "dim-label");
+    }
   if (self->report == report)
     return;
   if (same_findings (self->report, report))
@@ -193,7 +268,8 @@ lw_report_page_class_init (LwReportPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, LW_RESOURCE ("lw-report-page.ui"));
   gtk_widget_class_bind_template_child (widget_class, LwReportPage, banner);
   gtk_widget_class_bind_template_child (widget_class, LwReportPage, findings_group);
-  gtk_widget_class_bind_template_child (widget_class, LwReportPage, nothing_box);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, tips_group);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, details_expander);
   gtk_widget_class_bind_template_child (widget_class, LwReportPage, notes_group);
 }
 

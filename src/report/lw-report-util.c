@@ -10,48 +10,6 @@
 /* The words and paths the window's widgets share. */
 
 /**
- * lw_status_verdict:
- *
- * Returns: the verdict in plain words, the title of the report. It
- *   complements the report's headline ("No VPN: sites see…"), which the
- *   window shows beneath it, instead of repeating its first word.
- */
-const char *
-lw_status_verdict (LwStatus status)
-{
-  switch (status)
-    {
-    case LW_STATUS_PROTECTED:   return _("No leaks found");
-    case LW_STATUS_LEAK:        return _("Your real address is visible");
-    case LW_STATUS_WARNING:     return _("Needs attention");
-    case LW_STATUS_UNPROTECTED: return _("Not protected");
-    case LW_STATUS_CHECKING:    return _("Checking…");
-    case LW_STATUS_UNKNOWN:
-    default:                    return _("Could not check");
-    }
-}
-
-/**
- * lw_status_short_name:
- *
- * Returns: the status in a word or two, as the history lists it
- */
-const char *
-lw_status_short_name (LwStatus status)
-{
-  switch (status)
-    {
-    case LW_STATUS_PROTECTED:   return _("Protected");
-    case LW_STATUS_LEAK:        return _("Leak");
-    case LW_STATUS_WARNING:     return _("Warning");
-    case LW_STATUS_UNPROTECTED: return _("No VPN");
-    case LW_STATUS_CHECKING:    return _("Checking");
-    case LW_STATUS_UNKNOWN:
-    default:                    return _("Unknown");
-    }
-}
-
-/**
  * lw_status_icon_name:
  *
  * Returns: (transfer full): the status icon, as data/icons installs it
@@ -62,25 +20,6 @@ lw_status_icon_name (LwStatus status,
 {
   return g_strdup_printf ("%s-%s%s", APP_ID, lw_status_to_string (status),
                           symbolic ? "-symbolic" : "");
-}
-
-/**
- * lw_level_tag:
- *
- * Returns: the level of a finding as a short tag
- */
-const char *
-lw_level_tag (LwLevel level)
-{
-  switch (level)
-    {
-    case LW_LEVEL_LEAK:        return _("Leak");
-    case LW_LEVEL_WARNING:     return _("Warning");
-    case LW_LEVEL_UNKNOWN:     return _("Unknown");
-    case LW_LEVEL_UNPROTECTED: return _("No VPN");
-    case LW_LEVEL_NOTE:
-    default:                   return _("Note");
-    }
 }
 
 /* The colours: style.css styles tones, never statuses or levels by name,

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "lw-analyzer.h"
+#include "lw-report.h"
 #include "lw-paths.h"
 
 G_BEGIN_DECLS
@@ -12,11 +13,8 @@ G_BEGIN_DECLS
 #define LW_RESOURCE_PATH    "/io/github/leakwatch/Leakwatch"
 #define LW_RESOURCE(name)   LW_RESOURCE_PATH "/" name
 
-const char *lw_status_verdict        (LwStatus     status);
-const char *lw_status_short_name     (LwStatus     status);
 char       *lw_status_icon_name      (LwStatus     status,
                                       gboolean     symbolic);
-const char *lw_level_tag             (LwLevel      level);
 const char *lw_status_tone           (LwStatus     status);
 const char *lw_level_tone            (LwLevel      level);
 char       *lw_find_leakwatch        (void);

@@ -144,7 +144,7 @@ render (LwReportWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->check_button),
                                checking ? _("A check is running") : _("Check for leaks now"));
   adw_view_switcher_title_set_subtitle (self->switcher_title, report != NULL
-                                          ? lw_status_short_name (lw_report_get_status (report))
+                                          ? lw_status_name (lw_report_get_status (report))
                                           : NULL);
 
   action = g_action_map_lookup_action (G_ACTION_MAP (self), "copy-report");

@@ -7,8 +7,9 @@
 #include "lw-status-banner.h"
 #include "lw-when.h"
 
-/* The top of the report: the status icon, the verdict in plain words, the
- * report's headline, when it was checked, and whether a check runs. Its
+/* The top of the report: the status icon, the status's name, one plain
+ * sentence of what it means, and when it was checked. While a check runs
+ * (the header's button spins), the sentence is the last result's. Its
  * colour follows the status through a style class (style.css), in
  * libadwaita's named colours, so it stays readable in the dark style. */
 
@@ -21,8 +22,6 @@ struct _LwStatusBanner
   GtkLabel  *verdict_label;
   GtkLabel  *headline_label;
   GtkLabel  *time_label;
-  GtkBox    *checking_box;
-  GtkSpinner *spinner;
 
   char      *css_class;
   char      *tone_class;
@@ -127,10 +126,17 @@ lw_status_banner_update (LwStatusBanner *self,
 
   if (report != NULL)
     {
-      g_autofree char *last = lw_report_dup_headline (report);
+      /* One sentence under the status's name, never the name again; while
+       * checking, the last result's whole headline. */
+      if (checking)
+        {
+          g_autofree char *last = lw_report_dup_headline (report);
 
-      /* Translators: %s is the verdict of the previous check, in one line. */
-      headline = checking ? g_strdup_printf (_("Last result: %s"), last) : g_steal_pointer (&last);
+          /* Translators: %s is the verdict of the previous check, in one line. */
+          headline = g_strdup_printf (_("Last result: %s"), last);
+        }
+      else
+        headline = lw_report_dup_sentence (report);
       self->checked_at = g_date_time_new_from_unix_utc (lw_report_get_time (report));
       exactly = checked_exactly (report);
     }
@@ -139,17 +145,13 @@ lw_status_banner_update (LwStatusBanner *self,
 
   set_status_classes (self, status);
   gtk_image_set_from_icon_name (self->icon, icon);
-  gtk_label_set_text (self->verdict_label, lw_status_verdict (status));
+  gtk_label_set_text (self->verdict_label, lw_status_name (status));
   gtk_label_set_text (self->headline_label, headline);
   show_last_checked (self);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->time_label), exactly);
 
-  /* Before the first report the verdict already says "Checking…". */
-  gtk_widget_set_visible (GTK_WIDGET (self->checking_box), checking && report != NULL);
-  gtk_spinner_set_spinning (self->spinner, checking && report != NULL);
-
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->box),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lw_status_verdict (status),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, lw_status_name (status),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, headline,
                                   -1);
 }
@@ -191,8 +193,6 @@ lw_status_banner_class_init (LwStatusBannerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwStatusBanner, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, LwStatusBanner, headline_label);
   gtk_widget_class_bind_template_child (widget_class, LwStatusBanner, time_label);
-  gtk_widget_class_bind_template_child (widget_class, LwStatusBanner, checking_box);
-  gtk_widget_class_bind_template_child (widget_class, LwStatusBanner, spinner);
 }
 
 static void

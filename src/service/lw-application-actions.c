@@ -132,11 +132,19 @@ status_change_state (GSimpleAction *action,
   g_debug ("ignoring a request to set the status to %s", g_variant_get_string (value, NULL));
 }
 
+/* "Stop Watching": everything stops, and the user is told what that
+ * means, since the tray's icon goes with it. */
 static void
 quit_activated (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       data)
 {
+  g_autoptr(GNotification) told = g_notification_new (_("Leakwatch stopped watching"));
+  g_autoptr(GIcon) icon = g_themed_icon_new (APP_ID "-unknown");
+
+  g_notification_set_body (told, _("No more checks or alerts until you open Leakwatch again."));
+  g_notification_set_icon (told, icon);
+  g_application_send_notification (G_APPLICATION (data), LW_NOTIFICATION_ID, told);
   g_application_quit (G_APPLICATION (data));
 }
 

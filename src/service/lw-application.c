@@ -279,9 +279,13 @@ notify_user (LwApplication *self,
 {
   gboolean notify = self->settings ? g_settings_get_boolean (self->settings, "notify") : TRUE;
   gboolean warnings = self->settings ? g_settings_get_boolean (self->settings, "notify-warnings") : FALSE;
-  g_autoptr(LwNotice) notice = lw_notifier_update (self->notifier, report, notify, warnings);
+  g_autoptr(LwNotice) notice = NULL;
   g_autoptr(GNotification) notification = NULL;
 
+  lw_notifier_set_notify_vpn_down (self->notifier, self->settings ? g_settings_get_boolean (self->settings,
+                                                                                          "notify-vpn-down")
+                                                                  : TRUE);
+  notice = lw_notifier_update (self->notifier, report, notify, warnings);
   if (notice == NULL)
     return;
   notification = lw_notice_to_notification (notice);

@@ -45,25 +45,12 @@ struct _LwTray
 
 G_DEFINE_FINAL_TYPE (LwTray, lw_tray, GTK_TYPE_APPLICATION)
 
-static const char *
+/* What a screen reader says of the icon: the status's one name. */
+static char *
 describe_status (LwStatus status)
 {
-  switch (status)
-    {
-    case LW_STATUS_PROTECTED:
-      return _("Leakwatch: protected");
-    case LW_STATUS_LEAK:
-      return _("Leakwatch: leak");
-    case LW_STATUS_WARNING:
-      return _("Leakwatch: warning");
-    case LW_STATUS_UNPROTECTED:
-      return _("Leakwatch: unprotected");
-    case LW_STATUS_CHECKING:
-      return _("Leakwatch: checking");
-    case LW_STATUS_UNKNOWN:
-    default:
-      return _("Leakwatch: status unknown");
-    }
+  /* Translators: %s is a status's name, such as "Not protected" */
+  return g_strdup_printf (_("Leakwatch: %s"), lw_status_name (status));
 }
 
 /* --- what the service says ----------------------------------------------- */
@@ -169,6 +156,7 @@ render (LwTray *self)
   g_autoptr(GDateTime) checked_at = NULL;
   g_autofree char *icon = NULL;
   g_autofree char *last_check = NULL;
+  g_autofree char *described = NULL;
   LwStatus said = LW_STATUS_UNKNOWN;
   gboolean checking = state != NULL && lw_status_from_string (g_variant_get_string (state, NULL), &said) &&
                       said == LW_STATUS_CHECKING;
@@ -191,12 +179,12 @@ render (LwTray *self)
   if (checking)
     status = LW_STATUS_CHECKING;
 
+  /* The title (a panel's tooltip) is the whole headline; the menu's
+   * first line only the status's name, which fits any menu. */
   if (readable)
     summary = headline;
-  else if (checking)
-    summary = _("Checking…");
   else
-    summary = _("Status unknown");
+    summary = lw_status_name (status);
 
   g_clear_handle_id (&self->midnight_id, g_source_remove);
   if (readable)
@@ -211,11 +199,12 @@ render (LwTray *self)
     last_check = g_strdup (_("No check yet"));
 
   icon = status_icon (status);
-  app_indicator_set_icon_full (self->indicator, icon, describe_status (status));
+  described = describe_status (status);
+  app_indicator_set_icon_full (self->indicator, icon, described);
   /* ayatana 0.5.92 has no tooltip: SNI hosts show the title instead. */
   app_indicator_set_title (self->indicator, summary);
 
-  set_label (self->status_item, summary);
+  set_label (self->status_item, lw_status_name (status));
   set_label (self->last_check_item, last_check);
   gtk_widget_set_sensitive (self->check_item, action_enabled (self, LW_ACTION_CHECK_NOW) && !checking);
   gtk_widget_set_sensitive (self->report_item, action_enabled (self, LW_ACTION_SHOW_REPORT));
@@ -302,17 +291,17 @@ build_menu (LwTray *self)
   self->status_item = append_item (self, gtk_menu_item_new_with_label (""), NULL);
   self->last_check_item = append_item (self, gtk_menu_item_new_with_label (""), NULL);
   gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), gtk_separator_menu_item_new ());
-  self->check_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Check now")),
+  self->check_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Check Now")),
                                   G_CALLBACK (on_check_now));
-  self->report_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Open report")),
+  self->report_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Open Report")),
                                    G_CALLBACK (on_show_report));
-  self->test_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Test in my browser")),
+  self->test_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Test in My Browser")),
                                  G_CALLBACK (on_test_browser));
   self->login_item = append_item (self,
-                                  gtk_check_menu_item_new_with_mnemonic (_("_Start at login")),
+                                  gtk_check_menu_item_new_with_mnemonic (_("_Start at Login")),
                                   G_CALLBACK (on_start_at_login_toggled));
   gtk_menu_shell_append (GTK_MENU_SHELL (self->menu), gtk_separator_menu_item_new ());
-  self->quit_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Quit")),
+  self->quit_item = append_item (self, gtk_menu_item_new_with_mnemonic (_("_Stop Watching")),
                                  G_CALLBACK (on_quit));
 
   /* Shown once the service offers the action. */

@@ -90,6 +90,14 @@ def main():
             # Notify(app_name, replaces_id, icon, summary, body, actions, hints, timeout)
             return [(str(args[3]), str(args[4]), [str(a) for a in args[5]]) for _, args in calls]
 
+        def looks():
+            """Each Notify's icon (the app_icon argument or the image-path
+            hint, as GLib sends a themed icon) and urgency."""
+            mock = bus.get_object("org.freedesktop.Notifications", "/org/freedesktop/Notifications")
+            calls = mock.GetMethodCalls("Notify", dbus_interface="org.freedesktop.DBus.Mock")
+            return [(str(args[2]) + " " + str(args[6].get("image-path", "")),
+                     int(args[6].get("urgency", -1))) for _, args in calls]
+
         wait(lambda: bus.name_has_owner("org.freedesktop.Notifications"), "the notification daemon")
         wait(lambda: status() == "protected", "protected")
         expect(notifications() == [], "nothing to tell while protected")
@@ -107,6 +115,10 @@ def main():
             buttons = dict(zip(actions[::2], actions[1::2]))
             expect(buttons.get("app.show-report") == "Show report",
                    f"a Show report button for app.show-report: {actions}")
+            # The leak's own icon; high priority, which is "normal" urgency
+            # (1) on the bus: "critical" (2) would ignore Do Not Disturb.
+            icon, urgency = looks()[0]
+            expect(APP_ID + "-leak" in icon and urgency == 1, f"the leak icon, urgency 1: {looks()}")
 
         def same_leak_not_repeated():
             bus.get_object(APP_ID, PATH).Activate("check-now", [], {}, dbus_interface="org.gtk.Actions")
