@@ -253,7 +253,7 @@ test_protected_reads_as_protected (void)
   GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_REPORT_PAGE, NULL));
   g_autoptr(GPtrArray) expanders = g_ptr_array_new ();
   g_autoptr(GPtrArray) rows = g_ptr_array_new ();
-  GtkExpander *details;
+  AdwExpanderRow *details = NULL;
 
   g_string_replace (json, "\"status\": \"leak\"", "\"status\": \"protected\"", 1);
   g_string_replace (json,
@@ -269,21 +269,24 @@ test_protected_reads_as_protected (void)
   g_assert_true (shows_line (page, "Web pages see only your VPN's address"));
   g_assert_false (shows_line (page, "Protected: web pages see only your VPN's address"));
   g_assert_true (shows_line (page, "Turn on your VPN’s kill switch"));
-  find_all (page, GTK_TYPE_EXPANDER, expanders);
-  g_assert_cmpuint (expanders->len, ==, 1);
-  details = g_ptr_array_index (expanders, 0);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (details)));
-  g_assert_cmpstr (gtk_expander_get_label (details), ==, "Details (1)");
-  g_assert_false (gtk_expander_get_expanded (details));
+  /* The one expander row that is no finding: "Details (1)", closed. */
+  find_all (page, ADW_TYPE_EXPANDER_ROW, expanders);
+  for (guint i = 0; i < expanders->len; i++)
+    if (!G_TYPE_CHECK_INSTANCE_TYPE (g_ptr_array_index (expanders, i), g_type_from_name ("LwFindingRow")))
+      details = g_ptr_array_index (expanders, i);
+  g_assert_nonnull (details);
+  g_assert_true (gtk_widget_is_visible (GTK_WIDGET (details)));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (details)), ==, "Details (1)");
+  g_assert_false (adw_expander_row_get_expanded (details));
   g_assert_false (shows_line (page, "An address outside the VPN, 198.51.100.7, is visible to web pages"));
-  gtk_expander_set_expanded (details, TRUE);
+  adw_expander_row_set_expanded (details, TRUE);
   find_all (page, g_type_from_name ("LwFindingRow"), rows);
   g_assert_cmpuint (rows->len, ==, 1);
   g_assert_true (shows_line (page, "Note"));
 
   /* Checking: the old result dimmed, "Checking…" once. */
   lw_report_page_update (LW_REPORT_PAGE (page), report, TRUE);
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (details), "dim-label"));
+  g_assert_true (gtk_widget_has_css_class (gtk_widget_get_ancestor (GTK_WIDGET (details), ADW_TYPE_PREFERENCES_GROUP), "dim-label"));
   {
     g_autoptr(GString) text = g_string_new ("\n");
     guint n = 0;
@@ -294,7 +297,7 @@ test_protected_reads_as_protected (void)
     g_assert_cmpuint (n, ==, 1);
   }
   lw_report_page_update (LW_REPORT_PAGE (page), report, FALSE);
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (details), "dim-label"));
+  g_assert_false (gtk_widget_has_css_class (gtk_widget_get_ancestor (GTK_WIDGET (details), ADW_TYPE_PREFERENCES_GROUP), "dim-label"));
 
   g_object_unref (page);
 }

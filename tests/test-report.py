@@ -51,6 +51,18 @@ REPORT_ID = APP_ID + ".Report"
 REPORT_PATH = "/io/github/leakwatch/Leakwatch/Report"
 
 
+def name_and_sentence(headline):
+    """How the window shows a headline: the status's name as the title,
+    and what it means as one sentence under it."""
+    name, _, phrase = headline.partition(": ")
+    return name, phrase[:1].upper() + phrase[1:]
+
+
+def shows_verdict(dump, report):
+    name, sentence = name_and_sentence(report["headline"])
+    return name in dump and sentence in dump
+
+
 def report_program():
     default = os.path.join(os.path.dirname(lwnet.leakwatch()), "..", "report", "leakwatch-report")
     return os.path.realpath(os.environ.get("LEAKWATCH_REPORT", default))
@@ -341,8 +353,9 @@ def show_report_opens_the_window_with_the_services_report(s):
     report = s.report()
     expect(dump.page == "report" and dump.title == "Leakwatch", f"page and title:\n{dump}")
     expect(dump.check_now == "sensitive", f"Check now can be pressed:\n{dump}")
-    expect(report["headline"] in dump, f"the headline {report['headline']!r} in:\n{dump}")
-    expect("Not protected" in dump, f"the verdict in plain words:\n{dump}")
+    # The status's name, then one sentence: never the two in one line.
+    expect("Not protected" in dump and "Sites see your real address" in dump and
+           report["headline"] not in dump, f"the name and one sentence, {report['headline']!r}:\n{dump}")
     for finding in report["findings"]:
         expect(finding["summary"] in dump, f"the finding {finding['summary']!r} in:\n{dump}")
     # The most serious finding is open: what happened and what to do.
@@ -401,11 +414,14 @@ def check_now_shows_checking_then_the_new_report(s):
     expect(checking.check_now == "insensitive", f"Check now greyed while checking:\n{checking}")
     expect("Checking…" in checking and "tooltip: A check is running" in checking,
            f"checking shown:\n{checking}")
+    expect(checking.lines.count("Checking…") == 1, f"said once:\n{checking}")
     # The last verdict stays readable, but as history: no colour, no
     # verdict word of its own while the network may have changed.
     expect("Last result: " + before["headline"] in checking,
            f"the last verdict shown as the last result while checking:\n{checking}")
-    expect("Not protected" not in checking, f"no verdict while checking:\n{checking}")
+    banner = checking.lines[:checking.lines.index("Findings")]
+    expect("Not protected" not in banner, f"no verdict while checking:\n{checking}")
+    expect(checking.lines[checking.lines.index("Findings") + 1:], "the last findings stay, dimmed")
 
     after = s.wait_dump(lambda d: d.status == "unprotected", "the new report")
     report = s.settled_report()
@@ -547,7 +563,8 @@ def the_history_page_shows_the_changes_of_status(s):
 
     # Each row: "13:00 — old → new" (the time alone for today's, as the
     # banner says it), with the headline under it.
-    wanted = ["— Unknown → No VPN", "— No VPN → Unknown", "— First check → No VPN"]
+    wanted = ["— Could not check → Not protected", "— Not protected → Could not check",
+              "— First check → Not protected"]
 
     def shown(d):
         rows = [line for line in d.lines if " → " in line and " — " in line]
@@ -559,7 +576,7 @@ def the_history_page_shows_the_changes_of_status(s):
     rows = [line for line in dump.lines if " → " in line and " — " in line]
     expect(all(re.match(r"(Yesterday at )?[0-2][0-9]:[0-5][0-9] — ", row) for row in rows),
            f"today's changes by their time alone (yesterday's only past midnight):\n{dump}")
-    expect(any(line.startswith("Unknown: ") for line in dump.lines),
+    expect(any(line.startswith("Could not check: ") for line in dump.lines),
            f"the headline of the unknown report:\n{dump}")
     s.keep_screenshot("report-history.png")
     s.show_page("report")
@@ -579,8 +596,8 @@ def tab_walk(s, keyboard, page):
         dump = s.wait_dump(lambda d: int(d.focus_moves) > moves, f"Tab to move the focus on {page}",
                            seconds=5)
         reached.append(dump.focus)
-        if reached.count("button: Check now") == 2:
-            first = reached.index("button: Check now")
+        if reached.count("button: Check Now") == 2:
+            first = reached.index("button: Check Now")
             return dump, reached[first:-1]
     raise AssertionError(f"Tab never came back to Check now on {page}: {reached}; "
                          f"the window shows:\n{dump}")
@@ -593,7 +610,7 @@ def expect_walk_reaches_everything(page, dump, walk):
     expect(not any(w.startswith("label: ") for w in walk + dump.tab_stops),
            f"no label is a Tab stop on {page} (Copy Report copies text): {walk}")
     expect(walk == dump.tab_stops, f"Tab on {page} reached {walk},\nthe page shows {dump.tab_stops}")
-    expect(walk[:1] == ["button: Check now"] and "menu: Main Menu" in walk,
+    expect(walk[:1] == ["button: Check Now"] and "menu: Main Menu" in walk,
            f"the header on {page}: {walk}")
 
 
@@ -718,7 +735,7 @@ def at_the_floor_of_64_open_files_the_window_shows_the_report(s):
             limit = [line.split()[3:5] for line in f if line.startswith("Max open files")]
         expect(limit == [["64", "64"]], f"the window runs under 64 open files: {limit}")
         dump = s.wait_dump(lambda d: d.status == report["status"], "the report")
-        expect(report["headline"] in dump, f"the service's headline:\n{dump}")
+        expect(shows_verdict(dump, report), f"the service's verdict {report['headline']!r}:\n{dump}")
 
     with_window_alone(s, "window-floor", body, wrapper=["prlimit", "--nofile=64"])
 
@@ -741,7 +758,7 @@ def without_the_service_the_window_has_d_bus_start_it(s):
                f"the service is {exe_of(service_pid)}")
         expect(parent_of(service_pid) != window.pid, "D-Bus started it, not the window")
         dump = s.wait_dump(lambda d: d.status == "unprotected", "the report", seconds=40)
-        expect(s.settled_report()["headline"] in dump, f"the service's headline:\n{dump}")
+        expect(shows_verdict(dump, s.settled_report()), f"the service's verdict:\n{dump}")
     try:
         with_window_alone(s, "window-activation", body)
     finally:
@@ -844,6 +861,14 @@ LEAK_FINDING = {
               "shows the VPN's exit 203.0.113.51.",
     "advice": "Route all traffic through the VPN, or restrict WebRTC in your browsers.",
 }
+LOCAL_NOTE = {
+    "id": "local-addresses-visible", "level": "note", "audience": "camera-pages",
+    "mode": "all-interfaces", "family": "ipv4", "address": "192.168.1.20", "interface": "wlan0",
+    "server": None,
+    "summary": "Your local address 192.168.1.20 is visible to pages you allow to use your camera",
+    "detail": "The browser lists 192.168.1.20 on wlan0 as a host candidate.",
+    "advice": "Keep mDNS obfuscation on.",
+}
 NOTE_FINDING = {
     "id": "tunnel-bypass-by-binding", "level": "note", "audience": "native-apps",
     "mode": "interface-bound", "family": "ipv4", "address": "198.51.100.7", "interface": "wlan0",
@@ -926,19 +951,22 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
 
             # A check of ten days ago, at 13:00 local time (TZ is set below):
             # its day is named, and its year when that is not this one.
-            leak = fake_report("leak", [LEAK_FINDING, NOTE_FINDING], lwdesktop.local_iso(days_ago=10))
+            leak = fake_report("leak", [LEAK_FINDING, NOTE_FINDING, LOCAL_NOTE],
+                               lwdesktop.local_iso(days_ago=10))
             fake.set_report(leak)
             fake.set_status("leak")
             dump = s.wait_dump(lambda d: d.status == "leak" and
                                lwdesktop.last_checked(leak["time"]) in d.lines, "the leak and its day")
-            for line in ("Your real address is visible", "Leak: " + LEAK_FINDING["summary"],
-                         "Every web page can read it, without asking for permission.", "Leak",
+            for line in ("Leak", LEAK_FINDING["summary"],
+                         "Every web page can read it, without asking for permission.",
                          LEAK_FINDING["detail"], LEAK_FINDING["advice"], "How to fix it",
-                         "Notes", NOTE_FINDING["summary"], "Note"):
+                         "Turn on your VPN’s kill switch", "Details (1)"):
                 expect(line in dump, f"{line!r} in:\n{dump}")
+            expect("Leak: " + LEAK_FINDING["summary"] not in dump, f"the verdict once:\n{dump}")
             expect(any(line.startswith("Cost: ") for line in dump.lines),
                    f"what a fix costs:\n{dump}")
-            expect(NOTE_FINDING["detail"] not in dump, f"notes stay closed:\n{dump}")
+            expect(LOCAL_NOTE["summary"] not in dump and NOTE_FINDING["summary"] not in dump,
+                   f"the notes stay closed under Details, the kill switch a tip:\n{dump}")
             expect(any(line.startswith("Last checked on ") and line.endswith(" at 13:00")
                        for line in dump.lines), f"the day and the local time:\n{dump}")
             s.keep_screenshot("report-leak.png")
@@ -946,7 +974,8 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
             # The same, checked today and yesterday: the time alone, then "yesterday".
             for days_ago, start in ((0, "Last checked at 13:00"), (1, "Last checked yesterday at 13:00")):
                 day = datetime.date.today()
-                again = fake_report("leak", [LEAK_FINDING, NOTE_FINDING], lwdesktop.local_iso(days_ago))
+                again = fake_report("leak", [LEAK_FINDING, NOTE_FINDING, LOCAL_NOTE],
+                                    lwdesktop.local_iso(days_ago))
                 fake.set_report(again)
                 dump = s.wait_dump(lambda d: lwdesktop.last_checked(again["time"]) in d.lines,
                                    f"the check of {days_ago} days ago")
@@ -954,16 +983,16 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
                     expect(start in dump.lines, f"{start!r}:\n{dump}")
 
             # Tab reaches the leak, the copy button of each command its fixes
-            # ask to type (the most serious finding is open), then the note;
+            # ask to type (the most serious finding is open), then Details;
             # Space on one copies the command.
             keyboard = Keyboard(s.d.env["DISPLAY"])
             try:
                 dump, walk = tab_walk(s, keyboard, "report")
                 expect_walk_reaches_everything("report", dump, walk)
                 rows = [w for w in walk if w.startswith("row: ")]
-                expect(rows == ["row: " + LEAK_FINDING["summary"], "row: " + NOTE_FINDING["summary"]],
-                       f"both findings: {walk}")
-                between = walk[walk.index(rows[0]) + 1:walk.index(rows[1])]
+                expect(rows == ["row: " + LEAK_FINDING["summary"], "row: Turn on your VPN’s kill switch",
+                                "row: Details (1)"], f"the leak, the tip, then Details: {walk}")
+                between = walk[walk.index(rows[0]) + 1:]
                 copies = [w for w in between if w.startswith("button: Copy “")]
                 expect("button: Copy “about:config”" in copies and
                        "button: Copy “nmcli connection modify VPN-NAME ipv4.never-default no”" in copies,
@@ -982,7 +1011,8 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
                 # never gets lost after the main menu.
                 fake.set_report(fake_report("protected", []))
                 fake.set_status("protected")
-                s.wait_dump(lambda d: d.status == "protected" and "Nothing leaks" in d, "protected")
+                s.wait_dump(lambda d: d.status == "protected" and "Protected" in d and
+                            "Web pages see only your VPN's address" in d, "protected")
                 dump, walk = tab_walk(s, keyboard, "report")
                 expect_walk_reaches_everything("report", dump, walk)
                 expect(not any(w.startswith("row: ") for w in walk), f"no finding, no row: {walk}")
@@ -993,8 +1023,8 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
             dump = s.wait_dump(lambda d: d.page == "failed" and "The report cannot be read" in d,
                                "the damaged report")
             expect("The report cannot be read" in dump, f"the damage in words:\n{dump}")
-            expect(not any(line in ("No leaks found", "Your real address is visible")
-                           for line in dump.lines), f"no verdict from a damaged report:\n{dump}")
+            expect(not any(line in ("Protected", "Leak") for line in dump.lines),
+                   f"no verdict from a damaged report:\n{dump}")
         finally:
             fake.stop()
         dump = s.wait_dump(lambda d: d.page == "failed" and "Leakwatch is not running" in d,
@@ -1124,7 +1154,7 @@ def the_browsers_page_shows_each_browser_profile_wide_and_narrow(s):
                    "one window to resize")
             # The switcher moves to the bottom bar once the new width is
             # laid out.
-            dump = s.wait_dump(lambda d: "Check now" not in d.lines and "tab: Browsers" in d.tab_stops and
+            dump = s.wait_dump(lambda d: "Check Now" not in d.lines and "tab: Browsers" in d.tab_stops and
                                "Setting: disable_non_proxied_udp" in d, "the narrow window")
             shot = s.keep_screenshot("report-browsers-narrow.png")
             width, _ = png_size(shot)

@@ -396,7 +396,7 @@ def a_failed_check_replaces_the_verdict_everywhere(svc):
         failed = reports[-1]
         ids = [f["id"] for f in failed["findings"]]
         expect(failed["status"] == "unknown" and ids == ["check-failed"], "the failure's report", failed)
-        expect(failed["headline"] == "Unknown: The check could not run: Cannot use the CA file "
+        expect(failed["headline"] == "Could not check: The check could not run: Cannot use the CA file "
                f"“{svc.net.ca}”: No such file or directory", f"why, in words: {failed['headline']!r}")
         svc.wait(lambda: svc.status() == "unknown", "status unknown")
         expect(svc.report() == failed, "the property is the failure's report, not the old one")

@@ -23,8 +23,8 @@ struct _LwReportPage
   LwStatusBanner       *banner;
   AdwPreferencesGroup  *findings_group;
   AdwPreferencesGroup  *tips_group;
-  GtkExpander          *details_expander;
-  AdwPreferencesGroup  *notes_group;
+  AdwPreferencesGroup  *details_group;
+  AdwExpanderRow       *details_row;      /* "Details (N)": the notes, closed */
   GtkWidget            *tip_row;
 
   LwReport             *report;
@@ -55,9 +55,12 @@ clear_rows (LwReportPage *self)
     {
       GtkWidget *row = g_ptr_array_index (self->rows, i);
       GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+      GtkWidget *parent = gtk_widget_get_parent (row);
 
       g_signal_handlers_disconnect_by_data (row, self);
-      if (group != NULL)
+      if (parent != NULL && gtk_widget_get_ancestor (parent, ADW_TYPE_EXPANDER_ROW) == GTK_WIDGET (self->details_row))
+        adw_expander_row_remove (self->details_row, row);
+      else if (group != NULL)
         adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
     }
   g_ptr_array_set_size (self->rows, 0);
@@ -146,7 +149,10 @@ show_findings (LwReportPage *self)
       g_hash_table_add (self->seen, g_strdup (f->summary));
       g_signal_connect (row, "notify::expanded", G_CALLBACK (on_row_expanded), self);
 
-      adw_preferences_group_add (note ? self->notes_group : self->findings_group, row);
+      if (note)
+        adw_expander_row_add_row (self->details_row, row);
+      else
+        adw_preferences_group_add (self->findings_group, row);
       g_ptr_array_add (self->rows, row);
       if (note)
         n_notes++;
@@ -158,12 +164,12 @@ show_findings (LwReportPage *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->findings_group), n_findings > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->tips_group), self->tip_row != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->details_expander), n_notes > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->details_group), n_notes > 0);
   {
     /* Translators: %u is how many notes the closed row holds */
     g_autofree char *details = g_strdup_printf (_("Details (%u)"), n_notes);
 
-    gtk_expander_set_label (self->details_expander, details);
+    adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->details_row), details);
   }
 
   /* The keyboard user's place: the first of the new rows. */
@@ -269,8 +275,8 @@ lw_report_page_class_init (LwReportPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, LwReportPage, banner);
   gtk_widget_class_bind_template_child (widget_class, LwReportPage, findings_group);
   gtk_widget_class_bind_template_child (widget_class, LwReportPage, tips_group);
-  gtk_widget_class_bind_template_child (widget_class, LwReportPage, details_expander);
-  gtk_widget_class_bind_template_child (widget_class, LwReportPage, notes_group);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, details_group);
+  gtk_widget_class_bind_template_child (widget_class, LwReportPage, details_row);
 }
 
 static void

@@ -128,7 +128,10 @@ def main():
         def window_shows_the_report():
             service().Activate("show-report", [], {}, dbus_interface="org.gtk.Actions")
             desk.wait(lambda: window_text().startswith("status: leak"), "the window's leak", 20)
-            desk.wait(lambda: leak["headline"] in window_text(), "the headline in the window", 5)
+            # The window: the status's name, and what it means in one sentence.
+            name, _, phrase = leak["headline"].partition(": ")
+            desk.wait(lambda: f"\n{name}\n" in window_text() and phrase[:1].upper() + phrase[1:] in window_text(),
+                      "the verdict in the window", 5)
             text = window_text()
             for f in leak["findings"]:
                 if f["level"] != "note":
@@ -191,7 +194,8 @@ def main():
             for f in leak["findings"]:
                 if f["level"] == "leak":
                     expect(f["summary"] not in text, f"{f['summary']!r} is gone from the window")
-            expect("No leaks found" in text, "the window says no leaks were found")
+            expect("\nProtected\n" in text and "Web pages see only your VPN's address" in text,
+                   "the window says protected, and what that means")
             told = desk.notifications()
             expect(len(told) == 2 and told[1][0] == "The leak is gone", f"told it is over: {told}")
             time.sleep(1)
@@ -218,7 +222,7 @@ def main():
                        "the tray's title says why")
                 desk.wait(lambda: window_text().startswith("status: warning"), "the window's warning", 10)
                 text = window_text()
-                expect("No leaks found" not in text and "The check could not run" in text,
+                expect("Web pages see only your VPN's address" not in text and "The check could not run" in text,
                        "the window shows the failure, not the old verdict")
                 # Its evidence page says the check saw nothing, and not "no VPN".
                 window = desk.bus.get_object(REPORT_ID, REPORT_PATH + "/window/1")
