@@ -88,8 +88,12 @@ test_split_tunnel_every_page (void)
 
   f->advice = lw_catalogue_advice (f, LW_GAP_NONE);
 
-  /* Only the browsers found, then the VPN settings that matter. */
-  g_assert_cmpstr (names, ==, "Firefox|Brave|VPN: split tunnel|VPN: kill switch");
+  /* The cause's fix first, then only the browsers found, as workarounds,
+   * then the kill switch. */
+  g_assert_cmpstr (names, ==, "VPN: split tunnel|Firefox|Brave|VPN: kill switch");
+  g_assert_false (fix_titled (fixes, "VPN: split tunnel")->workaround);
+  g_assert_true (fix_titled (fixes, "Firefox")->workaround);
+  g_assert_true (fix_titled (fixes, "Brave")->workaround);
   /* The same setting the advice names (it once said proxy_only while the
    * fix said media.peerconnection.enabled). */
   g_assert_nonnull (strstr (fix_titled (fixes, "Firefox")->steps, "media.peerconnection.ice.proxy_only"));
@@ -118,6 +122,8 @@ test_camera_pages_only (void)
   /* Keeping such pages on the default route is enough: no need to break
    * every call, and no split tunnel to undo. */
   g_assert_cmpstr (names, ==, "Firefox|Chromium and Google Chrome|VPN: kill switch");
+  /* Here the browser's setting is the fix, not a workaround. */
+  g_assert_false (fix_titled (fixes, "Firefox")->workaround);
   g_assert_nonnull (strstr (fix_titled (fixes, "Firefox")->steps, "default_address_only"));
   g_assert_nonnull (strstr (fix_titled (fixes, "Chromium and Google Chrome")->steps,
                             "default_public_interface_only"));
@@ -132,7 +138,7 @@ test_no_browser_found_means_all (void)
   g_autofree char *names = titles (fixes);
 
   g_assert_cmpstr (names, ==,
-                   "Firefox|Chromium and Google Chrome|Brave|Tor Browser|VPN: split tunnel|VPN: kill switch");
+                   "VPN: split tunnel|Firefox|Chromium and Google Chrome|Brave|Tor Browser|VPN: kill switch");
   g_assert_nonnull (strstr (fix_titled (fixes, "VPN: split tunnel")->steps, "ipv6.never-default"));
   assert_complete (fixes);
 }

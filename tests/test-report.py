@@ -963,6 +963,12 @@ def a_leak_is_shown_in_red_with_its_fixes_and_a_damaged_report_is_never_green(s)
                          "Turn on your VPN’s kill switch", "Details (1)"):
                 expect(line in dump, f"{line!r} in:\n{dump}")
             expect("Leak: " + LEAK_FINDING["summary"] not in dump, f"the verdict once:\n{dump}")
+            # The fix for the cause first; a browser's setting after it, as a workaround.
+            lines = dump.lines
+            expect("VPN: split tunnel" in lines and "Firefox" in lines and
+                   lines.index("VPN: split tunnel") < lines.index("Firefox") and
+                   "A workaround: it hides the address in this browser only. The fix above removes "
+                   "the cause." in lines, f"the split tunnel's fix, then the workarounds:\n{dump}")
             expect(any(line.startswith("Cost: ") for line in dump.lines),
                    f"what a fix costs:\n{dump}")
             expect(LOCAL_NOTE["summary"] not in dump and NOTE_FINDING["summary"] not in dump,

@@ -587,44 +587,44 @@ lw_catalogue_fixes (const LwFinding *finding,
                     LwBrowsers       browsers)
 {
   g_autoptr(GPtrArray) fixes = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_fix_free);
+  gboolean kill_switch = FALSE;
 
   g_return_val_if_fail (finding != NULL, NULL);
 
-  /* The fix for the cause comes first: a browser setting only covers for
-   * it. */
+  /* The fix for the cause comes first; a browser setting after it only
+   * covers for it, and says so. */
   if (finding->cause == LW_CAUSE_PUSHED_ROUTE)
     add_network_routes (fixes, finding->family == 6 ? 6 : 4);
-  add_browsers (fixes, browsers, restriction_for (finding));
 
   switch (finding->kind)
     {
     case LW_FINDING_PUBLIC_ADDRESS_LEAK:
       if (!seen_by_camera_pages_only (finding))
         add_vpn_full_tunnel (fixes, finding->family);
-      add_vpn_kill_switch (fixes);
+      kill_switch = TRUE;
       break;
     case LW_FINDING_IPV6_LEAK:
     case LW_FINDING_IPV6_OUTSIDE_TUNNEL:
       add_vpn_ipv6 (fixes);
-      add_vpn_kill_switch (fixes);
+      kill_switch = TRUE;
       break;
     case LW_FINDING_IPV4_OUTSIDE_TUNNEL:
     case LW_FINDING_TUNNEL_NOT_CARRYING_TRAFFIC:
     case LW_FINDING_VPN_NOT_DEFAULT_ROUTE:
       add_vpn_full_tunnel (fixes, finding->kind == LW_FINDING_IPV4_OUTSIDE_TUNNEL ? 4 : finding->family);
-      add_vpn_kill_switch (fixes);
+      kill_switch = TRUE;
       break;
     case LW_FINDING_TUNNEL_BYPASS_BY_BINDING:
-      add_vpn_kill_switch (fixes);
+      kill_switch = TRUE;
       break;
     case LW_FINDING_APPS_SEE_ADDRESS:
       add_vpn_full_tunnel (fixes, finding->family);
-      add_vpn_kill_switch (fixes);
+      kill_switch = TRUE;
       break;
     case LW_FINDING_BROWSER_SHOWS_MORE:
       add_fix (fixes, _("The browser"),
                _("1. Quit the browser completely (all its windows), so that it reads its settings "
-                 "and policies again, then use \"Test in this browser\" again.\n"
+                 "and policies again, then use \"Test in This Browser\" again.\n"
                  "2. If it still shows more: Chromium-based browsers list the flags they were "
                  "started with on chrome://version, and their policies, such as a per-site "
                  "WebRtcIPHandlingUrl, on chrome://policy; Firefox lists its changed prefs on "
@@ -636,7 +636,7 @@ lw_catalogue_fixes (const LwFinding *finding,
       if (finding->level >= LW_LEVEL_LEAK)
         {
           add_vpn_full_tunnel (fixes, finding->family);
-          add_vpn_kill_switch (fixes);
+          kill_switch = TRUE;
         }
       break;
     case LW_FINDING_NO_VPN:
@@ -655,6 +655,32 @@ lw_catalogue_fixes (const LwFinding *finding,
     default:
       break;
     }
+
+  {
+    g_autoptr(GPtrArray) settings = g_ptr_array_new_with_free_func ((GDestroyNotify) lw_fix_free);
+    /* Where the network has a fix, a browser's setting is a workaround,
+     * after it; for camera pages and local addresses it is the fix, and
+     * comes first. */
+    gboolean workaround = (fixes->len > 0 || kill_switch) &&
+                          finding->kind != LW_FINDING_LOCAL_ADDRESSES_VISIBLE &&
+                          !seen_by_camera_pages_only (finding);
+
+    add_browsers (settings, browsers, restriction_for (finding));
+    for (guint i = 0; i < settings->len; i++)
+      {
+        LwFix *fix = g_ptr_array_index (settings, i);
+
+        fix->workaround = workaround;
+        if (workaround)
+          g_ptr_array_add (fixes, fix);
+        else
+          g_ptr_array_insert (fixes, (int) i, fix);
+      }
+    g_ptr_array_set_free_func (settings, NULL);
+  }
+  /* Last: the kill switch keeps it so, whatever comes later. */
+  if (kill_switch)
+    add_vpn_kill_switch (fixes);
 
   return g_steal_pointer (&fixes);
 }

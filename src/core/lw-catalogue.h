@@ -34,6 +34,8 @@ typedef struct
   char *cost;    /* what the fix costs, one sentence */
   char **commands; /* what the steps ask to type, as they write it; shown
                     * with a button that copies each */
+  gboolean workaround; /* a browser setting that covers for a cause the fixes
+                        * before it remove */
 } LwFix;
 
 void        lw_fix_free               (LwFix            *self);

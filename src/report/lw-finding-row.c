@@ -102,6 +102,10 @@ fix_box (const LwFix *fix)
 
   gtk_widget_add_css_class (box, "lw-fix");
   gtk_box_append (GTK_BOX (box), title);
+  if (fix->workaround)
+    gtk_box_append (GTK_BOX (box),
+                    wrapped_label (_("A workaround: it hides the address in this browser only. "
+                                     "The fix above removes the cause."), "lw-fix-cost"));
   if (fix->steps != NULL && *fix->steps != '\0')
     gtk_box_append (GTK_BOX (box), steps_grid (fix->steps));
   for (guint i = 0; fix->commands != NULL && fix->commands[i] != NULL; i++)
