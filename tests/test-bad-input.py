@@ -200,7 +200,7 @@ def a_text_report_fits_the_terminal_with_no_trailing_spaces(net):
            f"wrapped at 120:\n{wide}")
     expect(wide.startswith("\033[1m") and "\033[0m" in wide, f"the verdict in colour:\n{wide[:300]!r}")
     no_color = text_check(net, env={"TERM": "xterm", "NO_COLOR": "1"}, tty_columns=120)
-    expect("\033[" not in no_color and no_color.startswith("No VPN"), f"NO_COLOR:\n{no_color[:300]!r}")
+    expect("\033[" not in no_color and no_color.startswith("Not protected: "), f"NO_COLOR:\n{no_color[:300]!r}")
 
 
 @test

@@ -73,7 +73,7 @@ def text_output_explains_the_verdict(net):
     # IPv6 has a default route but no IPv6 STUN server or URL was given:
     # that family is unknown, and the text says why.
     expect(proc.returncode == EXIT_UNKNOWN, f"exit {proc.returncode}: {proc.stderr}")
-    expect(lines[0] == "Unknown: No IPv6 STUN server could be asked", f"first line: {lines[0]!r}")
+    expect(lines[0] == "Could not check: No IPv6 STUN server could be asked", f"first line: {lines[0]!r}")
     expect("Findings" in lines and "Candidates" in lines and "Public addresses (HTTPS)" in lines,
            proc.stdout)
     expect("The public IPv6 address could not be checked over HTTPS" in proc.stdout, proc.stdout)

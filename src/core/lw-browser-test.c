@@ -395,11 +395,17 @@ lw_page_result_judge (const LwPageResult     *result,
   else
     {
       g_autofree char *list = lw_text_join_list (seen);
-      const char *who = result->kind == LW_PAGE_CAMERA ? _("pages with microphone permission")
-                                                       : _("every page");
 
-      v->summary = browser ? g_strdup_printf (_("confirmed in %s: %s visible to %s"), browser, list, who)
-                           : g_strdup_printf (_("confirmed: %s visible to %s"), list, who);
+      /* Translators: %1$s is a browser profile, %2$s the addresses its page got */
+      if (result->kind == LW_PAGE_CAMERA)
+        v->summary = browser ? g_strdup_printf (_("confirmed in %1$s: %2$s visible to pages with "
+                                                  "microphone permission"), browser, list)
+                             : g_strdup_printf (_("confirmed: %s visible to pages with microphone "
+                                                  "permission"), list);
+      else
+        v->summary = browser ? g_strdup_printf (_("confirmed in %1$s: %2$s visible to every page"),
+                                                browser, list)
+                             : g_strdup_printf (_("confirmed: %s visible to every page"), list);
     }
   return v;
 }

@@ -100,14 +100,20 @@ lw_check_options_validate (const LwCheckOptions  *self,
   if (g_strv_length (self->stun_servers) > LW_CHECK_MAX_SERVERS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("At most %u STUN servers can be asked in one check (%u were given)"),
+                   /* Translators: %1$u is the most (16), %2$u how many were given */
+                   ngettext ("At most %1$u STUN servers can be asked in one check (%2$u was given)",
+                             "At most %1$u STUN servers can be asked in one check (%2$u were given)",
+                             g_strv_length (self->stun_servers)),
                    LW_CHECK_MAX_SERVERS, g_strv_length (self->stun_servers));
       return FALSE;
     }
   if (self->ip_urls != NULL && g_strv_length (self->ip_urls) > LW_CHECK_MAX_SERVERS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   _("At most %u address services can be asked in one check (%u were given)"),
+                   /* Translators: %1$u is the most (16), %2$u how many were given */
+                   ngettext ("At most %1$u address services can be asked in one check (%2$u was given)",
+                             "At most %1$u address services can be asked in one check (%2$u were given)",
+                             g_strv_length (self->ip_urls)),
                    LW_CHECK_MAX_SERVERS, g_strv_length (self->ip_urls));
       return FALSE;
     }

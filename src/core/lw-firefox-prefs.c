@@ -300,6 +300,17 @@ failed:
   return FALSE;
 }
 
+/* "the file is too large (20.1 MB)": its size as people read one. */
+static void
+too_large (GError  **error,
+           guint64   size)
+{
+  g_autofree char *size_text = g_format_size (size);
+
+  /* Translators: %s is a size, such as "20.1 MB" */
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("the file is too large (%s)"), size_text);
+}
+
 /**
  * lw_firefox_prefs_parse:
  * @text: the file's bytes
@@ -317,8 +328,7 @@ lw_firefox_prefs_parse (const char  *text,
 
   if (length > LW_FIREFOX_PREFS_MAX_BYTES)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("the file is too large (%" G_GSIZE_FORMAT " bytes)"), length);
+      too_large (error, length);
       return NULL;
     }
   if (memchr (text, '\0', length) != NULL || !g_utf8_validate_len (text, length, NULL))
@@ -378,8 +388,7 @@ lw_read_capped_file (GFile   *file,
     }
   if (g_file_info_get_size (info) > (goffset) max_bytes)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("the file is too large (%" G_GINT64_FORMAT " bytes)"), g_file_info_get_size (info));
+      too_large (error, (guint64) g_file_info_get_size (info));
       return FALSE;
     }
   if (!g_file_load_contents (file, NULL, contents, length, NULL, error))
@@ -388,8 +397,7 @@ lw_read_capped_file (GFile   *file,
   if (*length > max_bytes)
     {
       g_clear_pointer (contents, g_free);
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("the file is too large (%" G_GSIZE_FORMAT " bytes)"), *length);
+      too_large (error, *length);
       return FALSE;
     }
   return TRUE;

@@ -163,7 +163,8 @@ notice_for (LwReport        *report,
    * the IPv4 one is the one most people know as theirs. Later ones name
    * what is new. */
   if (level == LW_LEVEL_LEAK && n > 1 && first_of_leak)
-    title = g_strdup_printf (_("Leak: %s are visible"), addresses);
+    /* Translators: %s lists the addresses */
+    title = g_strdup_printf (ngettext ("Leak: %s is visible", "Leak: %s are visible", n), addresses);
   else if (level == LW_LEVEL_LEAK)
     title = f && f->address ? g_strdup_printf (_("Leak: %s is visible"), f->address)
                             : g_strdup (_("Leak: your real address is visible"));

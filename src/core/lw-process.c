@@ -47,8 +47,11 @@ lw_process_prepare (GError **error)
   if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < LW_PROCESS_MIN_DESCRIPTORS)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
-                   _("Only %lu files may be open at once (ulimit -n), and Leakwatch needs at "
-                     "least %d"),
+                   /* Translators: %1$lu is the limit, %2$d what Leakwatch needs */
+                   ngettext ("Only %1$lu file may be open at once (ulimit -n), and Leakwatch needs at "
+                             "least %2$d",
+                             "Only %1$lu files may be open at once (ulimit -n), and Leakwatch needs at "
+                             "least %2$d", (unsigned long) limit.rlim_cur),
                    (unsigned long) limit.rlim_cur, LW_PROCESS_MIN_DESCRIPTORS);
       return FALSE;
     }

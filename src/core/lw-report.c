@@ -437,17 +437,11 @@ char *
 lw_report_dup_sentence (LwReport *self)
 {
   g_autofree char *phrase = NULL;
-  const char *rest;
 
   g_return_val_if_fail (LW_IS_REPORT (self), NULL);
 
   phrase = dup_phrase (self);
-  rest = g_utf8_next_char (phrase);
-  {
-    g_autofree char *first = g_utf8_strup (phrase, rest - phrase);
-
-    return g_strconcat (first, rest, NULL);
-  }
+  return lw_text_sentence (phrase);
 }
 
 /**
@@ -491,9 +485,13 @@ dup_phrase (LwReport *self)
          * the browsers found that show them, when pages are the ones that
          * see it. */
         if (n > 1 && browsers != NULL)
-          return g_strdup_printf (_("%s are visible to web pages in %s"), addresses, browsers);
+          /* Translators: %1$s lists addresses, %2$s the browsers that show them */
+          return g_strdup_printf (ngettext ("%1$s is visible to web pages in %2$s",
+                                            "%1$s are visible to web pages in %2$s", n), addresses, browsers);
         if (n > 1)
-          return g_strdup_printf (_("%s are visible to web pages"), addresses);
+          /* Translators: %s lists addresses */
+          return g_strdup_printf (ngettext ("%s is visible to web pages", "%s are visible to web pages", n),
+                                  addresses);
         if (f != NULL && browsers != NULL && f->audience == LW_AUDIENCE_EVERY_PAGE)
           /* Translators: a finding's summary, then the browsers that show it */
           return g_strdup_printf (_("%s in %s"), f->summary, browsers);

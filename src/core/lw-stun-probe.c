@@ -239,8 +239,10 @@ add_not_asked (Bound *b)
             continue;
           r = lw_stun_result_new (LW_PROBE_BOUND, base->address, base->interface, server->text);
           r->result = LW_RESULT_TIMEOUT;
-          r->error = g_strdup_printf (_("not asked before the deadline (%d servers are asked at "
-                                        "a time)"),
+          r->error = g_strdup_printf (ngettext ("not asked before the deadline (%d server is asked "
+                                                "at a time)",
+                                                "not asked before the deadline (%d servers are asked "
+                                                "at a time)", MAX_AGENTS_AT_ONCE),
                                       MAX_AGENTS_AT_ONCE);
           g_ptr_array_add (b->stun_results, r);
         }

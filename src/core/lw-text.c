@@ -81,18 +81,28 @@ table_print (Table   *t,
   g_free (t);
 }
 
-static const char *
+/* A level's name as the text report tags it: in capitals, the glossary's
+ * word (docs/GLOSSARY.md). */
+static char *
 level_label (LwLevel level)
 {
-  switch (level)
+  return g_utf8_strup (lw_level_name (level), -1);
+}
+
+/* The widest level's tag, in characters: the column the findings'
+ * summaries start after. */
+static glong
+level_width (void)
+{
+  glong width = 0;
+
+  for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK; level++)
     {
-    case LW_LEVEL_LEAK:        return _("LEAK");
-    case LW_LEVEL_WARNING:     return _("WARNING");
-    case LW_LEVEL_UNKNOWN:     return _("UNKNOWN");
-    case LW_LEVEL_UNPROTECTED: return _("NO VPN");
-    case LW_LEVEL_NOTE:
-    default:                   return _("NOTE");
+      g_autofree char *label = level_label (level);
+
+      width = MAX (width, g_utf8_strlen (label, -1));
     }
+  return width;
 }
 
 /* "      How: text": one line, however long; a line break in @text goes
@@ -182,15 +192,13 @@ hang_of (const char *line)
 
   while (*p == ' ')
     p++, lead++;
-  /* A finding's line: "  %-8s summary", whatever the level's words. */
-  if (lead == 2 && strlen (line) > 11 && line[10] == ' ' && line[11] != ' ')
+  /* A finding's line: its level's tag, then the summary. */
+  for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK; level++)
     {
-      gboolean level = TRUE;
+      g_autofree char *tag = lw_text_level_tag (level);
 
-      for (int i = 2; i < 10 && level; i++)
-        level = g_ascii_isupper (line[i]) || line[i] == ' ';
-      if (level)
-        return 11;
+      if (g_str_has_prefix (line, tag))
+        return g_utf8_strlen (tag, -1);
     }
   end = lead;
   while (p[end - lead] != '\0' && p[end - lead] != ' ')
@@ -238,14 +246,17 @@ lw_text_wrap (const char *text,
 }
 
 /**
- * lw_text_level_label:
+ * lw_text_level_tag:
  *
- * Returns: how the text report tags @level: "LEAK", "WARNING"
+ * Returns: (transfer full): how a finding's line in the text report
+ *   starts: "  LEAK", padded by characters to the widest level, and a space
  */
-const char *
-lw_text_level_label (LwLevel level)
+char *
+lw_text_level_tag (LwLevel level)
 {
-  return level_label (level);
+  g_autofree char *label = level_label (level);
+
+  return g_strdup_printf ("  %s%*s  ", label, (int) (level_width () - g_utf8_strlen (label, -1)), "");
 }
 
 static char *
@@ -268,7 +279,9 @@ append_findings (GString  *out,
     {
       const LwFinding *f = g_ptr_array_index (findings, i);
 
-      g_string_append_printf (out, "  %-8s %s\n", level_label (f->level), f->summary);
+      g_autofree char *tag = lw_text_level_tag (f->level);
+
+      g_string_append_printf (out, "%s%s\n", tag, f->summary);
       append_wrapped (out, _("How:"), f->detail);
       append_wrapped (out, _("Fix:"), f->advice);
     }
@@ -613,4 +626,24 @@ lw_text_format_report (LwReport *report)
   append_evidence (out, lw_report_get_evidence (report), lw_report_get_timings (report));
 
   return g_string_free (out, FALSE);
+}
+
+/**
+ * lw_text_sentence:
+ * @phrase: words that may start in lower case ("confirmed in Firefox: …")
+ *
+ * Returns: (transfer full): @phrase with its first letter a capital, in
+ *   any script
+ */
+char *
+lw_text_sentence (const char *phrase)
+{
+  const char *rest;
+  g_autofree char *first = NULL;
+
+  if (phrase == NULL || *phrase == '\0')
+    return g_strdup ("");
+  rest = g_utf8_next_char (phrase);
+  first = g_utf8_strup (phrase, rest - phrase);
+  return g_strconcat (first, rest, NULL);
 }

@@ -8,9 +8,10 @@ G_BEGIN_DECLS
 char       *lw_text_format_report     (LwReport               *report);
 char       *lw_text_format_browsers   (LwReport               *report);
 char       *lw_text_join_list         (GPtrArray              *items);
+char       *lw_text_sentence          (const char             *phrase);
 char       *lw_text_wrap              (const char             *text,
                                        guint                   width);
-const char *lw_text_level_label       (LwLevel                 level);
+char       *lw_text_level_tag         (LwLevel                 level);
 char       *lw_text_browser_sees      (const LwBrowserVerdict *verdict,
                                        gboolean                camera);
 const char *lw_text_browsers_stand_in (GPtrArray              *verdicts);

@@ -288,8 +288,7 @@ show_test (LwBrowserRow           *self,
     line = g_strdup_printf (_("Confirmed in %1$s %2$s"), s->label, when);
 
   /* The summary is a phrase ("confirmed in Firefox: …"): a sentence here. */
-  said = g_strdup (c->summary);
-  said[0] = g_ascii_toupper (said[0]);
+  said = lw_text_sentence (c->summary);
   /* The result in full, with the page's own words; and the camera step's,
    * when it was taken and still describes the browser. */
   if (camera != NULL && lw_confirmation_is_current (camera, s))

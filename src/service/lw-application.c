@@ -11,6 +11,7 @@
 
 #include "lw-application-private.h"
 #include "lw-autostart.h"
+#include "lw-text.h"
 #include "lw-cli.h"
 #include "lw-helper-keeper.h"
 #include "lw-monitor.h"
@@ -414,10 +415,10 @@ on_browser_test_result (LwBrowserTest *test,
   if (self->browser_test_tell)
     {
       g_autoptr(GNotification) told = g_notification_new (_("What your browser showed"));
-      g_autofree char *body = g_strdup_printf ("%s.", verdict->summary);
-
+      g_autofree char *sentence = lw_text_sentence (verdict->summary);
       /* The summary is a phrase ("confirmed in Firefox: …"): a sentence here. */
-      body[0] = g_ascii_toupper (body[0]);
+      g_autofree char *body = g_strdup_printf (_("%s."), sentence);
+
       g_notification_set_body (told, body);
       g_notification_set_default_action (told, "app." LW_ACTION_SHOW_REPORT);
       g_application_send_notification (G_APPLICATION (self), "browser-test", told);

@@ -229,12 +229,14 @@ for_terminal (char     *text,
         }
       for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK && !done; level++)
         {
-          g_autofree char *tag = g_strdup_printf ("  %-8s ", lw_text_level_label (level));
+          g_autofree char *tag = lw_text_level_tag (level);
 
           if (g_str_has_prefix (lines[i], tag))
             {
-              g_string_append_printf (out, "  %s%s\033[0m%s", colour_of_level (level),
-                                      lw_text_level_label (level), lines[i] + 2 + strlen (lw_text_level_label (level)));
+              g_autofree char *label = g_strchomp (g_strdup (tag + 2));
+
+              g_string_append_printf (out, "  %s%s\033[0m%s", colour_of_level (level), label,
+                                      lines[i] + 2 + strlen (label));
               done = TRUE;
             }
         }
@@ -395,7 +397,11 @@ on_watch_report (LwMonitor *monitor,
       const LwFinding *f = g_ptr_array_index (findings, i);
 
       if (f->level != LW_LEVEL_NOTE)
-        g_string_append_printf (out, "\n  %-8s %s", lw_text_level_label (f->level), f->summary);
+        {
+          g_autofree char *tag = lw_text_level_tag (f->level);
+
+          g_string_append_printf (out, "\n%s%s", tag, f->summary);
+        }
     }
   text = g_string_free (out, FALSE);
   print_and_free (for_terminal (g_steal_pointer (&text), report));
