@@ -524,6 +524,10 @@ def the_keyboard_checks_and_copies(s):
         keyboard.press("F5")
         s.wait_dump(lambda d: d.status == "checking", "F5 to check")
         s.wait_dump(lambda d: d.status == "unprotected", "the new report")
+        # Alt and the page's number, in the switcher's order.
+        for key, page in (("3", "evidence"), ("2", "browsers"), ("4", "history"), ("1", "report")):
+            keyboard.press("Alt_L", key)
+            s.wait_dump(lambda d: d.page == page, f"Alt+{key} to the {page} page", seconds=5)
         # The copy test before leaves its "Report copied" toast up (here
         # it does not time out), so the toast alone proves nothing: other
         # text goes on the clipboard first, and the report must replace it.

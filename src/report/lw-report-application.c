@@ -82,6 +82,9 @@ about_activated (GSimpleAction *action,
                                        "tells you what leaked, to which kind of page, and how "
                                        "to fix it."),
                          "developer-name", _("The Leakwatch developers"),
+                         /* The same addresses as the metainfo's. */
+                         "website", "https://github.com/leakwatch/leakwatch",
+                         "issue-url", "https://github.com/leakwatch/leakwatch/issues",
                          "license-type", GTK_LICENSE_GPL_3_0,
                          "translator-credits", _("translator-credits"),
                          NULL);
@@ -118,6 +121,11 @@ static const struct
   { "window.close", { "<Control>w", NULL } },
   { "win.copy-report", { "<Control><Shift>c", NULL } },
   { "win.save-json", { "<Control>s", NULL } },
+  /* The pages, in the order the switcher shows them. */
+  { "win.show-page::report", { "<Alt>1", NULL } },
+  { "win.show-page::browsers", { "<Alt>2", NULL } },
+  { "win.show-page::evidence", { "<Alt>3", NULL } },
+  { "win.show-page::history", { "<Alt>4", NULL } },
 };
 
 static void
