@@ -8,6 +8,8 @@
 
 #include "lw-browser-row.h"
 #include "lw-browsers-page.h"
+#include "lw-evidence-page.h"
+#include "lw-evidence-row.h"
 #include "lw-report-page.h"
 #include "lw-report-resources.h"
 #include "lw-report-util.h"
@@ -298,6 +300,49 @@ test_protected_reads_as_protected (void)
   }
   lw_report_page_update (LW_REPORT_PAGE (page), report, FALSE);
   g_assert_false (gtk_widget_has_css_class (gtk_widget_get_ancestor (GTK_WIDGET (details), ADW_TYPE_PREFERENCES_GROUP), "dim-label"));
+
+  g_object_unref (page);
+}
+
+/* The Evidence page: plain words for each candidate, the term on hover,
+ * and a "Leak" tag on the one the leak stands on. */
+static void
+test_evidence_marks_what_proves_a_finding (void)
+{
+  g_autoptr(GString) json = g_string_new (LEAK_REPORT);
+  g_autoptr(LwReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_EVIDENCE_PAGE, NULL));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *leaking = NULL, *local = NULL;
+
+  g_string_replace (json, "\"candidates\": []",
+                    "\"candidates\": ["
+                    "{\"probe\": \"browser\", \"mode\": \"default-route\", \"type\": \"srflx\","
+                    " \"address\": \"198.51.100.7\", \"port\": 4000, \"base\": \"10.8.0.2\","
+                    " \"interface\": \"tun0\", \"server\": \"203.0.113.1:3478\"},"
+                    "{\"probe\": \"browser\", \"mode\": \"default-route\", \"type\": \"host\","
+                    " \"address\": \"10.8.0.2\", \"port\": 4000, \"base\": \"10.8.0.2\","
+                    " \"interface\": \"tun0\", \"server\": null}]", 1);
+  report = lw_report_new_from_json (json->str, &error);
+  g_assert_no_error (error);
+  lw_evidence_page_set_report (LW_EVIDENCE_PAGE (page), report);
+
+  find_all (page, LW_TYPE_EVIDENCE_ROW, rows);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const char *title = adw_preferences_row_get_title (g_ptr_array_index (rows, i));
+
+      if (g_strcmp0 (title, "Seen by a STUN server · 198.51.100.7") == 0)
+        leaking = g_ptr_array_index (rows, i);
+      else if (g_strcmp0 (title, "Local address · 10.8.0.2") == 0)
+        local = g_ptr_array_index (rows, i);
+    }
+  g_assert_nonnull (leaking);
+  g_assert_nonnull (local);
+  g_assert_true (shows_line (leaking, "Leak"));
+  g_assert_false (shows_line (local, "Leak"));
+  g_assert_false (shows_line (page, "srflx · 198.51.100.7"));
 
   g_object_unref (page);
 }
@@ -682,6 +727,7 @@ main (int   argc,
   g_test_add_func ("/report/banner/verdict", test_banner_shows_the_verdict);
   g_test_add_func ("/report/page/finding-rows", test_finding_rows_show_the_findings);
   g_test_add_func ("/report/page/protected", test_protected_reads_as_protected);
+  g_test_add_func ("/report/evidence/proves", test_evidence_marks_what_proves_a_finding);
   g_test_add_func ("/report/browsers/profiles", test_browsers_page_shows_each_profile);
   g_test_add_func ("/report/browsers/stand-ins", test_browsers_page_says_when_defaults_stand_in);
   g_test_add_func ("/report/browsers/fix", test_browsers_page_offers_the_fix);

@@ -435,8 +435,8 @@ def check_now_shows_checking_then_the_new_report(s):
 def the_evidence_page_lists_what_the_check_saw(s):
     report = s.settled_report()
     dump = s.show_page("evidence")
-    for title in ("VPN", "Public addresses", "Every page (default route)",
-                  "Pages with camera permission (all interfaces)", "Native apps (interface-bound)",
+    for title in ("VPN", "Public addresses", "Every web page",
+                  "Pages with camera or microphone permission", "Programs bound to a network interface",
                   "Interfaces", "Routes", "STUN requests"):
         expect(title in dump, f"the group {title!r}:\n{dump}")
     # The way to the internet, as the kernel told it; no VPN here, so it
@@ -458,8 +458,13 @@ def the_evidence_page_lists_what_the_check_saw(s):
     expect(any("/slow" in line and pa["error"] in line for pa in failed for line in dump.lines),
            f"the failure and its reason:\n{dump}")
     expect(report["candidates"], "candidates", report)
+    # Plain words for each kind of candidate, the term on hover.
+    words = {"host": "Local address", "srflx": "Seen by a STUN server"}
     for c in report["candidates"]:
-        expect(f"{c['type']} · {c['address']}" in dump, f"the candidate {c}:\n{dump}")
+        expect(f"{words[c['type']]} · {c['address']}" in dump, f"the candidate {c}:\n{dump}")
+    expect("tooltip: srflx (server-reflexive) candidate" in dump and "tooltip: host candidate" in dump,
+           f"the terms on hover:\n{dump}")
+    expect(not any(line.startswith(("srflx", "host ·")) for line in dump.lines), f"no bare jargon:\n{dump}")
     for lan in (lwnet.CLIENT4, lwnet.CLIENT6):
         expect(any(line.startswith(lan + "/") for line in dump.lines), f"lan0's {lan}:\n{dump}")
     s.keep_screenshot("report-evidence.png")

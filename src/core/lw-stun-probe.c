@@ -216,7 +216,7 @@ collect (Bound *b,
           r->result = LW_RESULT_TIMEOUT;
           /* libnice drops a srflx equal to its host address, so silence
            * here is not proof that the server did not answer. */
-          r->error = g_strdup (_("no srflx (unanswered, or equal to the local address)"));
+          r->error = g_strdup (_("no new address (no answer, or the STUN server saw the local address itself)"));
         }
       g_ptr_array_add (b->stun_results, r);
     }

@@ -503,8 +503,8 @@ on_bus (GObject      *source,
   if (r->bus == NULL)
     {
       g_debug ("system bus: %s", error->message);
-      read_fallback (r, _("There is no system bus, so no NetworkManager; the VPN state comes "
-                          "from the interfaces."));
+      read_fallback (r, _("NetworkManager cannot be reached here, so the VPN's state comes from "
+                          "the network interfaces."));
       return;
     }
 

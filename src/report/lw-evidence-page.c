@@ -32,7 +32,7 @@ struct _LwEvidencePage
 
 G_DEFINE_FINAL_TYPE (LwEvidencePage, lw_evidence_page, ADW_TYPE_BIN)
 
-static void
+static GtkWidget *
 add_row (LwEvidencePage      *self,
          AdwPreferencesGroup *group,
          const char          *title,
@@ -43,6 +43,44 @@ add_row (LwEvidencePage      *self,
 
   adw_preferences_group_add (group, row);
   g_ptr_array_add (self->rows, row);
+  return row;
+}
+
+/* A candidate's kind in plain words, and the term for the tooltip
+ * (docs/GLOSSARY.md). */
+static const char *
+candidate_words (LwCandidateType   type,
+                 const char      **term)
+{
+  switch (type)
+    {
+    case LW_CANDIDATE_HOST:
+      *term = _("host candidate");
+      return _("Local address");
+    case LW_CANDIDATE_SRFLX:
+    default:
+      *term = _("srflx (server-reflexive) candidate");
+      return _("Seen by a STUN server");
+    }
+}
+
+/* The finding this candidate proves, the most serious first: one about
+ * the same address, seen by the same kind of socket. */
+static const LwFinding *
+finding_proved_by (LwReport          *report,
+                   const LwCandidate *c)
+{
+  GPtrArray *findings = report ? lw_report_get_findings (report) : NULL;
+
+  for (guint i = 0; findings != NULL && i < findings->len; i++)
+    {
+      const LwFinding *f = g_ptr_array_index (findings, i);
+
+      if (f->level >= LW_LEVEL_WARNING && g_strcmp0 (f->address, c->address) == 0 &&
+          (c->probe == LW_PROBE_BOUND) == (f->audience == LW_AUDIENCE_NATIVE_APPS))
+        return f;
+    }
+  return NULL;
 }
 
 static void
@@ -210,6 +248,7 @@ show_public_addresses (LwEvidencePage   *self,
 
 static void
 show_candidates (LwEvidencePage   *self,
+                 LwReport         *report,
                  const LwEvidence *ev)
 {
   guint n_default = 0, n_camera = 0, n_native = 0;
@@ -217,9 +256,12 @@ show_candidates (LwEvidencePage   *self,
   for (guint i = 0; i < ev->candidates->len; i++)
     {
       const LwCandidate *c = g_ptr_array_index (ev->candidates, i);
+      const LwFinding *proves = finding_proved_by (report, c);
       AdwPreferencesGroup *group;
-      g_autofree char *title = g_strdup_printf ("%s · %s", lw_candidate_type_to_string (c->type),
-                                                c->address);
+      const char *term = NULL;
+      const char *words = candidate_words (c->type, &term);
+      g_autofree char *title = g_strdup_printf ("%s · %s", words, c->address);
+      GtkWidget *row;
       g_autofree char *from = NULL;
       g_autofree char *on = NULL;
       g_autofree char *via = NULL;
@@ -251,7 +293,11 @@ show_candidates (LwEvidencePage   *self,
         /* Translators: the STUN server that reported a candidate */
         via = g_strdup_printf (_("via %s"), c->server);
       subtitle = join_parts (from ? from : "", on ? on : "", via ? via : "", NULL);
-      add_row (self, group, title, subtitle, NULL);
+      row = add_row (self, group, title, subtitle, NULL);
+      lw_evidence_row_set_term (LW_EVIDENCE_ROW (row), term);
+      /* The evidence a finding stands on, marked as such. */
+      if (proves != NULL)
+        lw_evidence_row_set_tag (LW_EVIDENCE_ROW (row), proves->level);
     }
 
   if (n_default == 0)
@@ -411,7 +457,7 @@ lw_evidence_page_set_report (LwEvidencePage *self,
   ev = lw_report_get_evidence (report);
   show_vpn (self, ev);
   show_public_addresses (self, ev);
-  show_candidates (self, ev);
+  show_candidates (self, report, ev);
   show_interfaces (self, ev);
   show_routes (self, ev);
   show_stun (self, ev);

@@ -48,6 +48,39 @@ lw_evidence_row_set_suffix (LwEvidenceRow *self,
   set_optional_label (self->suffix_label, suffix);
 }
 
+/**
+ * lw_evidence_row_set_tag:
+ * @level: the level of the finding this row proves
+ *
+ * Shows, at the end of the row, the level's name as a coloured tag
+ * ("Leak"), so that the user sees which evidence a finding stands on.
+ */
+void
+lw_evidence_row_set_tag (LwEvidenceRow *self,
+                         LwLevel        level)
+{
+  g_return_if_fail (LW_IS_EVIDENCE_ROW (self));
+
+  set_optional_label (self->suffix_label, lw_level_name (level));
+  gtk_widget_add_css_class (GTK_WIDGET (self->suffix_label), "lw-tag");
+  gtk_widget_add_css_class (GTK_WIDGET (self->suffix_label), lw_level_tone (level));
+}
+
+/**
+ * lw_evidence_row_set_term:
+ * @term: the technical term for the row's plain words
+ *
+ * The term behind the plain words, for who wants it, on hover.
+ */
+void
+lw_evidence_row_set_term (LwEvidenceRow *self,
+                          const char    *term)
+{
+  g_return_if_fail (LW_IS_EVIDENCE_ROW (self));
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->title_label), term);
+}
+
 static void
 lw_evidence_row_class_init (LwEvidenceRowClass *klass)
 {

@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "lw-analyzer.h"
+
 G_BEGIN_DECLS
 
 #define LW_TYPE_EVIDENCE_ROW (lw_evidence_row_get_type ())
@@ -14,6 +16,10 @@ GtkWidget  *lw_evidence_row_new           (const char    *title,
                                            const char    *suffix);
 void        lw_evidence_row_set_subtitle  (LwEvidenceRow *self,
                                            const char    *subtitle);
+void        lw_evidence_row_set_tag       (LwEvidenceRow *self,
+                                           LwLevel        level);
+void        lw_evidence_row_set_term      (LwEvidenceRow *self,
+                                           const char    *term);
 void        lw_evidence_row_set_suffix    (LwEvidenceRow *self,
                                            const char    *suffix);
 
