@@ -347,6 +347,40 @@ test_evidence_marks_what_proves_a_finding (void)
   g_object_unref (page);
 }
 
+/* A check that no server could complete offers the preferences, where
+ * the servers are chosen; offline, there is nothing to choose. */
+static void
+test_could_not_check_opens_preferences (void)
+{
+  const char *states[] = { "\"default_addresses\": {\"ipv4\": \"10.8.0.2\", \"ipv6\": null}",
+                           "\"default_addresses\": {\"ipv4\": null, \"ipv6\": null}" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    {
+      g_autoptr(GString) json = g_string_new (LEAK_REPORT);
+      g_autoptr(LwReport) report = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+      GtkWidget *page = g_object_ref_sink (g_object_new (LW_TYPE_REPORT_PAGE, NULL));
+      gboolean offered = FALSE;
+
+      g_string_replace (json, "\"status\": \"leak\"", "\"status\": \"unknown\"", 1);
+      g_string_replace (json, "{\"id\": \"public-address-leak\", \"level\": \"leak\"",
+                        "{\"id\": \"check-incomplete\", \"level\": \"unknown\"", 1);
+      g_string_replace (json, "\"default_addresses\": {\"ipv4\": \"10.8.0.2\", \"ipv6\": null}",
+                        states[i], 1);
+      report = lw_report_new_from_json (json->str, &error);
+      g_assert_no_error (error);
+      lw_report_page_update (LW_REPORT_PAGE (page), report, FALSE);
+      find_all (page, GTK_TYPE_BUTTON, buttons);
+      for (guint j = 0; j < buttons->len; j++)
+        offered |= g_strcmp0 (gtk_actionable_get_action_name (g_ptr_array_index (buttons, j)),
+                              "app.preferences") == 0;
+      g_assert_cmpint (offered, ==, i == 0);
+      g_object_unref (page);
+    }
+}
+
 static GPtrArray *
 browser_rows (GtkWidget *page)
 {
@@ -728,6 +762,7 @@ main (int   argc,
   g_test_add_func ("/report/page/finding-rows", test_finding_rows_show_the_findings);
   g_test_add_func ("/report/page/protected", test_protected_reads_as_protected);
   g_test_add_func ("/report/evidence/proves", test_evidence_marks_what_proves_a_finding);
+  g_test_add_func ("/report/page/open-preferences", test_could_not_check_opens_preferences);
   g_test_add_func ("/report/browsers/profiles", test_browsers_page_shows_each_profile);
   g_test_add_func ("/report/browsers/stand-ins", test_browsers_page_says_when_defaults_stand_in);
   g_test_add_func ("/report/browsers/fix", test_browsers_page_offers_the_fix);
