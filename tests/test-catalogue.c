@@ -140,6 +140,9 @@ test_no_browser_found_means_all (void)
   g_assert_cmpstr (names, ==,
                    "VPN: split tunnel|Firefox|Chromium and Google Chrome|Brave|Tor Browser|VPN: kill switch");
   g_assert_nonnull (strstr (fix_titled (fixes, "VPN: split tunnel")->steps, "ipv6.never-default"));
+  /* Tor Browser is safe as it ships: no workaround to make. */
+  g_assert_false (fix_titled (fixes, "Tor Browser")->workaround);
+  g_assert_true (fix_titled (fixes, "Brave")->workaround);
   assert_complete (fixes);
 }
 

@@ -483,6 +483,7 @@ add_browser_fix (GPtrArray   *fixes,
                  "2. Keep media.peerconnection.enabled at false in about:config."),
                _("None: Tor Browser never offered WebRTC calls."),
                "about:config", "media.peerconnection.enabled", NULL);
+      ((LwFix *) g_ptr_array_index (fixes, fixes->len - 1))->as_it_is = TRUE;
       break;
 
     default:
@@ -670,7 +671,7 @@ lw_catalogue_fixes (const LwFinding *finding,
       {
         LwFix *fix = g_ptr_array_index (settings, i);
 
-        fix->workaround = workaround;
+        fix->workaround = workaround && !fix->as_it_is;
         if (workaround)
           g_ptr_array_add (fixes, fix);
         else

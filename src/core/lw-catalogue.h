@@ -36,6 +36,7 @@ typedef struct
                     * with a button that copies each */
   gboolean workaround; /* a browser setting that covers for a cause the fixes
                         * before it remove */
+  gboolean as_it_is;   /* nothing to change: the browser is safe as it ships */
 } LwFix;
 
 void        lw_fix_free               (LwFix            *self);

@@ -102,10 +102,6 @@ fix_box (const LwFix *fix)
 
   gtk_widget_add_css_class (box, "lw-fix");
   gtk_box_append (GTK_BOX (box), title);
-  if (fix->workaround)
-    gtk_box_append (GTK_BOX (box),
-                    wrapped_label (_("A workaround: it hides the address in this browser only. "
-                                     "The fix above removes the cause."), "lw-fix-cost"));
   if (fix->steps != NULL && *fix->steps != '\0')
     gtk_box_append (GTK_BOX (box), steps_grid (fix->steps));
   for (guint i = 0; fix->commands != NULL && fix->commands[i] != NULL; i++)
@@ -167,13 +163,20 @@ lw_finding_row_new (const LwFinding *finding,
 
   for (guint i = 0; fixes != NULL && i < fixes->len; i++)
     {
+      const LwFix *fix = g_ptr_array_index (fixes, i);
+
       if (i == 0)
         {
           GtkWidget *heading = wrapped_label (_("How to fix it"), "heading");
 
           gtk_box_append (self->fixes_box, heading);
         }
-      gtk_box_append (self->fixes_box, fix_box (g_ptr_array_index (fixes, i)));
+      /* Once, before the first of them: what the browsers' settings are. */
+      if (fix->workaround && (i == 0 || !((const LwFix *) g_ptr_array_index (fixes, i - 1))->workaround))
+        gtk_box_append (self->fixes_box,
+                        wrapped_label (_("Workarounds: each hides the address in one browser only. "
+                                         "The fix above removes the cause."), "dim-label"));
+      gtk_box_append (self->fixes_box, fix_box (fix));
     }
   gtk_widget_set_visible (GTK_WIDGET (self->fixes_box), fixes != NULL && fixes->len > 0);
 

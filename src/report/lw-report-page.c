@@ -66,6 +66,15 @@ clear_rows (LwReportPage *self)
   g_ptr_array_set_size (self->rows, 0);
 }
 
+static gboolean
+has_findings (GPtrArray *findings)
+{
+  for (guint i = 0; i < findings->len; i++)
+    if (((const LwFinding *) g_ptr_array_index (findings, i))->level != LW_LEVEL_NOTE)
+      return TRUE;
+  return FALSE;
+}
+
 /* Offline: there is no network to choose servers for. */
 static gboolean
 offline (LwReport *report)
@@ -131,8 +140,10 @@ show_findings (LwReportPage *self)
       gboolean is_new = !g_hash_table_contains (self->seen, f->summary);
       GtkWidget *row;
 
-      /* The kill switch is a tip, once, not a note that reads like a leak. */
-      if (f->kind == LW_FINDING_TUNNEL_BYPASS_BY_BINDING && note)
+      /* The kill switch is a tip, once, not a note that reads like a leak;
+       * where a finding's fixes already offer it, the note waits in
+       * Details. */
+      if (f->kind == LW_FINDING_TUNNEL_BYPASS_BY_BINDING && note && !has_findings (findings))
         {
           if (self->tip_row == NULL)
             show_tip (self, f);

@@ -130,10 +130,11 @@ lw_status_banner_update (LwStatusBanner *self,
        * checking, the last result's whole headline. */
       if (checking)
         {
-          g_autofree char *last = lw_report_dup_headline (report);
+          g_autofree char *sentence = lw_report_dup_sentence (report);
 
-          /* Translators: %s is the verdict of the previous check, in one line. */
-          headline = g_strdup_printf (_("Last result: %s"), last);
+          /* Translators: %1$s is the previous check's status ("Leak"), %2$s what it meant */
+          headline = g_strdup_printf (_("Last result: %1$s — %2$s"),
+                                      lw_status_name (lw_report_get_status (report)), sentence);
         }
       else
         headline = lw_report_dup_sentence (report);
