@@ -434,9 +434,14 @@ add_bypass (Analysis      *a,
   if (lw_analysis_remembered (a, shown) != NULL)
     f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see "
                                     "your real address %s"), lw_analysis_family_name (family), shown);
+  else if (shown != NULL)
+    /* Translators: %1$s is IPv4 or IPv6, %2$s the address sites see */
+    f->summary = g_strdup_printf (_("The VPN is up but does not carry your %1$s traffic: sites see %2$s"),
+                                  lw_analysis_family_name (family), shown);
   else
-    f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see %s"),
-                                  lw_analysis_family_name (family), shown ? shown : _("your address"));
+    /* Translators: %s is IPv4 or IPv6 */
+    f->summary = g_strdup_printf (_("The VPN is up but does not carry your %s traffic: sites see "
+                                    "your address"), lw_analysis_family_name (family));
   if (f->cause == LW_CAUSE_PUSHED_ROUTE)
     /* Translators: the %s are a route as `ip route` writes it, an
      * interface, and the tunnel's own route */

@@ -1551,13 +1551,13 @@ lw_browser_setup_fix_steps (const LwBrowserSetup  *s,
                                   "%s/managed/leakwatch.json", folder, policy, folder);
 
     if (g_str_equal (s->browser, "brave"))
+      /* Translators: %1$s is Brave's own label for the setting; use Brave's wording in your
+       * language. %2$s says how to write the policy as root */
       return g_strdup_printf (_("In Brave: brave://settings/privacy, “WebRTC IP handling policy”: "
-                                "“%s”. Or, for every profile, %s"),
+                                "“%1$s”. Or, for every profile, %2$s"),
                               hide_is_enough ? _("Default public interface only") : _("Disable non-proxied UDP"),
                               as_root);
-    /* Capitalised as the start of a sentence. */
-    as_root[0] = g_ascii_toupper (as_root[0]);
-    return g_steal_pointer (&as_root);
+    return lw_text_sentence (as_root);
   }
 }
 

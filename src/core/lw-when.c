@@ -173,7 +173,7 @@ lw_when_phrase (GDateTime *time,
       /* Translators: %s is a day and a time, such as "21 November at
        * 13:00"; the phrase ends sentences such as "Confirmed in Firefox
        * on 21 November at 13:00". */
-      return g_strdup_printf (_("on %s"), text);
+      return g_strdup_printf (C_("a day", "on %s"), text);
     }
 }
 

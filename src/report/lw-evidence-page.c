@@ -288,7 +288,7 @@ show_candidates (LwEvidencePage   *self,
         from = g_strdup_printf (_("from %s"), c->base);
       if (c->interface != NULL)
         /* Translators: the network interface of a candidate, e.g. "on wlan0" */
-        on = g_strdup_printf (_("on %s"), c->interface);
+        on = g_strdup_printf (C_("a network interface", "on %s"), c->interface);
       if (c->server != NULL)
         /* Translators: the STUN server that reported a candidate */
         via = g_strdup_printf (_("via %s"), c->server);

@@ -185,7 +185,9 @@ test_browser_activated (GSimpleAction *action,
   if (!launched)
     {
       g_autoptr(GNotification) told = g_notification_new (_("No browser could be opened"));
-      g_autofree char *body = url ? g_strdup_printf (_("%s. Open %s in your browser to test it."),
+      /* Translators: %1$s says why ("there is no desktop entry …"), %2$s is the test page's address */
+      g_autofree char *body = url ? g_strdup_printf (_("No browser could be started (%1$s). Open %2$s "
+                                                       "in your browser to test it."),
                                                      error->message, url)
                                   : g_strdup_printf (_("The test page cannot open: %s."), error->message);
 

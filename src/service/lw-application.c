@@ -319,10 +319,10 @@ on_history_problem (LwMonitor     *monitor,
   self->told_history_problem = TRUE;
   notification = g_notification_new (_("Leakwatch cannot save its history"));
   /* The reason is a phrase ("the disk is full"): as a sentence here. */
-  first = g_utf8_strup (problem, g_utf8_next_char (problem) - problem);
-  /* Translators: %s%s is the reason, such as "The disk is full" */
-  body = g_strdup_printf (_("%s%s. Monitoring goes on, and each check is saved once the history "
-                            "can be written again."), first, g_utf8_next_char (problem));
+  first = lw_text_sentence (problem);
+  /* Translators: %s is the reason, such as "The disk is full" */
+  body = g_strdup_printf (_("%s. Monitoring goes on, and each check is saved once the history "
+                            "can be written again."), first);
   g_notification_set_body (notification, body);
   g_application_send_notification (G_APPLICATION (self), "history-problem", notification);
 }
