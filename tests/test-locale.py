@@ -17,6 +17,10 @@ real coturn and HTTPS echo), in German, and starts the tray; its history
 file is damaged before it starts, so it starts a new one and says so in a
 notification. The window is read through the window dump (tests/preload).
 The verdict is "unprotected": there is no VPN here.
+
+The status's name is the glossary's (docs/GLOSSARY.md), one German word
+everywhere: the tray's first menu line and its accessible description, the
+window's title, and the headline of the panel's tooltip.
 """
 
 import os
@@ -40,8 +44,12 @@ LANGUAGE = "de"
 LOCALE = "de_DE.UTF-8"
 LOCALE_SOURCE = "/usr/share/i18n/locales/de_DE"
 
-# What the German catalogue says for this network's verdict ("unprotected").
-HEADLINE = "Kein VPN: Websites sehen Ihre echte Adresse"
+# What the German catalogue says for this network's verdict ("unprotected"):
+# the status's name, the sentence that says what it means, and the headline
+# that puts the two in one line (the panel's tooltip, never the window).
+STATUS = "Nicht geschützt"
+SENTENCE = "Websites sehen Ihre echte Adresse"
+HEADLINE = f"{STATUS}: {SENTENCE}"
 LAST_CHECKED = re.compile(r"^Zuletzt geprüft (gestern )?um \d\d:\d\d$")
 
 
@@ -145,9 +153,11 @@ def help_and_usage_errors_are_german(s):
     for text in ("Nach WebRTC-IP-Lecks am VPN vorbei suchen.",
                  "Einmal prüfen, das Ergebnis ausgeben und beenden",
                  "--ca-file=DATEI", "--timeout=SEKUNDEN",
-                 "Exit-Status von --check: 0 geschützt, 1 Leck, 2 Warnung,"):
+                 "Exit-Status von --check: 0 Geschützt, 1 Leck, 2 Warnung,",
+                 "3 Nicht geschützt, 4 Prüfung nicht möglich, 64 Aufruffehler."):
         expect(text in out.stdout, f"{text!r} in:\n{out.stdout}")
-    expect("Check once" not in out.stdout, f"no English left:\n{out.stdout}")
+    for text in ("Check once", "Exit status", "unprotected"):
+        expect(text not in out.stdout, f"no English left ({text!r}):\n{out.stdout}")
     wide = [line for line in out.stdout.splitlines() if len(line) > 80]
     expect(not wide, f"lines over 80 columns: {wide}")
 
@@ -166,13 +176,19 @@ def the_tray_menu_is_german(s):
 
     def labels():
         return [e["label"] for e in s.d.menu_entries(item) if e["visible"]]
-    s.d.wait(lambda: labels()[:1] == [HEADLINE] and LAST_CHECKED.match(labels()[1]),
-             f"the verdict and the time of the check in German (the menu: {labels()})")
-    for label in ("Jetzt prüfen", "Bericht öffnen", "Bei der Anmeldung starten", "Beenden"):
+    # The first line is only the status's name; the whole headline is the
+    # panel's title.
+    s.d.wait(lambda: labels()[:1] == [STATUS] and LAST_CHECKED.match(labels()[1]),
+             f"the status and the time of the check in German (the menu: {labels()})")
+    for label in ("Jetzt prüfen", "Bericht öffnen", "In meinem Browser testen",
+                  "Bei der Anmeldung starten", "Überwachung beenden"):
         expect(label in labels(), f"{label!r} in the menu {labels()}")
-    expect("Check now" not in labels() and "Quit" not in labels(), f"no English: {labels()}")
+    english = [label for label in ("Check Now", "Open Report", "Test in My Browser",
+                                   "Start at Login", "Stop Watching", "Quit", "Beenden")
+               if label in labels()]
+    expect(not english, f"no English, and no bare Quit: {english} in {labels()}")
     props = s.d.item_properties(item)
-    expect(props["Title"] == HEADLINE and props["IconAccessibleDesc"] == "Leakwatch: ungeschützt",
+    expect(props["Title"] == HEADLINE and props["IconAccessibleDesc"] == f"Leakwatch: {STATUS}",
            f"the panel's title and description: {props}")
 
 
@@ -191,9 +207,10 @@ def a_notification_is_german(s):
 def the_report_window_is_german(s):
     s.settled_report()
     s.obj().Activate("show-report", [], {}, dbus_interface=ACTIONS)
-    wanted = ("Nicht geschützt", HEADLINE, "Befunde",
+    # The banner: the status's name as the title, the sentence under it.
+    wanted = (STATUS, SENTENCE, "Befunde",
               "Kein VPN verbunden: Jede Website sieht ohnehin Ihre echte Adresse",
-              "Bericht", "Browser", "Nachweise", "Verlauf")
+              "Jetzt prüfen", "Bericht", "Browser", "Nachweise", "Verlauf")
     try:
         s.d.wait(lambda: s.dump() is not None and all(line in s.dump().lines for line in wanted),
                  "the report in German", seconds=30)
@@ -201,13 +218,15 @@ def the_report_window_is_german(s):
         raise AssertionError(f"{error}; the window shows:\n{s.dump()}\n"
                              f"log:\n{s.d.read_log(s.log)[-3000:]}") from None
     dump = s.dump()
+    expect(HEADLINE not in dump.lines, f"the name and the sentence never in one line:\n{dump}")
     expect(any(LAST_CHECKED.match(line) for line in dump.lines), f"when, in German:\n{dump}")
     # The month's name comes from the locale (LC_TIME), not the catalogue.
     expect(any(re.fullmatch(r"tooltip: Geprüft am \d+\. (Januar|Februar|März|April|Mai|Juni|Juli|"
                             r"August|September|Oktober|November|Dezember) \d{4} um \d\d:\d\d:\d\d",
                             line) for line in dump.text.splitlines()),
            f"the date of the check in German:\n{dump}")
-    english = [line for line in ("Not protected", "Findings", "Evidence", "History", "Check now")
+    english = [line for line in ("Not protected", "Sites see your real address", "Findings",
+                                 "Evidence", "History", "Check Now")
                if line in dump.lines]
     expect(not english, f"English left in the window: {english}\n{dump}")
     s.d.bus.get_object(REPORT_ID, REPORT_PATH).Activate("quit", [], {}, dbus_interface=ACTIONS)
