@@ -4,12 +4,17 @@
 #include <string.h>
 
 #include <adwaita.h>
+/* A memory backend of each test's own for the preferences. */
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 #include <glib/gstdio.h>
 
 #include "lw-browser-row.h"
 #include "lw-browsers-page.h"
+#include "lw-check.h"
 #include "lw-evidence-page.h"
 #include "lw-evidence-row.h"
+#include "lw-preferences-window.h"
 #include "lw-report-page.h"
 #include "lw-report-resources.h"
 #include "lw-report-util.h"
@@ -701,6 +706,280 @@ test_window_has_its_pages (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* --- the preferences' server lists ---------------------------------------- */
+
+static GtkWidget *
+prefs_child (GtkWidget  *window,
+             const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (window, LW_TYPE_PREFERENCES_WINDOW, name));
+}
+
+/* The servers' rows in @group, in order (the field to add one is no
+ * AdwActionRow). */
+static GPtrArray *
+server_rows (GtkWidget *group)
+{
+  GPtrArray *rows = g_ptr_array_new ();
+
+  find_all (group, ADW_TYPE_ACTION_ROW, rows);
+  return rows;
+}
+
+/* The rows show exactly @servers, each with its remove button, or (with
+ * @builtin) as built-in, without one. */
+static void
+assert_servers (GtkWidget          *group,
+                const char * const *servers,
+                gboolean            builtin)
+{
+  g_autoptr(GPtrArray) rows = server_rows (group);
+
+  g_assert_cmpuint (rows->len, ==, g_strv_length ((char **) servers));
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+      g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+      g_assert_true (gtk_widget_get_visible (row));
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, servers[i]);
+      g_assert_true (shows_line (row, servers[i]));
+      find_all (row, GTK_TYPE_BUTTON, buttons);
+      if (builtin)
+        {
+          g_assert_true (shows_line (row, "Built in"));
+          g_assert_cmpuint (buttons->len, ==, 0);
+        }
+      else
+        {
+          g_autofree char *label = g_strdup_printf ("Remove “%s”", servers[i]);
+
+          g_assert_false (shows_line (row, "Built in"));
+          g_assert_cmpuint (buttons->len, ==, 1);
+          g_assert_true (gtk_widget_get_visible (g_ptr_array_index (buttons, 0)));
+          gtk_test_accessible_assert_property (g_ptr_array_index (buttons, 0),
+                                               GTK_ACCESSIBLE_PROPERTY_LABEL, label);
+        }
+    }
+}
+
+static void
+assert_key (GSettings          *settings,
+            const char         *key,
+            const char * const *values)
+{
+  g_auto(GStrv) saved = g_settings_get_strv (settings, key);
+
+  g_assert_cmpstrv (saved, values);
+}
+
+static void
+add_server (GtkWidget  *add_row,
+            const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (add_row), text);
+  g_signal_emit_by_name (add_row, "apply");
+}
+
+static void
+remove_server (GtkWidget  *group,
+               const char *server)
+{
+  g_autoptr(GPtrArray) rows = server_rows (group);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (rows, i);
+
+      if (g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), server) == 0)
+        {
+          g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+          find_all (row, GTK_TYPE_BUTTON, buttons);
+          g_assert_cmpuint (buttons->len, ==, 1);
+          g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
+          return;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* The error is a visible label with the "error" class, directly under the
+ * field (the first thing after the group's list), saying @message; or
+ * there is none. */
+static void
+assert_error (GtkWidget  *add_row,
+              GtkWidget  *error,
+              const char *message)
+{
+  if (message == NULL)
+    {
+      g_assert_false (gtk_widget_get_visible (error));
+      g_assert_false (gtk_widget_has_css_class (add_row, "error"));
+      return;
+    }
+  g_assert_true (gtk_widget_get_visible (error));
+  g_assert_true (gtk_widget_has_css_class (error, "error"));
+  g_assert_true (gtk_label_get_wrap (GTK_LABEL (error)));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error)), ==, message);
+  g_assert_true (gtk_widget_get_next_sibling (gtk_widget_get_parent (add_row)) == error);
+  g_assert_true (gtk_widget_has_css_class (add_row, "error"));
+  gtk_test_accessible_assert_state (add_row, GTK_ACCESSIBLE_STATE_INVALID,
+                                    GTK_ACCESSIBLE_INVALID_TRUE);
+  gtk_test_accessible_assert_property (add_row, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message);
+}
+
+static void
+test_preferences_server_lists (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) settings = g_settings_new_with_backend (APP_ID, backend);
+  GtkWidget *window = lw_preferences_window_new (settings);
+  GtkWidget *stun = prefs_child (window, "stun_group");
+  GtkWidget *stun_add = prefs_child (window, "stun_add_row");
+  GtkWidget *stun_error = prefs_child (window, "stun_error");
+  GtkWidget *stun_builtin = prefs_child (window, "stun_builtin_button");
+  GtkWidget *urls = prefs_child (window, "urls_group");
+  GtkWidget *urls_add = prefs_child (window, "urls_add_row");
+  GtkWidget *urls_error = prefs_child (window, "urls_error");
+  GtkWidget *urls_builtin = prefs_child (window, "urls_builtin_button");
+  const char *none[] = { NULL };
+  const char *mine[] = { "stun.example.net:3478", NULL };
+  const char *two[] = { "stun.example.net:3478", "[2001:db8::1]:3478", NULL };
+  const char *last[] = { "[2001:db8::1]:3478", NULL };
+  const char *outside[] = { "a.example:1", "b.example:2", NULL };
+  const char *service[] = { "https://ip.example/?format=text&v=4", NULL };
+
+  /* An empty key: the built-in servers, said to be built in and used
+   * until the user adds some; nothing to remove, nothing to go back to. */
+  assert_key (settings, "stun-servers", none);
+  assert_servers (stun, lw_check_default_stun_servers (), TRUE);
+  assert_servers (urls, lw_check_default_ip_urls (), TRUE);
+  g_assert_true (shows_line (stun, "Each server learns your public address at every check. "
+                                   "Until you add your own, Leakwatch uses these built-in ones."));
+  g_assert_true (shows_line (urls, "Each service learns your public address at every check. "
+                                   "Until you add your own, Leakwatch uses these built-in ones."));
+  g_assert_false (gtk_widget_get_visible (stun_builtin));
+  g_assert_false (gtk_widget_get_visible (urls_builtin));
+  assert_error (stun_add, stun_error, NULL);
+
+  /* One of one's own: the key is exactly it, shown with its remove
+   * button; the field is empty again. */
+  add_server (stun_add, "stun.example.net:3478");
+  assert_key (settings, "stun-servers", mine);
+  assert_servers (stun, mine, FALSE);
+  g_assert_true (shows_line (stun, "Each server learns your public address at every check."));
+  g_assert_false (shows_line (stun, lw_check_default_stun_servers ()[0]));
+  g_assert_true (gtk_widget_get_visible (stun_builtin));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (stun_add)), ==, "");
+  assert_error (stun_add, stun_error, NULL);
+
+  /* Not a server: not saved; the error under the field, the text kept to
+   * correct; gone once the text changes. */
+  add_server (stun_add, "not a server");
+  assert_key (settings, "stun-servers", mine);
+  assert_servers (stun, mine, FALSE);
+  assert_error (stun_add, stun_error,
+                "“not a server” is not a server address; use HOST:PORT, or [IPv6]:PORT");
+  g_assert_true (shows_line (stun, "“not a server” is not a server address; use HOST:PORT, "
+                                   "or [IPv6]:PORT"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (stun_add)), ==, "not a server");
+  gtk_editable_set_text (GTK_EDITABLE (stun_add), "not a server either");
+  assert_error (stun_add, stun_error, NULL);
+
+  /* The same one twice: said, not saved. */
+  add_server (stun_add, "stun.example.net:3478");
+  assert_key (settings, "stun-servers", mine);
+  assert_error (stun_add, stun_error, "“stun.example.net:3478” is in the list already");
+
+  /* A second, kept exactly; accepted, the error goes. */
+  add_server (stun_add, "[2001:db8::1]:3478");
+  assert_key (settings, "stun-servers", two);
+  assert_servers (stun, two, FALSE);
+  assert_error (stun_add, stun_error, NULL);
+
+  /* Removed one by one: the last one gone, the built-in ones are back. */
+  remove_server (stun, "stun.example.net:3478");
+  assert_key (settings, "stun-servers", last);
+  assert_servers (stun, last, FALSE);
+  remove_server (stun, "[2001:db8::1]:3478");
+  assert_key (settings, "stun-servers", none);
+  assert_servers (stun, lw_check_default_stun_servers (), TRUE);
+  g_assert_false (gtk_widget_get_visible (stun_builtin));
+
+  /* A change from outside (gsettings set) shows at once, both ways. */
+  g_settings_set_strv (settings, "stun-servers", outside);
+  assert_servers (stun, outside, FALSE);
+  g_assert_true (gtk_widget_get_visible (stun_builtin));
+  g_settings_reset (settings, "stun-servers");
+  assert_servers (stun, lw_check_default_stun_servers (), TRUE);
+
+  /* The services: a URL with & in it, exactly; something else than
+   * https://, refused under its own field, the other field untouched. */
+  add_server (urls_add, "ftp://ip.example/");
+  assert_key (settings, "ip-urls", none);
+  assert_error (urls_add, urls_error, "“ftp://ip.example/” is not an https:// URL");
+  assert_error (stun_add, stun_error, NULL);
+  add_server (urls_add, "https://ip.example/?format=text&v=4");
+  assert_key (settings, "ip-urls", service);
+  assert_servers (urls, service, FALSE);
+  assert_error (urls_add, urls_error, NULL);
+
+  /* Back to the built-in ones in one click. */
+  g_signal_emit_by_name (urls_builtin, "clicked");
+  assert_key (settings, "ip-urls", none);
+  assert_servers (urls, lw_check_default_ip_urls (), TRUE);
+  g_assert_false (gtk_widget_get_visible (urls_builtin));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Tab reaches every remove button, the way back to the built-in servers,
+ * and both fields. */
+static void
+test_preferences_keyboard (void)
+{
+  g_autoptr(GSettingsBackend) backend = g_memory_settings_backend_new ();
+  g_autoptr(GSettings) settings = g_settings_new_with_backend (APP_ID, backend);
+  GtkWidget *window = lw_preferences_window_new (settings);
+  const char *servers[] = { "a.example:1", "b.example:2", NULL };
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+  g_autoptr(GPtrArray) reached = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rows = NULL;
+
+  g_settings_set_strv (settings, "stun-servers", servers);
+  gtk_window_present (GTK_WINDOW (window));
+  while (!gtk_widget_get_mapped (window))
+    g_main_context_iteration (NULL, TRUE);
+
+  rows = server_rows (prefs_child (window, "stun_group"));
+  for (guint i = 0; i < rows->len; i++)
+    find_all (g_ptr_array_index (rows, i), GTK_TYPE_BUTTON, wanted);
+  g_assert_cmpuint (wanted->len, ==, 2);
+  g_ptr_array_add (wanted, prefs_child (window, "stun_builtin_button"));
+  g_ptr_array_add (wanted, prefs_child (window, "stun_add_row"));
+  g_ptr_array_add (wanted, prefs_child (window, "urls_add_row"));
+
+  for (guint i = 0; i < 200 && gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD); i++)
+    {
+      GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+      for (guint j = 0; j < wanted->len; j++)
+        if (focus != NULL && (focus == g_ptr_array_index (wanted, j) ||
+                              gtk_widget_is_ancestor (focus, g_ptr_array_index (wanted, j))))
+          g_ptr_array_add (reached, g_ptr_array_index (wanted, j));
+    }
+  for (guint j = 0; j < wanted->len; j++)
+    {
+      GtkWidget *widget = g_ptr_array_index (wanted, j);
+
+      if (!g_ptr_array_find (reached, widget, NULL))
+        g_error ("Tab never reaches %s %p", G_OBJECT_TYPE_NAME (widget), widget);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* A desktop file for the made-up Firefox, with an icon of its own, where
  * GIO looks first (XDG_DATA_HOME); before GTK or GIO read it. */
 static void
@@ -772,6 +1051,8 @@ main (int   argc,
   g_test_add_func ("/report/browsers/fix", test_browsers_page_offers_the_fix);
   g_test_add_func ("/report/browsers/none", test_browsers_page_without_browsers);
   g_test_add_func ("/report/window/pages", test_window_has_its_pages);
+  g_test_add_func ("/report/preferences/servers", test_preferences_server_lists);
+  g_test_add_func ("/report/preferences/keyboard", test_preferences_keyboard);
   status = g_test_run ();
   remove_data_home ();
   return status;

@@ -166,7 +166,8 @@ notice_for (LwReport        *report,
     /* Translators: %s lists the addresses */
     title = g_strdup_printf (ngettext ("Leak: %s is visible", "Leak: %s are visible", n), addresses);
   else if (level == LW_LEVEL_LEAK)
-    title = f && f->address ? g_strdup_printf (_("Leak: %s is visible"), f->address)
+    title = f && f->address ? g_strdup_printf (ngettext ("Leak: %s is visible", "Leak: %s are visible", 1),
+                                               f->address)
                             : g_strdup (_("Leak: your real address is visible"));
   else
     title = f && f->address ? g_strdup_printf (_("Warning: %s is visible to some pages"), f->address)
