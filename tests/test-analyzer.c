@@ -715,7 +715,7 @@ test_tunnel_silent (void)
   g_clear_pointer (&findings, g_ptr_array_unref);
   findings = lw_analyzer_analyze (ev, NULL, &status);
   f = only_finding (findings, LW_FINDING_CHECK_INCOMPLETE);
-  g_assert_cmpstr (f->summary, ==, "Nothing answered: the internet seems out of reach");
+  g_assert_cmpstr (f->summary, ==, "Nothing answered, so the internet seems out of reach");
   g_assert_null (strstr (f->advice, "DNS"));
 }
 

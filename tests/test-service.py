@@ -371,8 +371,8 @@ def the_history_says_when_as_the_window_does(svc):
     # Today's changes by their time alone ("13:05"), as the window and the
     # tray say it; "Yesterday at 23:59" only if midnight passed meanwhile.
     clock = r"(Yesterday at )?[0-2][0-9]:[0-5][0-9]"
-    expect(len(rows) >= 3 and re.match(clock + r" +- +→ unprotected ", rows[0]) and
-           re.match(clock + r" +unprotected +→ unknown ", rows[1]), f"--history:\n{out}")
+    expect(len(rows) >= 3 and re.match(clock + r" +- +→ Not protected ", rows[0]) and
+           re.match(clock + r" +Not protected +→ Could not check ", rows[1]), f"--history:\n{out}")
 
 
 @test

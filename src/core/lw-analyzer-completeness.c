@@ -224,7 +224,7 @@ add_unreachable (Analysis    *a,
       return;
     }
 
-  f = incomplete_finding (0, _("Nothing answered: the internet seems out of reach"));
+  f = incomplete_finding (0, _("Nothing answered, so the internet seems out of reach"));
   f->detail = g_strdup_printf (_("A default route exists, but no STUN server and no address "
                                  "service answered, so what web pages see is unknown.%s"), why->str);
   f->advice = lw_catalogue_advice (f, names_were_asked (a) ? LW_GAP_EVERYTHING : LW_GAP_UNREACHABLE);
@@ -248,7 +248,7 @@ lw_analysis_check_completeness (Analysis *a)
 
   if (!any_default)
     {
-      LwFinding *f = incomplete_finding (0, _("This computer is offline: no network has a "
+      LwFinding *f = incomplete_finding (0, _("This computer is offline, as no network has a "
                                               "default route"));
 
       f->detail = g_strdup (_("Without a default route no page can reach a STUN server, but "

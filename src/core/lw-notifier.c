@@ -171,7 +171,7 @@ notice_for (LwReport        *report,
                             : g_strdup (_("Leak: your real address is visible"));
   else
     title = f && f->address ? g_strdup_printf (_("Warning: %s is visible to some pages"), f->address)
-                            : g_strdup (_("Leakwatch: warning"));
+                            : g_strdup (_("Warning: a real address is visible to some pages"));
 
   browsers = lw_report_dup_browsers_at (report, level == LW_LEVEL_LEAK ? LW_STATUS_LEAK : LW_STATUS_WARNING);
   if (f != NULL && browsers != NULL)

@@ -379,19 +379,24 @@ lw_text_apps_note (void)
            "see.");
 }
 
-static const char *
-status_label (LwStatus status)
+/* A browser's status as the text report tags it: the glossary's name in
+ * capitals, padded by characters to the widest. */
+static char *
+status_tag (LwStatus status)
 {
-  switch (status)
+  const LwStatus all[] = { LW_STATUS_PROTECTED, LW_STATUS_WARNING, LW_STATUS_LEAK,
+                           LW_STATUS_UNPROTECTED, LW_STATUS_UNKNOWN };
+  g_autofree char *label = g_utf8_strup (lw_status_name (status == LW_STATUS_CHECKING ? LW_STATUS_UNKNOWN
+                                                                                       : status), -1);
+  glong width = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
-    case LW_STATUS_LEAK:        return _("LEAK");
-    case LW_STATUS_WARNING:     return _("WARNING");
-    case LW_STATUS_UNPROTECTED: return _("NO VPN");
-    case LW_STATUS_PROTECTED:   return _("OK");
-    case LW_STATUS_UNKNOWN:
-    case LW_STATUS_CHECKING:
-    default:                    return _("UNKNOWN");
+      g_autofree char *other = g_utf8_strup (lw_status_name (all[i]), -1);
+
+      width = MAX (width, g_utf8_strlen (other, -1));
     }
+  return g_strdup_printf ("  %s%*s  ", label, (int) (width - g_utf8_strlen (label, -1)), "");
 }
 
 static void
@@ -413,7 +418,9 @@ append_browsers (GString   *out,
       g_autofree char *ordinary = lw_text_browser_sees (v, FALSE);
       g_autofree char *camera = lw_text_browser_sees (v, TRUE);
 
-      g_string_append_printf (out, "  %-8s %s\n", status_label (v->status), s->label);
+      g_autofree char *tag = status_tag (v->status);
+
+      g_string_append_printf (out, "%s%s\n", tag, s->label);
       append_wrapped (out, _("Setting:"), setting);
       if (s->unverified != NULL)
         append_wrapped (out, _("Unverified:"), _("its setting could not be read, so its defaults are assumed."));

@@ -884,7 +884,7 @@ lw_application_init (LwApplication *self)
                                                 _("leakwatch --test-browser [DESKTOP-ID] tests in that "
                                                   "browser.\n\n"
                                                   "Exit status of --check: 0 protected, 1 leak, "
-                                                  "2 warning,\n3 unprotected (no VPN), 4 unknown, "
+                                                  "2 warning,\n3 not protected, 4 could not check, "
                                                   "64 usage error."));
 }
 

@@ -503,11 +503,14 @@ lw_cli_history (gboolean json)
       const char *when = g_ptr_array_index (whens, i);
       /* A row is data from a file: text for a terminal only once valid. */
       g_autofree char *headline = g_utf8_make_valid (c->headline ? c->headline : "", -1);
+      /* The statuses by their names (docs/GLOSSARY.md); the JSON keeps the nicks. */
+      const char *from = c->old_status == LW_STATUS_CHECKING ? "-" : lw_status_name (c->old_status);
+      const char *to = lw_status_name (c->new_status);
 
-      /* Padded by characters, not bytes: month names are UTF-8. */
-      g_print ("%s%*s  %-11s → %-11s  %s\n", when, (int) (width - g_utf8_strlen (when, -1)), "",
-               c->old_status == LW_STATUS_CHECKING ? "-" : lw_status_to_string (c->old_status),
-               lw_status_to_string (c->new_status), headline);
+      /* Padded by characters, not bytes: month and status names are UTF-8. */
+      g_print ("%s%*s  %s%*s → %s%*s  %s\n", when, (int) (width - g_utf8_strlen (when, -1)), "",
+               from, (int) (15 - MIN (15, g_utf8_strlen (from, -1))), "",
+               to, (int) (15 - MIN (15, g_utf8_strlen (to, -1))), "", headline);
     }
   return 0;
 }
