@@ -145,6 +145,34 @@ lw_address_class_to_string (LwAddressClass klass)
 }
 
 /**
+ * lw_address_class_describe:
+ *
+ * Returns: the kind of address in words for people ("your home or office
+ *   network", "a private IPv6 network"); lw_address_class_to_string()
+ *   gives the JSON's code
+ */
+const char *
+lw_address_class_describe (LwAddressClass klass)
+{
+  switch (klass)
+    {
+    case LW_ADDRESS_PRIVATE:       return _("a private network, such as your home or office");
+    case LW_ADDRESS_CGNAT:         return _("your provider's shared network (carrier-grade NAT)");
+    case LW_ADDRESS_LINK_LOCAL:    return _("this network link only (link-local)");
+    case LW_ADDRESS_ULA:           return _("a private IPv6 network (ULA)");
+    case LW_ADDRESS_LOOPBACK:      return _("this computer only (loopback)");
+    case LW_ADDRESS_DOCUMENTATION: return _("an address kept for examples (documentation)");
+    case LW_ADDRESS_GLOBAL:        return _("public, on the internet");
+    case LW_ADDRESS_UNSPECIFIED:
+    case LW_ADDRESS_IPV4_MAPPED:
+    case LW_ADDRESS_MULTICAST:
+    case LW_ADDRESS_RESERVED:
+    case LW_ADDRESS_INVALID:
+    default:                       return _("a special-purpose address");
+    }
+}
+
+/**
  * lw_address_class_is_public:
  *
  * Whether an address of this class identifies the user on the internet.

@@ -31,6 +31,7 @@ typedef enum
 LwAddressClass  lw_address_classify          (GInetAddress   *address);
 LwAddressClass  lw_address_classify_string   (const char     *address);
 const char     *lw_address_class_to_string   (LwAddressClass  klass);
+const char     *lw_address_class_describe    (LwAddressClass  klass);
 gboolean        lw_address_class_is_public   (LwAddressClass  klass);
 gboolean        lw_address_class_is_local    (LwAddressClass  klass);
 char           *lw_address_canonicalize      (const char     *address);

@@ -398,11 +398,13 @@ lw_analysis_check_local_addresses (Analysis          *a,
   f->family = lw_address_family (c->address);
   f->address = g_strdup (c->address);
   f->interface = g_strdup (c->interface);
+  /* Translators: %1$s is an address, %2$s the kind of network it is on,
+   * such as "a private network, such as your home or office" */
   f->summary = g_strdup_printf (audience == LW_AUDIENCE_EVERY_PAGE
-                                  ? _("Your local address %s (%s) is visible to every web page")
-                                  : _("Your local address %s (%s) is visible to pages you allow to "
+                                  ? _("Your local address %1$s (%2$s) is visible to every web page")
+                                  : _("Your local address %1$s (%2$s) is visible to pages you allow to "
                                       "use your camera"),
-                                c->address, lw_address_class_to_string (klass));
+                                c->address, lw_address_class_describe (klass));
   f->detail = g_strdup_printf (_("The browser lists %s on %s as a host candidate. %s "
                                  "A local address does not reveal where you are, but it helps "
                                  "to tell you apart from others behind the same exit."),

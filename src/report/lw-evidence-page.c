@@ -327,7 +327,7 @@ show_interfaces (LwEvidencePage   *self,
           if (addresses->len > 0)
             g_string_append_c (addresses, '\n');
           g_string_append_printf (addresses, "%s/%u (%s)", a->address, a->prefix,
-                                  lw_address_class_to_string (a->klass));
+                                  lw_address_class_describe (a->klass));
         }
       text = g_string_free (addresses, FALSE);
       add_row (self, self->interfaces_group, iface->name, *text ? text : _("No addresses"),
