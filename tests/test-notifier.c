@@ -188,8 +188,8 @@ test_names_the_browsers (void)
   lw_report_set_browsers (report, lw_analyzer_browser_verdicts (lw_report_get_evidence (report), NULL, setups));
 
   headline = lw_report_dup_headline (report);
-  g_assert_cmpstr (headline, ==, "Leak: An address outside the VPN, " ISP4 ", is visible to web pages in "
-                                 "Chromium, Brave (profile Default) and Vivaldi");
+  g_assert_cmpstr (headline, ==, "Leak: any web page in Chromium, Brave (profile Default) and Vivaldi can "
+                                 "read " ISP4 ", an address outside the VPN");
   notice = lw_notifier_update (n, report, TRUE, FALSE);
   g_assert_nonnull (notice);
   g_assert_nonnull (strstr (notice->body, "Browsers that show it: Chromium, Brave (profile Default) and Vivaldi."));

@@ -183,12 +183,12 @@ test_banner_shows_the_verdict (void)
   GtkWidget *box;
 
   lw_status_banner_update (LW_STATUS_BANNER (banner), report, FALSE);
-  /* The status's name, then one sentence that does not say it again. */
+  /* The status's name, then one sentence that does not say it again, nor
+   * repeat the title of the finding under it. */
   g_assert_true (shows_line (banner, "Leak"));
-  g_assert_true (shows_line (banner, "An address outside the VPN, 198.51.100.7, is visible to web pages"));
+  g_assert_true (shows_line (banner, "Any web page can read 198.51.100.7, an address outside the VPN"));
   g_assert_false (shows_line (banner, headline));
-  g_assert_cmpstr (headline, ==,
-                   "Leak: An address outside the VPN, 198.51.100.7, is visible to web pages");
+  g_assert_cmpstr (headline, ==, "Leak: any web page can read 198.51.100.7, an address outside the VPN");
 
   /* Its colour, and what a screen reader says of it. */
   box = GTK_WIDGET (gtk_widget_get_template_child (banner, LW_TYPE_STATUS_BANNER, "box"));
@@ -201,8 +201,8 @@ test_banner_shows_the_verdict (void)
   g_assert_true (gtk_widget_has_css_class (box, "lw-status-checking"));
   g_assert_true (shows_line (banner, "Checking…"));
   {
-    g_autofree char *last = g_strdup ("Last result: Leak — An address outside the VPN, 198.51.100.7, is "
-                                      "visible to web pages");
+    g_autofree char *last = g_strdup ("Last result: Leak — Any web page can read 198.51.100.7, an address "
+                                      "outside the VPN");
 
     g_assert_true (shows_line (banner, last));
   }

@@ -350,7 +350,7 @@ LEAK_FINDING = {
     "summary": "An address outside the VPN, 198.51.100.7, is visible to web pages",
 }
 # The headlines the core's reader makes of these reports.
-LEAK = "Leak: " + LEAK_FINDING["summary"]
+LEAK = "Leak: any web page can read 198.51.100.7, an address outside the VPN"
 PROTECTED = "Protected: web pages see only your VPN's address"
 UNPROTECTED = "Not protected: sites see your real address"
 

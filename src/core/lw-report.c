@@ -492,9 +492,16 @@ dup_phrase (LwReport *self)
           /* Translators: %s lists addresses */
           return g_strdup_printf (ngettext ("%s is visible to web pages", "%s are visible to web pages", n),
                                   addresses);
-        if (f != NULL && browsers != NULL && f->audience == LW_AUDIENCE_EVERY_PAGE)
-          /* Translators: a finding's summary, then the browsers that show it */
-          return g_strdup_printf (_("%s in %s"), f->summary, browsers);
+        /* What it means for the user, in other words than the finding's
+         * own title, which the window shows right under it. */
+        if (f != NULL && f->address != NULL && f->audience == LW_AUDIENCE_EVERY_PAGE && browsers != NULL)
+          /* Translators: %1$s is an address, %2$s the browsers that show it */
+          return g_strdup_printf (_("any web page in %2$s can read %1$s, an address outside the VPN"),
+                                  f->address, browsers);
+        if (f != NULL && f->address != NULL && f->audience == LW_AUDIENCE_EVERY_PAGE)
+          return g_strdup_printf (_("any web page can read %s, an address outside the VPN"), f->address);
+        if (f != NULL && f->address != NULL && f->audience == LW_AUDIENCE_EVERY_SITE)
+          return g_strdup_printf (_("every site you visit sees %s, an address outside the VPN"), f->address);
       }
       return g_strdup (f ? f->summary : _("a real address is visible"));
     case LW_STATUS_WARNING:
