@@ -8,7 +8,7 @@ BUILD_PACKAGES="meson ninja-build pkg-config gcc gettext libglib2.0-dev libnice-
   hicolor-icon-theme adwaita-icon-theme"
 TEST_PACKAGES="python3 coturn openssl iproute2 util-linux python3-dbusmock dbus-daemon
   libglib2.0-bin openvpn nftables xvfb xauth desktop-file-utils appstream fonts-cantarell
-  groff-base librsvg2-dev locales"
+  groff-base librsvg2-dev locales zsh"
 # The real browsers the lab checks the browser audit against. Debian has
 # both; where a release has no such package (Ubuntu ships Chromium as a
 # snap), that test says it is skipped and why.

@@ -129,6 +129,9 @@ else skip "groff reads the manual page without a warning" "no groff"; fi
 bash_completion=$share/bash-completion/completions/leakwatch
 check "the bash completion is installed" test -f "$bash_completion"
 check "the zsh completion is installed" has_line "$share/zsh/site-functions/_leakwatch" "#compdef leakwatch"
+if command -v zsh >/dev/null; then
+  check "zsh reads the completion" zsh -n "$share/zsh/site-functions/_leakwatch"
+else skip "zsh reads the completion" "no zsh"; fi
 completes () {
   bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _leakwatch; echo "${COMPREPLY[*]}"' \
     sh "$bash_completion" "$@"
