@@ -164,8 +164,8 @@ def main():
             summary, body = desk.notifications()[0][0], desk.notifications()[0][1]
             expect(first["summary"] in body, f"the notification says {first['summary']!r}: {summary!r} {body!r}")
             title = str(desk.item_properties(item).get("Title", ""))
-            expect(title == leak["headline"] and first["summary"] in title,
-                   f"the tray's title is the headline, with the finding: {title!r}")
+            expect(title == leak["headline"] and first["address"] in title,
+                   f"the tray's title is the headline, naming the address: {title!r}")
             text = window_text()
             expect(first["summary"] in text and flat(first["advice"]) in flat(text),
                    "the window shows the finding and the same advice")
