@@ -199,10 +199,16 @@ add_unreachable (Analysis    *a,
       if (fc[i].tried->len > 0)
         {
           g_autofree char *servers = lw_analysis_format_server_list (fc[i].tried);
-          g_string_append_printf (why, _(" From %s, STUN: %s."), fc[i].def, servers);
+          g_string_append_c (why, ' ');
+          /* Translators: %1$s is a local address, %2$s the STUN servers and what each did */
+          g_string_append_printf (why, _("From %1$s, STUN: %2$s."), fc[i].def, servers);
         }
       if (fc[i].https_error != NULL)
-        g_string_append_printf (why, _(" From %s, HTTPS: %s."), fc[i].def, fc[i].https_error);
+        {
+          g_string_append_c (why, ' ');
+          /* Translators: %1$s is a local address, %2$s why the address service failed */
+          g_string_append_printf (why, _("From %1$s, HTTPS: %2$s."), fc[i].def, fc[i].https_error);
+        }
     }
 
   if (tunnel != NULL)

@@ -398,9 +398,9 @@ lw_analysis_check_local_addresses (Analysis          *a,
   f->family = lw_address_family (c->address);
   f->address = g_strdup (c->address);
   f->interface = g_strdup (c->interface);
-  /* Translators: %1$s is an address, %2$s the kind of network it is on,
-   * such as "a private network, such as your home or office" */
   f->summary = g_strdup_printf (audience == LW_AUDIENCE_EVERY_PAGE
+                                  /* Translators: %1$s is an address, %2$s the kind of network it is on,
+                                   * such as "a private network, such as your home or office" */
                                   ? _("Your local address %1$s (%2$s) is visible to every web page")
                                   : _("Your local address %1$s (%2$s) is visible to pages you allow to "
                                       "use your camera"),

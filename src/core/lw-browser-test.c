@@ -396,13 +396,14 @@ lw_page_result_judge (const LwPageResult     *result,
     {
       g_autofree char *list = lw_text_join_list (seen);
 
-      /* Translators: %1$s is a browser profile, %2$s the addresses its page got */
       if (result->kind == LW_PAGE_CAMERA)
+        /* Translators: %1$s is a browser profile, %2$s the addresses its page got */
         v->summary = browser ? g_strdup_printf (_("confirmed in %1$s: %2$s visible to pages with "
                                                   "microphone permission"), browser, list)
                              : g_strdup_printf (_("confirmed: %s visible to pages with microphone "
                                                   "permission"), list);
       else
+        /* Translators: %1$s is a browser profile, %2$s the addresses its page got */
         v->summary = browser ? g_strdup_printf (_("confirmed in %1$s: %2$s visible to every page"),
                                                 browser, list)
                              : g_strdup_printf (_("confirmed: %s visible to every page"), list);

@@ -191,9 +191,10 @@ cause_advice (const LwFinding *f)
   g_autofree char *browsers = restriction != RESTRICT_NONE ? browser_clause (restriction) : NULL;
   g_autofree char *until = browsers != NULL
                              /* Translators: %s says which browser settings to change. */
-                             ? g_strdup_printf (_(" Until then, keep WebRTC's UDP off the direct "
+                             ? g_strdup_printf (_("Until then, keep WebRTC's UDP off the direct "
                                                   "path: %s."), browsers)
-                             : g_strdup ("");
+                             : NULL;
+  g_autofree char *advice = NULL;
   g_autofree char *command = NULL;
   const char *route = f->route != NULL ? f->route : "?";
 
@@ -201,33 +202,40 @@ cause_advice (const LwFinding *f)
     {
     case LW_CAUSE_PUSHED_ROUTE:
       command = ignore_routes_command (f->family == 6 ? 6 : 4);
-      /* Translators: the first %s is a route, the second a command to type
-       * in a terminal, the third a sentence about browser settings or
-       * nothing. */
-      return g_strdup_printf (_("The network you are on pushed the route %s, which overrides your "
-                                "VPN. Tell NetworkManager to ignore routes from this network: %s, "
-                                "then reconnect. Or use a VPN whose kill switch or network-namespace "
-                                "isolation does not follow the routing table, or leave this "
-                                "network.%s"), route, command, until);
+      /* Translators: %1$s is a route, %2$s a command to type in a terminal */
+      advice = g_strdup_printf (_("The network you are on pushed the route %1$s, which overrides your "
+                                  "VPN. Tell NetworkManager to ignore routes from this network: %2$s, "
+                                  "then reconnect. Or use a VPN whose kill switch or network-namespace "
+                                  "isolation does not follow the routing table, or leave this "
+                                  "network."), route, command);
+      break;
     case LW_CAUSE_LOCAL_NETWORK:
-      return g_strdup_printf (_("The local network's prefix (%s) covers public addresses, and the "
-                                "VPN leaves the local network outside the tunnel. Turn off the "
-                                "VPN's “allow access to the local network” option, or leave this "
-                                "network.%s"), route, until);
+      /* Translators: %s is a route's prefix */
+      advice = g_strdup_printf (_("The local network's prefix (%s) covers public addresses, and the "
+                                  "VPN leaves the local network outside the tunnel. Turn off the "
+                                  "VPN's “allow access to the local network” option, or leave this "
+                                  "network."), route);
+      break;
     case LW_CAUSE_POLICY_RULE:
-      return g_strdup_printf (_("A policy rule sends this traffic to another routing table, whose "
-                                "route %s leaves around the tunnel (ip rule lists the rules). "
-                                "Remove the rule, or narrow it to what must bypass the VPN.%s"),
-                              route, until);
+      /* Translators: %s is a route */
+      advice = g_strdup_printf (_("A policy rule sends this traffic to another routing table, whose "
+                                  "route %s leaves around the tunnel (ip rule lists the rules). "
+                                  "Remove the rule, or narrow it to what must bypass the VPN."),
+                                route);
+      break;
     case LW_CAUSE_SPLIT_ROUTE:
-      return g_strdup_printf (_("The route %s sends this destination around the tunnel: remove "
-                                "that exception (split tunnelling) from the VPN, and turn on its "
-                                "kill switch.%s"), route, until);
+      /* Translators: %s is a route */
+      advice = g_strdup_printf (_("The route %s sends this destination around the tunnel: remove "
+                                  "that exception (split tunnelling) from the VPN, and turn on its "
+                                  "kill switch."), route);
+      break;
     case LW_CAUSE_NONE:
     case LW_CAUSE_FAMILY_NOT_TUNNELLED:
     default:
       g_return_val_if_reached (g_strdup (""));
     }
+  /* Two sentences, each whole; the space between them is not a translator's. */
+  return until != NULL ? g_strconcat (advice, " ", until, NULL) : g_steal_pointer (&advice);
 }
 
 static char *
@@ -511,9 +519,9 @@ add_vpn_full_tunnel (GPtrArray *fixes,
   g_autofree char *command =
     g_strdup_printf ("nmcli connection modify VPN-NAME %s.never-default no",
                      family == 6 ? "ipv6" : "ipv4");
-  /* Translators: the first %s is IPv4 or IPv6, the second a command to
-   * type in a terminal, as it is. */
   g_autofree char *steps =
+    /* Translators: the first %s is IPv4 or IPv6, the second a command to
+     * type in a terminal, as it is. */
     g_strdup_printf (_("1. Turn off split tunnelling in your VPN app, or remove the exceptions that "
                        "send some destinations around the tunnel.\n"
                        "2. With NetworkManager: Settings → Network → VPN → ⚙ → %s, and clear "
@@ -532,8 +540,8 @@ static void
 add_vpn_ipv6 (GPtrArray *fixes)
 {
   g_autofree char *command = family_off_command (6);
-  /* Translators: %s is a command to type in a terminal, as it is. */
   g_autofree char *steps =
+    /* Translators: %s is a command to type in a terminal, as it is. */
     g_strdup_printf (_("1. Turn on IPv6 in the VPN (if your provider tunnels it), or its “IPv6 leak "
                        "protection”, which blocks IPv6 outside the tunnel.\n"
                        "2. Otherwise turn IPv6 off on your local connection: Settings → Network → "
@@ -553,8 +561,8 @@ add_network_routes (GPtrArray *fixes,
                     int        family)
 {
   g_autofree char *command = ignore_routes_command (family);
-  /* Translators: %s is a command to type in a terminal, as it is. */
   g_autofree char *steps =
+    /* Translators: %s is a command to type in a terminal, as it is. */
     g_strdup_printf (_("1. In a terminal, with the name of the connection to this network for "
                        "CONNECTION-NAME (nmcli connection show lists them): %s\n"
                        "2. Reconnect to the network, then the VPN.\n"

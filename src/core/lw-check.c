@@ -81,6 +81,17 @@ lw_check_options_free (LwCheckOptions *self)
   g_free (self);
 }
 
+/* Why the CA file cannot be used, in one sentence a translator can order. */
+static void
+ca_file_error (GError      **error,
+               const char   *file,
+               const GError *cause)
+{
+  /* Translators: %1$s is a file, %2$s why it cannot be used */
+  g_set_error (error, cause->domain, cause->code, _("Cannot use the CA file “%1$s”: %2$s"), file,
+               cause->message);
+}
+
 /**
  * lw_check_options_validate:
  *
@@ -148,11 +159,12 @@ lw_check_options_validate (const LwCheckOptions  *self,
 
   if (self->ca_file != NULL)
     {
-      g_autoptr(GTlsDatabase) db = g_tls_file_database_new (self->ca_file, error);
+      g_autoptr(GError) local = NULL;
+      g_autoptr(GTlsDatabase) db = g_tls_file_database_new (self->ca_file, &local);
 
       if (db == NULL)
         {
-          g_prefix_error (error, _("Cannot use the CA file “%s”: "), self->ca_file);
+          ca_file_error (error, self->ca_file, local);
           return FALSE;
         }
     }
@@ -957,7 +969,9 @@ lw_check_run_async (const LwCheckOptions *options,
 
   if (c->options->ca_file != NULL && !open_ca_file (c, &error))
     {
-      g_prefix_error (&error, _("Cannot use the CA file “%s”: "), c->options->ca_file);
+      g_autoptr(GError) cause = g_steal_pointer (&error);
+
+      ca_file_error (&error, c->options->ca_file, cause);
       g_task_return_error (c->task, g_steal_pointer (&error));
       g_clear_object (&c->task);
       return;

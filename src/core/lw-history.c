@@ -89,8 +89,8 @@ start_afresh_locked (LwHistory   *self,
 
   if (self->keep_damaged)
     {
-      /* Translators: %s says why the file cannot be used */
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   /* Translators: %s says why the file cannot be used */
                    _("%s; the running service holds the file, so it is left as it is"), reason);
       return FALSE;
     }
@@ -292,8 +292,9 @@ open_locked (LwHistory  *self,
       (g_file_test (self->path, G_FILE_TEST_EXISTS) && !check_writable (self->path, error)))
     return FALSE;
 
-  g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                              _("Cannot open the history %s: "), self->path);
+  /* Translators: %1$s is the history's file, %2$s why it cannot be opened */
+  g_set_error (error, local_error->domain, local_error->code, _("Cannot open the history %1$s: %2$s"),
+               self->path, local_error->message);
   return FALSE;
 }
 
@@ -526,8 +527,9 @@ record_locked (LwHistory  *self,
           g_free (self->save_problem);
           self->save_problem = lw_db_describe_problem (local_error);
         }
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                  _("Cannot record the check in the history: "));
+      g_set_error (error, local_error->domain, local_error->code,
+                   /* Translators: %s says why, such as "the disk is full" */
+                   _("Cannot record the check in the history: %s"), local_error->message);
       return FALSE;
     }
   g_clear_pointer (&self->save_problem, g_free);
