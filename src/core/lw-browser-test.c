@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -515,6 +516,38 @@ lw_confirmations_current (GPtrArray *confirmations,
           }
     }
   return current;
+}
+
+/**
+ * lw_browser_test_open:
+ * @desktop_id: (nullable): the browser's desktop entry; %NULL or "": the
+ *   default browser
+ * @url: the test page's address
+ * @context: (nullable): the launch context, with its activation token
+ *
+ * Opens @url in that browser: the one way the command line and the service
+ * start it.
+ *
+ * Returns: whether the browser was started
+ */
+gboolean
+lw_browser_test_open (const char         *desktop_id,
+                      const char         *url,
+                      GAppLaunchContext  *context,
+                      GError            **error)
+{
+  g_autoptr(GDesktopAppInfo) app = NULL;
+  GList uris = { (gpointer) url, NULL, NULL };
+
+  if (desktop_id == NULL || *desktop_id == '\0')
+    return g_app_info_launch_default_for_uri (url, context, error);
+  app = g_desktop_app_info_new (desktop_id);
+  if (app == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no desktop entry %s"), desktop_id);
+      return FALSE;
+    }
+  return g_app_info_launch_uris (G_APP_INFO (app), &uris, context, error);
 }
 
 /* --- the server ----------------------------------------------------------- */

@@ -81,6 +81,10 @@ G_DECLARE_FINAL_TYPE (LwBrowserTest, lw_browser_test, LW, BROWSER_TEST, GObject)
 LwBrowserTest   *lw_browser_test_new      (const char * const   *stun_servers,
                                            guint                 port,
                                            guint                 timeout_s);
+gboolean         lw_browser_test_open     (const char           *desktop_id,
+                                           const char           *url,
+                                           GAppLaunchContext    *context,
+                                           GError              **error);
 gboolean         lw_browser_test_start    (LwBrowserTest        *self,
                                            GError              **error);
 const char      *lw_browser_test_get_url  (LwBrowserTest        *self);

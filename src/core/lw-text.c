@@ -81,28 +81,25 @@ table_print (Table   *t,
   g_free (t);
 }
 
-/* A level's name as the text report tags it: in capitals, the glossary's
- * word (docs/GLOSSARY.md). */
+/* How the text report tags a line: "  " and @names[@which], the
+ * glossary's word (docs/GLOSSARY.md), in capitals and padded by characters
+ * to the widest of @names, then two spaces, so that what follows starts
+ * in one column. */
 static char *
-level_label (LwLevel level)
+capital_tag (const char * const *names,
+             guint               n_names,
+             guint               which)
 {
-  return g_utf8_strup (lw_level_name (level), -1);
-}
-
-/* The widest level's tag, in characters: the column the findings'
- * summaries start after. */
-static glong
-level_width (void)
-{
+  g_autofree char *label = g_utf8_strup (names[which], -1);
   glong width = 0;
 
-  for (int level = LW_LEVEL_NOTE; level <= LW_LEVEL_LEAK; level++)
+  for (guint i = 0; i < n_names; i++)
     {
-      g_autofree char *label = level_label (level);
+      g_autofree char *other = g_utf8_strup (names[i], -1);
 
-      width = MAX (width, g_utf8_strlen (label, -1));
+      width = MAX (width, g_utf8_strlen (other, -1));
     }
-  return width;
+  return g_strdup_printf ("  %s%*s  ", label, (int) (width - g_utf8_strlen (label, -1)), "");
 }
 
 /* "      How: text": one line, however long; a line break in @text goes
@@ -254,9 +251,11 @@ lw_text_wrap (const char *text,
 char *
 lw_text_level_tag (LwLevel level)
 {
-  g_autofree char *label = level_label (level);
+  const char *names[LW_LEVEL_LEAK + 1];
 
-  return g_strdup_printf ("  %s%*s  ", label, (int) (level_width () - g_utf8_strlen (label, -1)), "");
+  for (int l = LW_LEVEL_NOTE; l <= LW_LEVEL_LEAK; l++)
+    names[l] = lw_level_name (l);
+  return capital_tag (names, G_N_ELEMENTS (names), level);
 }
 
 static char *
@@ -386,17 +385,16 @@ status_tag (LwStatus status)
 {
   const LwStatus all[] = { LW_STATUS_PROTECTED, LW_STATUS_WARNING, LW_STATUS_LEAK,
                            LW_STATUS_UNPROTECTED, LW_STATUS_UNKNOWN };
-  g_autofree char *label = g_utf8_strup (lw_status_name (status == LW_STATUS_CHECKING ? LW_STATUS_UNKNOWN
-                                                                                       : status), -1);
-  glong width = 0;
+  const char *names[G_N_ELEMENTS (all)];
+  guint which = G_N_ELEMENTS (all) - 1;   /* checking: unknown */
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
-      g_autofree char *other = g_utf8_strup (lw_status_name (all[i]), -1);
-
-      width = MAX (width, g_utf8_strlen (other, -1));
+      names[i] = lw_status_name (all[i]);
+      if (all[i] == status)
+        which = i;
     }
-  return g_strdup_printf ("  %s%*s  ", label, (int) (width - g_utf8_strlen (label, -1)), "");
+  return capital_tag (names, G_N_ELEMENTS (names), which);
 }
 
 static void

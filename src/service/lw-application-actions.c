@@ -3,7 +3,6 @@
 
 #include "config.h"
 
-#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "lw-application-private.h"
@@ -169,18 +168,8 @@ test_browser_activated (GSimpleAction *action,
     g_app_launch_context_setenv (context, "XDG_ACTIVATION_TOKEN", self->activation_token);
   if (self->startup_id != NULL)
     g_app_launch_context_setenv (context, "DESKTOP_STARTUP_ID", self->startup_id);
-  if (url != NULL && *desktop_id != '\0')
-    {
-      g_autoptr(GDesktopAppInfo) app = g_desktop_app_info_new (desktop_id);
-      GList uris = { (gpointer) url, NULL, NULL };
-
-      if (app == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no desktop entry %s"), desktop_id);
-      else
-        launched = g_app_info_launch_uris (G_APP_INFO (app), &uris, context, &error);
-    }
-  else if (url != NULL)
-    launched = g_app_info_launch_default_for_uri (url, context, &error);
+  if (url != NULL)
+    launched = lw_browser_test_open (desktop_id, url, context, &error);
 
   if (!launched)
     {

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include <glib-unix.h>
-#include <gio/gdesktopappinfo.h>
 #include <glib/gi18n.h>
 
 #include "lw-application.h"
@@ -588,17 +587,7 @@ lw_cli_test_browser (const char *desktop_id)
       return LW_EXIT_IO;
     }
 
-  if (desktop_id != NULL)
-    {
-      g_autoptr(GDesktopAppInfo) app = g_desktop_app_info_new (desktop_id);
-      GList uris = { url, NULL, NULL };
-
-      if (app == NULL)
-        g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no desktop entry %s"), desktop_id);
-      launched = app != NULL && g_app_info_launch_uris (G_APP_INFO (app), &uris, NULL, &error);
-    }
-  else
-    launched = g_app_info_launch_default_for_uri (url, NULL, &error);
+  launched = lw_browser_test_open (desktop_id, url, NULL, &error);
   if (launched)
     g_printerr ("%s\n", _("The test page is open in the browser; waiting for what it shows…"));
   else
